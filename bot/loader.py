@@ -1,0 +1,450 @@
+"""Load quote files into a QuoteBook, naming file and line for everything that is wrong.
+
+Files are parsed with PyYAML's safe composer only: no tag is ever constructed, so
+``!!python/object`` is an error rather than code, and aliases are refused rather than
+expanded (a "billion laughs" file costs nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot import limits
+from bot.book import Director, Quote, QuoteBook, Source, Topic, normalise_key, normalise_text
+
+try:
+    _Loader: type = yaml.CSafeLoader  # libyaml: about ten times faster
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+_FILE_KEYS = ("director", "command", "aliases", "sources", "topics", "quotes")
+_SOURCE_KEYS = ("title", "venue", "date", "document", "url")
+_QUOTE_KEYS = ("topic", "text", "context", "source")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a quote file, as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The book made of every file that loaded cleanly, and the problems of the rest."""
+
+    book: QuoteBook
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Invalid(Exception):
+    """A node that cannot be read as what the schema wants; already reported."""
+
+
+class _FileReader:
+    """Walks one file's node tree, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+        self.aliased = False
+
+    def report(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(Problem(self.path, line, message))
+
+    def _visit(self, node: yaml.Node, what: str) -> None:
+        # The composer hands back one shared node for an alias: seeing a node twice means one.
+        if id(node) in self._seen:
+            self.aliased = True
+            raise _Invalid
+        self._seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS and node.tag not in (_MAP_TAG, _SEQ_TAG):
+            self.report(node, f"{what}: tag {node.tag!r} is not allowed")
+            raise _Invalid
+
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: Sequence[str] | None
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Keys to (key node, value node); unknown and duplicate keys are reported."""
+        self._visit(node, what)
+        if not isinstance(node, yaml.MappingNode):
+            self.report(node, f"{what} must be a mapping")
+            raise _Invalid
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            try:
+                key = self.string(key_node, f"a key in {what}")
+            except _Invalid:
+                continue
+            if allowed is not None and key not in allowed:
+                self.report(
+                    key_node, f"unknown key {key!r} in {what} (expected: {', '.join(allowed)})"
+                )
+            elif key in out:
+                self.report(key_node, f"duplicate key {key!r} in {what}")
+            else:
+                out[key] = (key_node, value_node)
+        return out
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        self._visit(node, what)
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, f"{what} must be a list")
+            raise _Invalid
+        return list(node.value)
+
+    def string(self, node: yaml.Node, what: str) -> str:
+        self._visit(node, what)
+        if not isinstance(node, yaml.ScalarNode):
+            self.report(node, f"{what} must be text")
+            raise _Invalid
+        value = str(node.value).strip()
+        if node.tag == _NULL_TAG or not value:
+            self.report(node, f"{what} is empty")
+            raise _Invalid
+        return value
+
+    def strings(self, node: yaml.Node, what: str) -> list[tuple[yaml.Node, str]]:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+            return []
+        out = []
+        for item in self.sequence(node, what):
+            try:
+                out.append((item, self.string(item, f"an entry of {what}")))
+            except _Invalid:
+                pass
+        return out
+
+    def required(
+        self,
+        fields: dict[str, tuple[yaml.Node, yaml.Node]],
+        key: str,
+        where: yaml.Node,
+        what: str,
+    ) -> yaml.Node:
+        if key not in fields:
+            self.report(where, f"{what} is missing {key!r}")
+            raise _Invalid
+        return fields[key][1]
+
+
+def _read_director(reader: _FileReader, root: yaml.Node) -> Director | None:
+    """Build one director from a file's root node, or None when anything is wrong."""
+    fields = reader.mapping(root, "the file", _FILE_KEYS)
+    director_name = command = None
+    command_line = 1
+    aliases: list[str] = []
+    try:
+        node = reader.required(fields, "director", root, "the file")
+        director_name = reader.string(node, "director")
+        if len(director_name) > limits.DIRECTOR_NAME_MAX:
+            reader.report(node, f"director is longer than {limits.DIRECTOR_NAME_MAX} characters")
+    except _Invalid:
+        pass
+    try:
+        node = reader.required(fields, "command", root, "the file")
+        command = reader.string(node, "command")
+        command_line = node.start_mark.line + 1
+        _check_command(reader, node, command)
+    except _Invalid:
+        pass
+    if "aliases" in fields:
+        try:
+            aliases = [a for _, a in reader.strings(fields["aliases"][1], "aliases")]
+        except _Invalid:
+            pass
+    sources = _read_sources(reader, fields, root)
+    topics = _read_topics(reader, fields, root)
+    quotes = _read_quotes(reader, fields, root, director_name or "", sources, topics)
+    if reader.problems or director_name is None or command is None:
+        return None
+    return Director(
+        name=director_name,
+        command=command,
+        topics=tuple(topics.values()),
+        quotes=tuple(quotes),
+        aliases=tuple(aliases),
+        path=reader.path,
+        line=command_line,
+    )
+
+
+def _check_command(reader: _FileReader, node: yaml.Node, command: str) -> None:
+    if not limits.COMMAND_NAME.fullmatch(command):
+        reader.report(
+            node,
+            f"command {command!r} is not a name Discord and Slack both accept "
+            "(1-32 lowercase letters, digits, - or _)",
+        )
+    elif command == limits.GLOBAL_COMMAND:
+        reader.report(node, f"command {command!r} is quotebot's own command for every director")
+    elif command in limits.SLACK_BUILTIN_COMMANDS:
+        reader.report(node, f"command {command!r} is one of Slack's built-in commands")
+
+
+def _read_sources(
+    reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], root: yaml.Node
+) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    try:
+        node = reader.required(fields, "sources", root, "the file")
+        entries = reader.mapping(node, "sources", None)
+    except _Invalid:
+        return sources
+    for key, (key_node, value_node) in entries.items():
+        try:
+            source_fields = reader.mapping(value_node, f"source {key!r}", _SOURCE_KEYS)
+            values = {}
+            for name, (_, field_node) in source_fields.items():
+                values[name] = reader.string(field_node, f"{name} of source {key!r}")
+            if "title" not in values:
+                reader.report(key_node, f"source {key!r} is missing 'title'")
+                continue
+            sources[key] = Source(key=key, **values)
+        except _Invalid:
+            continue
+    return sources
+
+
+def _read_topics(
+    reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], root: yaml.Node
+) -> dict[str, Topic]:
+    topics: dict[str, Topic] = {}
+    try:
+        node = reader.required(fields, "topics", root, "the file")
+        entries = reader.mapping(node, "topics", None)
+    except _Invalid:
+        return topics
+    claimed: dict[str, str] = {}  # normalised word -> the topic that has it
+    for name, (key_node, value_node) in entries.items():
+        if name != name.lower() or len(name) > limits.TOPIC_NAME_MAX:
+            reader.report(
+                key_node,
+                f"topic {name!r} must be lowercase and at most {limits.TOPIC_NAME_MAX} characters",
+            )
+            continue
+        try:
+            aliases = reader.strings(value_node, f"the aliases of topic {name!r}")
+        except _Invalid:
+            continue
+        for word_node, word in [(key_node, name), *aliases]:
+            key = normalise_key(word)
+            if key == limits.TOPICS_WORD:
+                reader.report(word_node, f"{word!r} lists the topics, so no topic can use it")
+            elif key in claimed and claimed[key] != name:
+                reader.report(word_node, f"{word!r} already names topic {claimed[key]!r}")
+            else:
+                claimed[key] = name
+        topics[name] = Topic(name=name, aliases=tuple(a for _, a in aliases))
+    return topics
+
+
+def _read_quotes(
+    reader: _FileReader,
+    fields: dict[str, tuple[yaml.Node, yaml.Node]],
+    root: yaml.Node,
+    director: str,
+    sources: dict[str, Source],
+    topics: dict[str, Topic],
+) -> list[Quote]:
+    quotes: list[Quote] = []
+    try:
+        node = reader.required(fields, "quotes", root, "the file")
+        items = reader.sequence(node, "quotes")
+    except _Invalid:
+        return quotes
+    if not items:
+        reader.report(node, "quotes is empty")
+    seen: dict[str, int] = {}
+    for item in items:
+        quote = _read_quote(reader, item, director, sources, topics)
+        if quote is None:
+            continue
+        key = normalise_text(quote.text)
+        line = item.start_mark.line + 1
+        if key in seen:
+            reader.report(item, f"duplicate quote: the same text is at line {seen[key]}")
+            continue
+        seen[key] = line
+        quotes.append(quote)
+    quoted = {q.topic for q in quotes}
+    topics_node = fields.get("topics", (root, root))[0]
+    for name in topics:
+        if name not in quoted and not reader.problems:
+            reader.report(topics_node, f"topic {name!r} has no quotes")
+    return quotes
+
+
+def _read_quote(
+    reader: _FileReader,
+    node: yaml.Node,
+    director: str,
+    sources: dict[str, Source],
+    topics: dict[str, Topic],
+) -> Quote | None:
+    try:
+        fields = reader.mapping(node, "a quote", _QUOTE_KEYS)
+    except _Invalid:
+        return None
+    values: dict[str, str] = {}
+    for key in _QUOTE_KEYS:
+        try:
+            values[key] = reader.string(reader.required(fields, key, node, "this quote"), key)
+        except _Invalid:
+            pass
+    if len(values) < len(_QUOTE_KEYS):
+        return None
+    ok = True
+    if values["topic"] not in topics:
+        reader.report(fields["topic"][1], f"unknown topic {values['topic']!r}")
+        ok = False
+    if values["source"] not in sources:
+        reader.report(fields["source"][1], f"unknown source {values['source']!r}")
+        ok = False
+    text = values["text"]
+    if limits.slack_escaped_length(text) > limits.QUOTE_TEXT_MAX:
+        reader.report(
+            fields["text"][1],
+            f"text is too long for a Slack section or Discord embed "
+            f"({limits.slack_escaped_length(text)} > {limits.QUOTE_TEXT_MAX} characters, "
+            "counting & < > as Slack escapes them)",
+        )
+        ok = False
+    if not ok:
+        return None
+    quote = Quote(
+        director=director,
+        topic=values["topic"],
+        text=text,
+        context=values["context"],
+        source=sources[values["source"]],
+        line=node.start_mark.line + 1,
+    )
+    if len(quote.attribution) > limits.ATTRIBUTION_MAX:
+        reader.report(
+            fields["context"][1],
+            f"context and source make an attribution longer than {limits.ATTRIBUTION_MAX} "
+            "characters (a Discord embed footer)",
+        )
+        return None
+    return quote
+
+
+def load_file(path: Path) -> tuple[Director | None, list[Problem]]:
+    """Read one quote file: its director, or None and every problem found in it."""
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return None, [Problem(shown, 1, f"cannot read: {exc.strerror}")]
+    reader = _FileReader(shown)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        reason = exc.problem or exc.context or "malformed YAML"
+        return None, [Problem(shown, line, f"malformed YAML: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(shown, 1, f"malformed YAML: {exc}")]
+    if root is None:
+        return None, [Problem(shown, 1, "the file is empty")]
+    try:
+        director = _read_director(reader, root)
+    except _Invalid:
+        director = None
+    if reader.aliased:
+        # Rare, so only now parse again to point at each alias rather than its anchor.
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else 1
+                reader.problems.append(
+                    Problem(shown, line, f"YAML aliases (*{event.anchor}) are not allowed")
+                )
+        director = None
+    return director, sorted(set(reader.problems))
+
+
+def quote_files(paths: Iterable[Path]) -> list[Path]:
+    """The quote files named by ``paths``: files as given, folders' *.yaml and *.yml sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            found.append(path)
+    return found
+
+
+def load_book(paths: Iterable[Path]) -> LoadResult:
+    """Load every quote file under ``paths``; a file with any problem is left out whole."""
+    paths = list(paths)
+    files = quote_files(paths)
+    problems: list[Problem] = []
+    directors: list[Director] = []
+    owner: dict[str, Director] = {}  # normalised command, name or alias -> its director
+    texts: dict[str, Director] = {}
+    for path in files:
+        director, file_problems = load_file(path)
+        problems.extend(file_problems)
+        if director is None:
+            continue
+        clash = _clash(director, owner, texts)
+        if clash is not None:
+            problems.append(clash)
+            continue
+        directors.append(director)
+        for word in (director.command, director.name, *director.aliases):
+            owner.setdefault(normalise_key(word), director)
+        for quote in director.quotes:
+            texts[normalise_text(quote.text)] = director
+    if not files:
+        shown = ", ".join(str(p) for p in paths) or "."
+        problems.append(Problem(shown, 0, "no quote files (*.yaml) found"))
+    return LoadResult(QuoteBook(directors), tuple(problems), tuple(str(p) for p in files))
+
+
+def _clash(
+    director: Director, owner: dict[str, Director], texts: dict[str, Director]
+) -> Problem | None:
+    """Why ``director`` cannot join the directors already loaded, if it cannot."""
+    where = director.path
+    command = normalise_key(director.command)
+    if command in owner:
+        taken = f"command {director.command!r} is already taken by {owner[command].path}"
+        return Problem(where, director.line, taken)
+    for word in (director.name, *director.aliases):
+        other = owner.get(normalise_key(word))
+        if other is not None and other.name != director.name:
+            named = f"{word!r} already names {other.name} ({other.path})"
+            return Problem(where, director.line, named)
+    for quote in director.quotes:
+        first = texts.get(normalise_text(quote.text))
+        if first is not None:
+            return Problem(where, quote.line, f"duplicate quote: the same text is in {first.path}")
+    return None
