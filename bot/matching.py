@@ -1,0 +1,87 @@
+"""Topic and director matching: exact name, alias, unique prefix, then typo.
+
+Fuzzy matching is RapidFuzz's normalised Indel similarity: ``edting`` scores 92 against
+``editing``, unrelated words of the same length score well under the cut-off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from rapidfuzz import fuzz, process
+
+from bot.book import Director, Quote, normalise_key, normalise_text
+
+Match = Literal["exact", "alias", "prefix", "typo"]
+T = TypeVar("T")
+
+# Scores are 0-100. A typo must be close; a suggestion may be looser.
+TYPO_CUTOFF = 80.0
+SUGGESTION_CUTOFF = 60.0
+# Shorter words match too much by prefix or typo to be trusted.
+MIN_FUZZY_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """The topic a user's words resolved to, and how."""
+
+    topic: str
+    how: Match
+
+
+def best_key(query: str, keys: Mapping[str, T]) -> tuple[T, Match] | None:
+    """Look ``query`` (already normalised) up in ``keys``: exact, unique prefix, then typo.
+
+    ``exact`` here means the key is in the mapping; callers tell names from aliases.
+    """
+    found = keys.get(query)
+    if found is not None:
+        return found, "exact"
+    if len(query) < MIN_FUZZY_LENGTH:
+        return None
+    prefixed = {value for key, value in keys.items() if key.startswith(query)}
+    if len(prefixed) == 1:
+        return prefixed.pop(), "prefix"
+    # Given a mapping, RapidFuzz scores its values; the words people type are its keys.
+    hit = process.extractOne(query, keys.keys(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+    if hit is not None:
+        return keys[hit[0]], "typo"
+    return None
+
+
+def resolve_topic(director: Director, words: str) -> TopicMatch | None:
+    """The topic of ``director`` that ``words`` name, through aliases and typos."""
+    query = normalise_key(words)
+    hit = best_key(query, director.topic_keys)
+    if hit is None:
+        return None
+    topic, how = hit
+    if how == "exact" and query != normalise_key(topic):
+        how = "alias"
+    return TopicMatch(topic, how)
+
+
+def suggest(keys: Mapping[str, T], words: str, limit: int = 3) -> tuple[T, ...]:
+    """Up to ``limit`` values whose keys look like ``words``, best first, without repeats."""
+    query = normalise_key(words)
+    if not query:
+        return ()
+    found: list[T] = []
+    for key, _score, _index in process.extract(
+        query, keys.keys(), scorer=fuzz.WRatio, score_cutoff=SUGGESTION_CUTOFF, limit=limit * 4
+    ):
+        value = keys[key]
+        if value not in found:
+            found.append(value)
+    return tuple(found[:limit])
+
+
+def search_quotes(quotes: tuple[Quote, ...], words: str) -> tuple[Quote, ...]:
+    """Quotes whose text or context holds every word of ``words`` (any case)."""
+    terms = normalise_text(words).split()
+    if not terms or max(len(t) for t in terms) < MIN_FUZZY_LENGTH:
+        return ()
+    return tuple(q for q in quotes if all(t in q.haystack for t in terms))
