@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _SPACES = re.compile(r"[\s_\-]+")
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -34,7 +35,7 @@ class Source:
     document: str = ""
     url: str = ""
 
-    @property
+    @cached_property
     def citation(self) -> str:
         """Title, venue and year, e.g. ``In Conversation, TIFF Bell Lightbox, Toronto, 2013``."""
         year = self.date[:4]
@@ -51,11 +52,16 @@ class Quote:
     context: str
     source: Source
     line: int = field(default=0, compare=False)
-    haystack: str = field(init=False, repr=False, compare=False)
+    text_key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Searched on every miss: fold it once.
-        object.__setattr__(self, "haystack", normalise_text(f"{self.text} {self.context}"))
+        # Compared for duplicates when loading: fold once.
+        object.__setattr__(self, "text_key", normalise_text(self.text))
+
+    @cached_property
+    def haystack(self) -> str:
+        """Text and context folded for word search (made on the first search, not at load)."""
+        return f"{self.text_key} {normalise_text(self.context)}"
 
     @property
     def attribution(self) -> str:

@@ -7,6 +7,7 @@ expanded (a "billion laughs" file costs nothing).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,19 +15,50 @@ from pathlib import Path
 import yaml
 
 from bot import limits
-from bot.book import Director, Quote, QuoteBook, Source, Topic, normalise_key, normalise_text
+from bot.book import Director, Quote, QuoteBook, Source, Topic, normalise_key
 
 try:
-    _Loader: type = yaml.CSafeLoader  # libyaml: about ten times faster
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    from yaml._yaml import CParser as _Parser  # libyaml: about ten times faster
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+class _Loader(_Parser, yaml.resolver.BaseResolver):
+    """Composes nodes only. Every value in a quote file is text, so plain scalars are not
+    resolved to ints, dates or booleans (resolving was half of the load time)."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        yaml.resolver.BaseResolver.__init__(self)
+
+    def resolve(self, kind: type[yaml.Node], value: object, implicit: object) -> str:
+        # Called for every untagged node; the default tag of its kind is all we need.
+        return _DEFAULT_TAGS[kind]
+
 
 _PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")
 )
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_ALLOWED_TAGS = _PLAIN_TAGS | {_MAP_TAG, _SEQ_TAG}
 _NULL_TAG = "tag:yaml.org,2002:null"
+_DEFAULT_TAGS: dict[type[yaml.Node], str] = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: _SEQ_TAG,
+    yaml.MappingNode: _MAP_TAG,
+}
+_NULL_WORDS = frozenset({"~", "null", "Null", "NULL"})
 
 _FILE_KEYS = ("director", "command", "aliases", "sources", "topics", "quotes")
 _SOURCE_KEYS = ("title", "venue", "date", "document", "url")
@@ -68,20 +100,13 @@ class _FileReader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self._seen: set[int] = set()
-        self.aliased = False
 
     def report(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
         self.problems.append(Problem(self.path, line, message))
 
     def _visit(self, node: yaml.Node, what: str) -> None:
-        # The composer hands back one shared node for an alias: seeing a node twice means one.
-        if id(node) in self._seen:
-            self.aliased = True
-            raise _Invalid
-        self._seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS and node.tag not in (_MAP_TAG, _SEQ_TAG):
+        if node.tag not in _ALLOWED_TAGS:
             self.report(node, f"{what}: tag {node.tag!r} is not allowed")
             raise _Invalid
 
@@ -122,13 +147,16 @@ class _FileReader:
             self.report(node, f"{what} must be text")
             raise _Invalid
         value = str(node.value).strip()
-        if node.tag == _NULL_TAG or not value:
+        plain_null = node.style is None and value in _NULL_WORDS
+        if node.tag == _NULL_TAG or plain_null or not value:
             self.report(node, f"{what} is empty")
             raise _Invalid
         return value
 
     def strings(self, node: yaml.Node, what: str) -> list[tuple[yaml.Node, str]]:
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+        if isinstance(node, yaml.ScalarNode) and (
+            node.tag == _NULL_TAG or (node.style is None and node.value in ("", *_NULL_WORDS))
+        ):
             return []
         out = []
         for item in self.sequence(node, what):
@@ -283,7 +311,7 @@ def _read_quotes(
         quote = _read_quote(reader, item, director, sources, topics)
         if quote is None:
             continue
-        key = normalise_text(quote.text)
+        key = quote.text_key
         line = item.start_mark.line + 1
         if key in seen:
             reader.report(item, f"duplicate quote: the same text is at line {seen[key]}")
@@ -343,7 +371,10 @@ def _read_quote(
         source=sources[values["source"]],
         line=node.start_mark.line + 1,
     )
-    if len(quote.attribution) > limits.ATTRIBUTION_MAX:
+    # The attribution is the context, director and citation plus a few characters of
+    # punctuation; build it only when that could come near the limit.
+    rough = len(quote.context) + len(director) + len(quote.source.citation) + 16
+    if rough > limits.ATTRIBUTION_MAX and len(quote.attribution) > limits.ATTRIBUTION_MAX:
         reader.report(
             fields["context"][1],
             f"context and source make an attribution longer than {limits.ATTRIBUTION_MAX} "
@@ -355,6 +386,18 @@ def _read_quote(
 
 def load_file(path: Path) -> tuple[Director | None, list[Problem]]:
     """Read one quote file: its director, or None and every problem found in it."""
+    # Composing makes about ten objects a quote and none of them form cycles: the cyclic
+    # garbage collector, run again and again as they pile up, was a third of load time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_file(path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_file(path: Path) -> tuple[Director | None, list[Problem]]:
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -364,7 +407,7 @@ def load_file(path: Path) -> tuple[Director | None, list[Problem]]:
         return None, [Problem(shown, 1, f"cannot read: {exc.strerror}")]
     reader = _FileReader(shown)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -374,20 +417,47 @@ def load_file(path: Path) -> tuple[Director | None, list[Problem]]:
         return None, [Problem(shown, 1, f"malformed YAML: {exc}")]
     if root is None:
         return None, [Problem(shown, 1, "the file is empty")]
+    # An alias is composed as a shared node, so walking one could expand a "billion
+    # laughs"; refuse them before walking. Only a file with a * can have one.
+    if "*" in text:
+        aliases = [
+            Problem(shown, _line(event), f"YAML aliases (*{event.anchor}) are not allowed")
+            for event in _events(text)
+            if isinstance(event, yaml.AliasEvent)
+        ]
+        if aliases:
+            return None, aliases
     try:
         director = _read_director(reader, root)
     except _Invalid:
         director = None
-    if reader.aliased:
-        # Rare, so only now parse again to point at each alias rather than its anchor.
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1 if event.start_mark else 1
-                reader.problems.append(
-                    Problem(shown, line, f"YAML aliases (*{event.anchor}) are not allowed")
-                )
-        director = None
-    return director, sorted(set(reader.problems))
+    return director, sorted(reader.problems)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
+
+def _events(text: str) -> list[yaml.Event]:
+    loader = _Loader(text)
+    try:
+        events: list[yaml.Event] = []
+        while loader.check_event():
+            event = loader.get_event()
+            if event is not None:
+                events.append(event)
+        return events
+    finally:
+        loader.dispose()
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark is not None else 1
 
 
 def quote_files(paths: Iterable[Path]) -> list[Path]:
@@ -422,7 +492,7 @@ def load_book(paths: Iterable[Path]) -> LoadResult:
         for word in (director.command, director.name, *director.aliases):
             owner.setdefault(normalise_key(word), director)
         for quote in director.quotes:
-            texts[normalise_text(quote.text)] = director
+            texts[quote.text_key] = director
     if not files:
         shown = ", ".join(str(p) for p in paths) or "."
         problems.append(Problem(shown, 0, "no quote files (*.yaml) found"))
@@ -444,7 +514,7 @@ def _clash(
             named = f"{word!r} already names {other.name} ({other.path})"
             return Problem(where, director.line, named)
     for quote in director.quotes:
-        first = texts.get(normalise_text(quote.text))
+        first = texts.get(quote.text_key)
         if first is not None:
             return Problem(where, quote.line, f"duplicate quote: the same text is in {first.path}")
     return None
