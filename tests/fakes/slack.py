@@ -1,0 +1,216 @@
+"""A fake Slack on 127.0.0.1: the Web API, the Socket Mode websocket and response_urls.
+
+Real sockets, documented payload shapes: slack-bolt and slack-sdk talk to it exactly as
+they talk to slack.com, through ``SLACK_API_URL`` (``base_url``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-111-222-fakebottoken"
+APP_TOKEN = "xapp-1-A111-222-fakeapptoken"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+@dataclass
+class Call:
+    """One request that reached the fake."""
+
+    path: str
+    headers: Mapping[str, str]
+    data: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    """Start with ``await fake.start()``; ``fake.api_url`` is what ``SLACK_API_URL`` takes."""
+
+    bot_token: str = BOT_TOKEN
+    app_token: str = APP_TOKEN
+    calls: list[Call] = field(default_factory=list)
+    responses: dict[str, list[web.Response]] = field(default_factory=dict)
+    _runner: web.AppRunner | None = None
+    _port: int = 0
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _connected: asyncio.Event = field(default_factory=asyncio.Event)
+    _acks: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    _responses_posted: asyncio.Queue[Call] = field(default_factory=asyncio.Queue)
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._web_api)
+        app.router.add_get("/link", self._socket)
+        app.router.add_post("/response/{id}", self._response_url)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert isinstance(server, asyncio.base_events.Server)
+        self._port = server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.path == f"/api/{method}"]
+
+    # ---- Web API ---------------------------------------------------------------------
+
+    async def _web_api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        call = Call(request.path, dict(request.headers), await _request_data(request))
+        self.calls.append(call)
+        queued = self.responses.get(method)
+        if queued:
+            return queued.pop(0)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        if token != expected:
+            return _slack_json({"ok": False, "error": "invalid_auth"})
+        if method == "auth.test":
+            return _slack_json(
+                {
+                    "ok": True,
+                    "url": "https://film-club.slack.com/",
+                    "team": "Film Club",
+                    "user": "quotebot",
+                    "team_id": "T0FILMCLB",
+                    "user_id": "U0QUOTEBOT",
+                    "bot_id": "B0QUOTEBOT",
+                    "is_enterprise_install": False,
+                }
+            )
+        if method == "apps.connections.open":
+            return _slack_json({"ok": True, "url": f"ws://127.0.0.1:{self._port}/link"})
+        if method == "chat.postMessage":
+            ts = f"{time.time():.6f}"
+            return _slack_json(
+                {"ok": True, "channel": call.data.get("channel"), "ts": ts, "message": call.data}
+            )
+        return _slack_json({"ok": False, "error": "unknown_method"})
+
+    # ---- Socket Mode -----------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "debug_info": {"host": "applink-fake", "approximate_connection_time": 18060},
+                "connection_info": {"app_id": "A0QUOTEBOT"},
+            }
+        )
+        self._connected.set()
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                await self._acks.put(json.loads(message.data))
+        return ws
+
+    async def connected(self) -> None:
+        """Wait until a Socket Mode client has connected and been greeted."""
+        await asyncio.wait_for(self._connected.wait(), 10)
+
+    async def slash_command(self, command: str, text: str, **extra: str) -> dict[str, Any]:
+        """Send a ``slash_commands`` envelope and return the client's ack for it."""
+        envelope_id = f"env-{next(self._ids)}"
+        await self._sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "payload": self.command_payload(command, text, **extra),
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+            }
+        )
+        ack = await asyncio.wait_for(self._acks.get(), 10)
+        assert ack["envelope_id"] == envelope_id, ack
+        return ack
+
+    def command_payload(self, command: str, text: str, **extra: str) -> dict[str, str]:
+        """The fields Slack sends with a slash command (its documented form)."""
+        n = next(self._ids)
+        return {
+            "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+            "team_id": "T0FILMCLB",
+            "team_domain": "film-club",
+            "enterprise_id": "",
+            "channel_id": "C0FILMCLUB",
+            "channel_name": "general",
+            "user_id": "U0MEMBER1",
+            "user_name": "ana",
+            "command": command,
+            "text": text,
+            "api_app_id": "A0QUOTEBOT",
+            "is_enterprise_install": "false",
+            "response_url": f"{self.base}/response/{n}",
+            "trigger_id": f"1234.5678.{n}",
+            **extra,
+        }
+
+    # ---- response_url ----------------------------------------------------------------
+
+    async def _response_url(self, request: web.Request) -> web.StreamResponse:
+        call = Call(request.path, dict(request.headers), await _request_data(request))
+        self.calls.append(call)
+        await self._responses_posted.put(call)
+        return web.Response(text="ok")
+
+    async def next_response_post(self) -> Call:
+        return await asyncio.wait_for(self._responses_posted.get(), 10)
+
+
+def signed_headers(
+    body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None
+) -> dict[str, str]:
+    """The headers Slack signs a request with: v0 HMAC-SHA256 of ``v0:{ts}:{body}``."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def form_body(fields: Mapping[str, str]) -> str:
+    return urllib.parse.urlencode(fields)
+
+
+async def _request_data(request: web.Request) -> dict[str, Any]:
+    raw = await request.text()
+    if request.content_type == "application/json":
+        data: dict[str, Any] = json.loads(raw) if raw else {}
+        return data
+    return dict(urllib.parse.parse_qsl(raw))
+
+
+def _slack_json(data: dict[str, Any]) -> web.Response:
+    return web.json_response(data)
