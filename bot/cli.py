@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import os
+import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import yaml
 
 from bot import limits
 from bot.adapters import terminal
 from bot.answers import Answerer, Miss
 from bot.loader import LoadResult, load_book
-from bot.settings import bundled_quotes
+from bot.settings import SettingsError, SlackSettings, bundled_quotes
 
 EXIT_OK, EXIT_MISS, EXIT_USAGE = 0, 1, 2
+PLATFORMS = ("slack", "terminal")
+log = logging.getLogger("quotebot")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,11 +59,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate quote files (path:line: message; exit 1 on any error)",
     )
     check.add_argument("paths", metavar="PATH", nargs="*", type=Path, help="files or folders")
-    verbs.add_parser(
+    run = verbs.add_parser(
         "run",
         parents=[common],
-        help="start the bot: a prompt in this terminal where you type /jonze editing",
+        help="start the bots (default: every platform with credentials, else a terminal prompt)",
+        description="Start the bots. With no PLATFORM: every platform whose credentials are "
+        "set (SLACK_BOT_TOKEN, DISCORD_TOKEN); with none set, a prompt in this terminal "
+        "where you type /jonze editing as you would in chat. SIGHUP reloads the quote "
+        "files (a broken file keeps the last good book); SIGINT or SIGTERM stops cleanly.",
     )
+    # Checked by hand: argparse refuses an empty list when nargs="*" has choices.
+    run.add_argument("platforms", metavar="PLATFORM", nargs="*", help=", ".join(PLATFORMS))
+    run.add_argument(
+        "--http",
+        metavar="PORT",
+        type=int,
+        help="Slack over HTTP on PORT (requests to /slack/events) instead of Socket Mode",
+    )
+    run.add_argument(
+        "--host", default="127.0.0.1", help="address for --http to listen on (default 127.0.0.1)"
+    )
+    slack_manifest = verbs.add_parser(
+        "slack-manifest",
+        parents=[common],
+        help="print a Slack app manifest (YAML) with every slash command",
+    )
+    slack_manifest.add_argument(
+        "--url",
+        default="",
+        help="for HTTP mode: the public https://…/slack/events URL (default: Socket Mode)",
+    )
+    slack_manifest.add_argument("--name", default="quotebot", help="the app's display name")
     return parser
 
 
@@ -71,7 +104,13 @@ def main(
     env = os.environ if environ is None else environ
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    unknown = set(getattr(args, "platforms", ())) - set(PLATFORMS)
+    if unknown:
+        parser.error(
+            f"unknown platform {', '.join(sorted(unknown))} (choose from {', '.join(PLATFORMS)})"
+        )
     quotes = getattr(args, "quotes", None) or Path(env.get("QUOTEBOT_QUOTES") or bundled_quotes())
     if args.verb == "check":
         return _check(load_book(args.paths or [quotes]), out)
@@ -87,8 +126,88 @@ def main(
     if args.verb == "topics":
         word = args.director or limits.GLOBAL_COMMAND
         return _ask(answerer, word, "topics", out, err)
-    terminal.run_prompt(answerer, stdin or sys.stdin, out)
+    if args.verb == "slack-manifest":
+        from bot.adapters import slack
+
+        data = slack.manifest(answerer, name=args.name, url=args.url)
+        out.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        return EXIT_OK
+    platforms = args.platforms or [p for p, var in _CREDENTIALS.items() if env.get(var)]
+    if not platforms or platforms == ["terminal"]:
+        terminal.run_prompt(answerer, stdin or sys.stdin, out)
+        return EXIT_OK
+    try:
+        jobs = _platform_jobs(platforms, args, env, answerer)
+    except SettingsError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    _configure_logging(err)
+    try:
+        asyncio.run(_serve(jobs, lambda: _reload(answerer, quotes)))
+    except SettingsError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
     return EXIT_OK
+
+
+# A platform is started by `quotebot run` with no arguments when its variable is set.
+_CREDENTIALS = {"slack": "SLACK_BOT_TOKEN"}
+
+Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+def _platform_jobs(
+    platforms: Sequence[str], args: argparse.Namespace, env: Mapping[str, str], answerer: Answerer
+) -> list[Job]:
+    """One coroutine function per platform, its settings checked before anything starts."""
+    jobs: list[Job] = []
+    if "slack" in platforms:
+        from bot.adapters import slack
+
+        http = (args.host, args.http) if args.http is not None else None
+        settings = SlackSettings.from_environ(env, http=http is not None)
+        jobs.append(lambda stop: slack.run(answerer, settings, stop, http))
+    return jobs
+
+
+async def _serve(jobs: Sequence[Job], reload: Callable[[], None]) -> None:
+    """Run every platform until SIGINT or SIGTERM, or until one of them fails."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, reload)
+    tasks = [asyncio.create_task(job(stop)) for job in jobs]
+    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        task.result()  # re-raise the first failure, if any
+    log.info("stopped")
+
+
+def _reload(answerer: Answerer, quotes: Path) -> None:
+    """Load the quote files again; any problem keeps the book the bot already has."""
+    loaded = load_book([quotes])
+    if loaded.problems:
+        for problem in loaded.problems:
+            log.warning("reload: %s", problem)
+        log.warning("reload: kept the last good quote book (%d quotes)", len(answerer.book.quotes))
+        return
+    answerer.book = loaded.book
+    log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), len(loaded.files))
+
+
+def _configure_logging(err: TextIO) -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=err,
+        force=True,
+    )
+    # The libraries' INFO lines are connection chatter; ours say what matters.
+    for noisy in ("slack_bolt", "slack_sdk", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _ask(answerer: Answerer, director: str, text: str, out: TextIO, err: TextIO) -> int:

@@ -140,3 +140,9 @@ def test_console_entry_point_runs_without_platform_libraries(tmp_path: Path):
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=False
     )
     assert done.stdout.endswith(f"{ATTRIBUTION}\n0 []\n"), done.stdout + done.stderr
+
+
+def test_run_unknown_platform_is_a_usage_error():
+    with pytest.raises(SystemExit) as exc:
+        run("run", "irc")
+    assert exc.value.code == 2

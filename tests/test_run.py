@@ -1,0 +1,175 @@
+"""`quotebot run` as a real process: start-up errors, serving, reload and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import QUOTES
+from .fakes.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers
+from .test_slack import EDITING, post_command
+
+
+class Bot:
+    """A `quotebot` process whose log lines the test reads as they come."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+
+    async def wait_for_line(self, pattern: str) -> re.Match[str]:
+        """Read the log until a line matches ``pattern`` (no sleeping: the line is the sync)."""
+        assert self.process.stderr is not None
+        while True:
+            raw = await asyncio.wait_for(self.process.stderr.readline(), 20)
+            if not raw:
+                raise AssertionError(f"exited before {pattern!r}:\n" + "".join(self.lines))
+            line = raw.decode()
+            self.lines.append(line)
+            found = re.search(pattern, line)
+            if found:
+                return found
+
+    async def stop(self, sig: int = signal.SIGTERM) -> int:
+        self.process.send_signal(sig)
+        assert self.process.stderr is not None
+        rest = await asyncio.wait_for(self.process.stderr.read(), 20)
+        self.lines.append(rest.decode())
+        return await asyncio.wait_for(self.process.wait(), 20)
+
+    @property
+    def log(self) -> str:
+        return "".join(self.lines)
+
+
+async def start_bot(*args: str, env: dict[str, str]) -> Bot:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    return Bot(process)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    server = await FakeSlack().start()
+    yield server
+    await server.stop()
+
+
+def slack_env(fake: FakeSlack, **extra: str) -> dict[str, str]:
+    return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url, **extra}
+
+
+async def test_run_slack_socket_mode_answers_and_stops_on_sigterm(fake):
+    bot = await start_bot("run", "slack", env=slack_env(fake, SLACK_APP_TOKEN=APP_TOKEN))
+    await fake.connected()
+    ack = await fake.slash_command("/jonze", "edting")
+    assert ack["payload"]["response_type"] == "in_channel"
+    assert ack["payload"]["blocks"][0]["text"]["text"] == f"“{EDITING}”"
+    assert await bot.stop() == 0
+    assert "connected in Socket Mode" in bot.log
+    assert "stopped" in bot.log
+    assert BOT_TOKEN not in bot.log and APP_TOKEN not in bot.log
+
+
+async def test_run_with_slack_credentials_starts_slack_without_naming_it(fake):
+    bot = await start_bot("run", env=slack_env(fake, SLACK_APP_TOKEN=APP_TOKEN))
+    await fake.connected()
+    assert (await fake.slash_command("/jonze", "editing"))["payload"][
+        "response_type"
+    ] == "in_channel"
+    assert await bot.stop(signal.SIGINT) == 0
+
+
+async def test_run_slack_http_mode_answers_signed_requests(fake):
+    env = slack_env(fake, SLACK_SIGNING_SECRET=SIGNING_SECRET)
+    bot = await start_bot("run", "slack", "--http", "0", env=env)
+    found = await bot.wait_for_line(r"listening on (http://127\.0\.0\.1:\d+)/slack/events")
+    status, payload = await post_command(found.group(1), fake, "editing")
+    assert (status, payload["response_type"]) == (200, "in_channel")
+    assert await bot.stop() == 0
+
+
+async def test_reload_keeps_the_last_good_book_when_a_file_breaks(fake, tmp_path: Path):
+    quotes = tmp_path / "quotes"
+    quotes.mkdir()
+    shutil.copy(QUOTES / "jonze.yaml", quotes / "jonze.yaml")
+    env = slack_env(fake, SLACK_SIGNING_SECRET=SIGNING_SECRET, QUOTEBOT_QUOTES=str(quotes))
+    bot = await start_bot("run", "slack", "--http", "0", env=env)
+    base = (await bot.wait_for_line(r"listening on (http://[\d.:]+)/slack/events")).group(1)
+
+    good = (quotes / "jonze.yaml").read_text("utf-8")
+    (quotes / "jonze.yaml").write_text(good.replace("quotes:\n", "quotes: [\n"), "utf-8")
+    bot.process.send_signal(signal.SIGHUP)
+    await bot.wait_for_line(r"reload: kept the last good quote book \(9 quotes\)")
+    assert re.search(r"reload: .*jonze\.yaml:\d+: malformed YAML", bot.log)
+    status, payload = await post_command(base, fake, "editing")
+    assert (status, payload["response_type"]) == (200, "in_channel")
+
+    (quotes / "jonze.yaml").write_text(
+        good.replace("[edit, cutting,", "[montage, edit, cutting,"), "utf-8"
+    )
+    bot.process.send_signal(signal.SIGHUP)
+    await bot.wait_for_line(r"reload: 9 quotes from 1 file")
+    _status, payload = await post_command(base, fake, "montage")
+    assert payload["blocks"][0]["text"]["text"] == f"“{EDITING}”"
+    assert await bot.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-secret-value"}, "error: SLACK_APP_TOKEN is not set"),
+        ({"SLACK_BOT_TOKEN": "not-a-token-secret"}, "error: SLACK_BOT_TOKEN does not look like"),
+    ],
+)
+async def test_run_slack_with_bad_settings_exits_2_naming_the_variable(env, message):
+    bot = await start_bot("run", "slack", env=env)
+    assert await asyncio.wait_for(bot.process.wait(), 20) == 2
+    assert bot.process.stderr is not None
+    err = (await bot.process.stderr.read()).decode()
+    assert message in err
+    assert "secret" not in err
+
+
+async def test_run_slack_with_a_rejected_token_exits_2(fake):
+    env = {"SLACK_BOT_TOKEN": "xoxb-revoked-secret", "SLACK_APP_TOKEN": APP_TOKEN}
+    bot = await start_bot("run", "slack", env={**env, "SLACK_API_URL": fake.api_url})
+    assert await asyncio.wait_for(bot.process.wait(), 20) == 2
+    assert bot.process.stderr is not None
+    err = (await bot.process.stderr.read()).decode()
+    assert "error: Slack refused SLACK_BOT_TOKEN (invalid_auth)" in err
+    assert "revoked-secret" not in err
+    assert "Traceback" not in err
+
+
+def test_signed_headers_match_slacks_documented_example():
+    # api.slack.com/authentication/verifying-requests-from-slack: this body, this
+    # timestamp and this secret give this signature.
+    body = (
+        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&"
+        "channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&"
+        "command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands"
+        "%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629"
+        "121.803a0bc887a14d10d2c447fce8b6703c"
+    )
+    headers = signed_headers(body, secret=SIGNING_SECRET, timestamp=1531420618)
+    assert headers["X-Slack-Signature"] == (
+        "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+    )
+    assert form_body({"a": "b c"}) == "a=b+c"
