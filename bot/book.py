@@ -6,14 +6,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 _SPACES = re.compile(r"[\s_\-]+")
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
+@lru_cache(maxsize=4096)
 def normalise_key(text: str) -> str:
-    """Fold what a user types into the form topics and directors are indexed by."""
+    """Fold what a user types into the form topics and directors are indexed by.
+
+    Cached: the same few commands and topics are asked again and again."""
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTE_MARKS)
     return _SPACES.sub(" ", folded).strip()
 
@@ -107,7 +110,7 @@ class Director:
         object.__setattr__(self, "by_topic", {k: tuple(v) for k, v in grouped.items()})
         object.__setattr__(self, "topic_keys", keys)
 
-    @property
+    @cached_property
     def topic_names(self) -> tuple[str, ...]:
         """Topics that have at least one quote, in file order."""
         return tuple(t.name for t in self.topics if self.by_topic.get(t.name))

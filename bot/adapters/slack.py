@@ -132,7 +132,11 @@ def build_app(answerer: Answerer, settings: SlackSettings) -> AsyncApp:
         signing_secret=settings.signing_secret,
         # Socket Mode requests are not signed; bolt skips verification for them.
         request_verification_enabled=bool(settings.signing_secret),
-        logger=log,
+        # The listener acks with the answer and then has nothing left to do. Without this,
+        # bolt runs it in the background and polls for the ack every 10 ms: measured
+        # 10.7 ms median per request against 1-2 ms (bench/slack_http.py).
+        process_before_response=True,
+        # bolt logs under its own name (slack_bolt.AsyncApp); passing ours cost 2.5 µs a request.
     )
 
     @app.command(re.compile(r"^/"))
