@@ -1,0 +1,378 @@
+"""A fake Discord on 127.0.0.1: the REST API (v10) and a gateway websocket.
+
+Real sockets, documented payload shapes: discord.py talks to it exactly as it talks to
+discord.com, through ``DISCORD_API_BASE``; the gateway URL comes from ``GET /gateway/bot``.
+Every JSON answer carries ``Content-Type: application/json`` exactly (discord.py refuses
+``application/json; charset=utf-8``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+# Three dot-separated parts, as a real bot token has (the first is the bot's ID in base64).
+TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GfakeX.fake-discord-bot-token-for-tests"
+APP_ID = "1000000000000000001"
+GUILD_ID = "2000000000000000001"
+CHANNEL_ID = "3000000000000000001"
+USER_ID = "4000000000000000001"
+
+# Gateway opcodes.
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 0, 1, 2, 6, 9, 10, 11
+# Interaction types and callback types.
+APPLICATION_COMMAND, AUTOCOMPLETE = 2, 4
+CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 4, 8
+EPHEMERAL = 1 << 6
+
+
+@dataclass
+class Call:
+    """One REST request that reached the fake."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    data: Any
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
+    )
+
+
+def _user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "username": name,
+        "discriminator": "0",
+        "global_name": None,
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+    }
+
+
+BOT_USER = _user(APP_ID, "quotebot", bot=True)
+MEMBER_USER = _user(USER_ID, "cinephile")
+
+
+@dataclass
+class FakeDiscord:
+    """Start with ``await fake.start()``; ``fake.api_base`` is what ``DISCORD_API_BASE`` takes."""
+
+    token: str = TOKEN
+    shards: int = 1
+    guilds: tuple[str, ...] = (GUILD_ID,)
+    calls: list[Call] = field(default_factory=list)
+    # Global commands under None, guild commands under the guild's ID.
+    commands: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
+    identified: list[dict[str, Any]] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    _port: int = 0
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _callbacks: dict[str, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base}/api/v10"
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application()
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        app.router.add_get("/gateway", self._gateway)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = self._runner.addresses[0][1]
+        return self
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def wait_ready(self) -> None:
+        """Until a client has identified and been sent READY and its guilds."""
+        await self._ready.wait()
+
+    def calls_to(self, method: str, path: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and c.path == path]
+
+    # ---- REST --------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["path"]
+        body = await request.read()
+        data = json.loads(body) if body else None
+        self.calls.append(Call(request.method, path, dict(request.headers), data))
+        parts = path.strip("/").split("/")
+        if parts[0] == "interactions" and len(parts) == 4 and parts[3] == "callback":
+            # An interaction callback is authorised by its token in the URL, not a header.
+            return self._callback(parts[1], parts[2], data)
+        if request.headers.get("Authorization") != f"Bot {self.token}":
+            return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        route = (request.method, path)
+        if route == ("GET", "/users/@me"):
+            return _json(BOT_USER)
+        if route == ("GET", "/oauth2/applications/@me"):
+            return _json(self._application())
+        if route == ("GET", "/gateway/bot"):
+            return _json(
+                {
+                    "url": f"ws://127.0.0.1:{self._port}/gateway",
+                    "shards": self.shards,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 999,
+                        "reset_after": 14400000,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
+        if parts[0] == "applications" and parts[1] == APP_ID and parts[-1] == "commands":
+            scope = parts[3] if len(parts) == 5 and parts[2] == "guilds" else None
+            if request.method == "PUT":
+                self.commands[scope] = [
+                    {
+                        **command,
+                        "id": str(9_000_000_000_000_000_000 + next(self._ids)),
+                        "application_id": APP_ID,
+                        "version": "1",
+                        **({"guild_id": scope} if scope else {}),
+                    }
+                    for command in data or []
+                ]
+            return _json(self.commands.get(scope, []))
+        return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": APP_ID,
+            "name": "quotebot",
+            "icon": None,
+            "description": "Film directors' own words",
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": _user("5000000000000000001", "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "team": None,
+            "summary": "",
+            "rpc_origins": [],
+        }
+
+    def _callback(self, interaction_id: str, token: str, data: Any) -> web.Response:
+        future = self._callbacks.get(interaction_id)
+        if future is None or token != f"token-{interaction_id}":
+            return _json({"message": "Unknown interaction", "code": 10062}, 404)
+        if future.done():
+            return _json(
+                {"message": "Interaction has already been acknowledged.", "code": 40060}, 400
+            )
+        future.set_result(data)
+        response: dict[str, Any] = {"interaction": {"id": interaction_id, "type": 2}}
+        if data.get("type") == CHANNEL_MESSAGE:
+            flags = data.get("data", {}).get("flags", 0)
+            response["interaction"]["response_message_ephemeral"] = bool(flags & EPHEMERAL)
+        return _json(response)
+
+    # ---- gateway ----------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        sequence = itertools.count(1)
+        # Heartbeats are due every 41.25 s, longer than any test: the client sends one
+        # anyway when it connects, and the fake acknowledges each.
+        await ws.send_json({"op": HELLO, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                frame = json.loads(message.data)
+                if frame["op"] == HEARTBEAT:
+                    await ws.send_json({"op": HEARTBEAT_ACK, "d": None})
+                elif frame["op"] == IDENTIFY:
+                    self.identified.append(frame["d"])
+                    await self._send_ready(ws, frame["d"], sequence)
+                elif frame["op"] == RESUME:
+                    await ws.send_json({"op": INVALID_SESSION, "d": False})
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def _send_ready(
+        self, ws: web.WebSocketResponse, identify: dict[str, Any], sequence: itertools.count[int]
+    ) -> None:
+        shard = identify.get("shard", [0, 1])
+        guilds = [g for g in self.guilds if (int(g) >> 22) % shard[1] == shard[0]]
+        ready = {
+            "v": 10,
+            "user": BOT_USER,
+            "guilds": [{"id": g, "unavailable": True} for g in guilds],
+            "session_id": f"session-{shard[0]}",
+            "resume_gateway_url": f"ws://127.0.0.1:{self._port}/gateway",
+            "shard": shard,
+            "application": {"id": APP_ID, "flags": 0},
+        }
+        await ws.send_json({"op": DISPATCH, "t": "READY", "s": next(sequence), "d": ready})
+        for guild in guilds:
+            await ws.send_json(
+                {"op": DISPATCH, "t": "GUILD_CREATE", "s": next(sequence), "d": _guild(guild)}
+            )
+        self._ready.set()
+
+    async def interact(self, interaction: dict[str, Any]) -> dict[str, Any]:
+        """Send an INTERACTION_CREATE to the client; the callback it posts back."""
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._callbacks[interaction["id"]] = future
+        await self.send_interaction(interaction)
+        return await future
+
+    async def send_interaction(self, interaction: dict[str, Any]) -> None:
+        await self._ready.wait()
+        frame = {"op": DISPATCH, "t": "INTERACTION_CREATE", "s": None, "d": interaction}
+        await self._sockets[0].send_json(frame)
+
+    # ---- interaction payloads -----------------------------------------------------------
+
+    def command(self, name: str, **options: str) -> dict[str, Any]:
+        """An APPLICATION_COMMAND interaction for ``/name option:value ...``."""
+        data_options = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
+        return self._interaction(APPLICATION_COMMAND, name, data_options)
+
+    def autocomplete(self, name: str, focused: str, **options: str) -> dict[str, Any]:
+        """An APPLICATION_COMMAND_AUTOCOMPLETE interaction, ``focused`` being typed."""
+        data_options: list[dict[str, Any]] = [
+            {"name": k, "type": 3, "value": v, **({"focused": True} if k == focused else {})}
+            for k, v in options.items()
+        ]
+        return self._interaction(AUTOCOMPLETE, name, data_options)
+
+    def _interaction(self, kind: int, name: str, options: list[dict[str, Any]]) -> dict[str, Any]:
+        interaction_id = str(6_000_000_000_000_000_000 + next(self._ids))
+        registered = self.commands.get(GUILD_ID, []) + self.commands.get(None, [])
+        command_id = next((c["id"] for c in registered if c["name"] == name), "1")
+        return {
+            "id": interaction_id,
+            "application_id": APP_ID,
+            "type": kind,
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "guild_id": GUILD_ID,
+            "channel_id": CHANNEL_ID,
+            "channel": _channel(),
+            "member": {
+                "user": MEMBER_USER,
+                "roles": [],
+                "joined_at": "2024-01-01T00:00:00.000000+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "pending": False,
+                "nick": None,
+                "avatar": None,
+                "permissions": "2248473465835073",
+            },
+            "data": {
+                "id": command_id,
+                "name": name,
+                "type": 1,
+                "options": options,
+                "guild_id": GUILD_ID,
+            },
+            "app_permissions": "2248473465835073",
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD_ID},
+            "context": 0,
+            "attachment_size_limit": 10485760,
+        }
+
+
+def _channel() -> dict[str, Any]:
+    return {
+        "id": CHANNEL_ID,
+        "type": 0,
+        "guild_id": GUILD_ID,
+        "name": "film-club",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+    }
+
+
+def _guild(guild_id: str) -> dict[str, Any]:
+    return {
+        "id": guild_id,
+        "name": "Film Club",
+        "icon": None,
+        "owner_id": "5000000000000000001",
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "verification_level": 0,
+        "default_message_notifications": 1,
+        "explicit_content_filter": 0,
+        "roles": [
+            {
+                "id": guild_id,
+                "name": "@everyone",
+                "color": 0,
+                "hoist": False,
+                "position": 0,
+                "permissions": "2248473465835073",
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+        ],
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "mfa_level": 0,
+        "system_channel_id": None,
+        "system_channel_flags": 0,
+        "rules_channel_id": None,
+        "vanity_url_code": None,
+        "description": None,
+        "banner": None,
+        "premium_tier": 0,
+        "preferred_locale": "en-US",
+        "public_updates_channel_id": None,
+        "nsfw_level": 0,
+        "premium_progress_bar_enabled": False,
+        "joined_at": "2024-01-01T00:00:00.000000+00:00",
+        "large": False,
+        "unavailable": False,
+        "member_count": 2,
+        "voice_states": [],
+        "members": [],
+        "channels": [_channel()],
+        "threads": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+    }
