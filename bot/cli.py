@@ -1,4 +1,4 @@
-"""The ``quotebot`` command line: ask, topics, check, run."""
+"""The ``quotebot`` command line: ask, topics, check, run, and the set-up helpers."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from bot import limits
 from bot.adapters import terminal
 from bot.answers import Answerer, Miss
 from bot.loader import LoadResult, load_book
-from bot.settings import SettingsError, SlackSettings, bundled_quotes
+from bot.settings import DiscordSettings, SettingsError, SlackSettings, bundled_quotes
 
 EXIT_OK, EXIT_MISS, EXIT_USAGE = 0, 1, 2
-PLATFORMS = ("slack", "terminal")
+PLATFORMS = ("discord", "slack", "terminal")
 log = logging.getLogger("quotebot")
 
 
@@ -90,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="for HTTP mode: the public https://…/slack/events URL (default: Socket Mode)",
     )
     slack_manifest.add_argument("--name", default="quotebot", help="the app's display name")
+    invite = verbs.add_parser(
+        "discord-invite",
+        parents=[common],
+        help="print the URL that adds the Discord bot to a server",
+        description="Print the OAuth2 URL that adds the bot to a server, with the bot and "
+        "applications.commands scopes and the permissions it needs (Send Messages, Embed "
+        "Links). The application ID comes from --client-id, else from Discord with "
+        "DISCORD_TOKEN.",
+    )
+    invite.add_argument(
+        "--client-id",
+        metavar="ID",
+        help="the application ID (Developer Portal > General Information)",
+    )
     return parser
 
 
@@ -114,6 +128,8 @@ def main(
     quotes = getattr(args, "quotes", None) or Path(env.get("QUOTEBOT_QUOTES") or bundled_quotes())
     if args.verb == "check":
         return _check(load_book(args.paths or [quotes]), out)
+    if args.verb == "discord-invite":
+        return _discord_invite(args.client_id, env, out, err)
     loaded = load_book([quotes])
     for problem in loaded.problems:
         err.write(f"warning: skipped: {problem}\n")
@@ -136,14 +152,15 @@ def main(
     if not platforms or platforms == ["terminal"]:
         terminal.run_prompt(answerer, stdin or sys.stdin, out)
         return EXIT_OK
+    refreshers: list[Refresh] = []
     try:
-        jobs = _platform_jobs(platforms, args, env, answerer)
+        jobs = _platform_jobs(platforms, args, env, answerer, refreshers)
     except SettingsError as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
     _configure_logging(err)
     try:
-        asyncio.run(_serve(jobs, lambda: _reload(answerer, quotes)))
+        asyncio.run(_serve(jobs, lambda: _reload(answerer, quotes, refreshers)))
     except SettingsError as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
@@ -151,16 +168,31 @@ def main(
 
 
 # A platform is started by `quotebot run` with no arguments when its variable is set.
-_CREDENTIALS = {"slack": "SLACK_BOT_TOKEN"}
+_CREDENTIALS = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN"}
 
 Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+# Called after a reload, e.g. to register a new director's command with Discord.
+Refresh = Callable[[], Coroutine[Any, Any, None]]
 
 
 def _platform_jobs(
-    platforms: Sequence[str], args: argparse.Namespace, env: Mapping[str, str], answerer: Answerer
+    platforms: Sequence[str],
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+    answerer: Answerer,
+    refreshers: list[Refresh],
 ) -> list[Job]:
     """One coroutine function per platform, its settings checked before anything starts."""
     jobs: list[Job] = []
+    if "discord" in platforms:
+        from bot.adapters import discord
+
+        discord_settings = DiscordSettings.from_environ(env)
+
+        def on_connected(client: discord.QuoteClient) -> None:
+            refreshers.append(client.refresh)
+
+        jobs.append(lambda stop: discord.run(answerer, discord_settings, stop, on_connected))
     if "slack" in platforms:
         from bot.adapters import slack
 
@@ -186,7 +218,7 @@ async def _serve(jobs: Sequence[Job], reload: Callable[[], None]) -> None:
     log.info("stopped")
 
 
-def _reload(answerer: Answerer, quotes: Path) -> None:
+def _reload(answerer: Answerer, quotes: Path, refreshers: Sequence[Refresh] = ()) -> None:
     """Load the quote files again; any problem keeps the book the bot already has."""
     loaded = load_book([quotes])
     if loaded.problems:
@@ -196,6 +228,44 @@ def _reload(answerer: Answerer, quotes: Path) -> None:
         return
     answerer.book = loaded.book
     log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), len(loaded.files))
+    for refresh in refreshers:
+        task = asyncio.get_running_loop().create_task(refresh())
+        _background.add(task)
+        task.add_done_callback(_refreshed)
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+def _refreshed(task: asyncio.Task[None]) -> None:
+    _background.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("reload: could not update the commands", exc_info=task.exception())
+
+
+def _discord_invite(client_id: str | None, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from bot.adapters import discord
+
+    if client_id is not None:
+        if not client_id.strip().isdigit():
+            err.write("error: --client-id is the application ID, digits only\n")
+            return EXIT_USAGE
+        out.write(discord.invite_url(client_id.strip()) + "\n")
+        return EXIT_OK
+    if not env.get("DISCORD_TOKEN"):
+        err.write(
+            "error: give --client-id (Developer Portal > General Information > Application "
+            "ID), or set DISCORD_TOKEN to ask Discord for it\n"
+        )
+        return EXIT_USAGE
+    try:
+        settings = DiscordSettings.from_environ(env)
+        found = asyncio.run(discord.application_id(settings))
+    except SettingsError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    out.write(discord.invite_url(found) + "\n")
+    return EXIT_OK
 
 
 def _configure_logging(err: TextIO) -> None:
@@ -206,7 +276,7 @@ def _configure_logging(err: TextIO) -> None:
         force=True,
     )
     # The libraries' INFO lines are connection chatter; ours say what matters.
-    for noisy in ("slack_bolt", "slack_sdk", "aiohttp.access"):
+    for noisy in ("slack_bolt", "slack_sdk", "discord", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

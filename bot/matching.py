@@ -85,3 +85,40 @@ def search_quotes(quotes: tuple[Quote, ...], words: str) -> tuple[Quote, ...]:
     if not terms or max(len(t) for t in terms) < MIN_FUZZY_LENGTH:
         return ()
     return tuple(q for q in quotes if all(t in q.haystack for t in terms))
+
+
+def complete(keys: Mapping[str, str], typed: str, limit: int = 25) -> list[tuple[str, str]]:
+    """Autocomplete choices for what has been ``typed`` so far: ``(label, value)`` pairs.
+
+    ``keys`` maps every word people type (names and aliases) to the name it stands for.
+    Nothing typed: every name, in order. Otherwise names whose words start with it come
+    first (shortest first), then the ones that look like it, best first. A label shows
+    the alias that matched beside the name (``cutting → editing``); a name that matches
+    is preferred to its aliases.
+    """
+    query = normalise_key(typed)
+    ranked: list[tuple[str, str]] = []
+    if not query:
+        ranked = [(value, value) for value in dict.fromkeys(keys.values())]
+    else:
+        prefixed = sorted(
+            (k for k in keys if k.startswith(query)),
+            key=lambda k: (normalise_key(keys[k]) != k, len(k), k),  # names before aliases
+        )
+        ranked = [(key, keys[key]) for key in prefixed]
+        if len(query) >= 2:
+            fuzzy = process.extract(
+                query, keys.keys(), scorer=fuzz.WRatio, score_cutoff=SUGGESTION_CUTOFF, limit=None
+            )
+            ranked += [(key, keys[key]) for key, _score, _index in fuzzy]
+    choices: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for key, value in ranked:
+        if value in seen:
+            continue
+        seen.add(value)
+        label = value if normalise_key(value) == key else f"{key} → {value}"
+        choices.append((label, value))
+        if len(choices) == limit:
+            break
+    return choices

@@ -1,4 +1,4 @@
-"""Where things are: the bundled quote book and the user's overrides."""
+"""Where things are: the bundled quote book, and settings read from the environment."""
 
 from __future__ import annotations
 
@@ -46,6 +46,37 @@ class SlackSettings:
             return cls(bot_token, signing_secret=secret, api_url=_api_url(env))
         app_token = _token(env, "SLACK_APP_TOKEN", "xapp-", "an app-level token")
         return cls(bot_token, app_token=app_token, api_url=_api_url(env))
+
+
+DISCORD_API_BASE = "https://discord.com/api/v10"
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    """What the Discord adapter needs. The token never appears in a repr."""
+
+    token: str = field(repr=False)
+    api_base: str = DISCORD_API_BASE
+    guild_id: int | None = None
+
+    @classmethod
+    def from_environ(cls, env: Mapping[str, str]) -> DiscordSettings:
+        """Read and check DISCORD_TOKEN, DISCORD_API_BASE and DISCORD_GUILD_ID."""
+        token = env.get("DISCORD_TOKEN", "").strip()
+        if not token:
+            raise SettingsError("DISCORD_TOKEN is not set")
+        # A bot token is three dot-separated base64 parts; "Bot " is added by quotebot.
+        parts = token.split(".")
+        if len(parts) != 3 or not all(parts) or any(c.isspace() for c in token):
+            raise SettingsError(
+                "DISCORD_TOKEN does not look like a bot token (Developer Portal > Bot > "
+                "Reset Token gives one; paste it without a 'Bot ' prefix)"
+            )
+        api_base = (env.get("DISCORD_API_BASE", "").strip() or DISCORD_API_BASE).rstrip("/")
+        guild = env.get("DISCORD_GUILD_ID", "").strip()
+        if guild and not guild.isdigit():
+            raise SettingsError("DISCORD_GUILD_ID must be a server ID (digits), or unset")
+        return cls(token, api_base, int(guild) if guild else None)
 
 
 def _token(env: Mapping[str, str], name: str, prefix: str, what: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.answers import Answerer, Miss, QuoteAnswer, TopicsAnswer, clean_input
 from bot.loader import load_book
+from bot.matching import complete
 
 from .conftest import QUOTES
 
@@ -194,3 +195,41 @@ def test_empty_book_answers_quote_with_a_miss(tmp_path):
     answerer = Answerer(load_book([tmp_path]).book)
     assert isinstance(answerer.answer("quote", ""), Miss)
     assert isinstance(answerer.answer("jonze", "editing"), Miss)
+
+
+# ---- autocomplete (the core behind Discord's topic and director choices) -------------------
+
+
+def jonze_keys(answerer: Answerer) -> dict[str, str]:
+    director = answerer.book.director("jonze")
+    assert director is not None
+    return dict(director.topic_keys)
+
+
+def test_complete_with_nothing_typed_offers_every_topic_in_file_order(answerer):
+    director = answerer.book.director("jonze")
+    assert director is not None
+    choices = complete(director.topic_keys, "")
+    assert [value for _, value in choices] == list(director.topic_names)
+
+
+def test_complete_puts_a_matching_name_before_aliases_and_typos(answerer):
+    choices = complete(jonze_keys(answerer), "ed")
+    assert choices[0] == ("editing", "editing")
+    assert [v for _, v in choices].count("editing") == 1  # edit, editing: one choice
+
+
+def test_complete_shows_the_alias_that_matched(answerer):
+    assert complete(jonze_keys(answerer), "cutt")[0] == ("cutting → editing", "editing")
+
+
+def test_complete_tolerates_typos_and_caps_the_count(answerer):
+    assert complete(jonze_keys(answerer), "rehersal")[0][1] == "rehearsal"
+    many = {f"topic {n}": f"topic {n}" for n in range(100)}
+    assert len(complete(many, "topic")) == 25
+    assert len(complete(many, "", limit=5)) == 5
+
+
+@pytest.mark.parametrize("typed", ["   ", "@everyone", "\u202e", "z" * 500, "🎬"])
+def test_complete_never_fails_on_odd_input(answerer, typed):
+    assert isinstance(complete(jonze_keys(answerer), typed), list)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import QUOTES
+from .conftest import GOOD_FILE, QUOTES, write
+from .fakes.discord import TOKEN as DISCORD_TOKEN
+from .fakes.discord import FakeDiscord
 from .fakes.slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers
 from .test_slack import EDITING, post_command
 
@@ -173,3 +175,58 @@ def test_signed_headers_match_slacks_documented_example():
         "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
     )
     assert form_body({"a": "b c"}) == "a=b+c"
+
+
+# ---- Discord -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def discord_fake() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord().start()
+    yield server
+    await server.stop()
+
+
+async def test_run_discord_answers_and_stops_on_sigterm(discord_fake):
+    env = {"DISCORD_TOKEN": DISCORD_TOKEN, "DISCORD_API_BASE": discord_fake.api_base}
+    bot = await start_bot("run", env=env)  # DISCORD_TOKEN alone picks Discord
+    callback = await discord_fake.interact(discord_fake.command("jonze", topic="edting"))
+    assert callback["data"]["embeds"][0]["description"] == f"“{EDITING}”"
+    assert callback["data"]["allowed_mentions"] == {"parse": []}
+    await bot.wait_for_line(r"Discord: shard 0 connected")
+    assert await bot.stop() == 0
+    assert "Discord: disconnected" in bot.log
+    assert DISCORD_TOKEN not in bot.log
+    assert "Traceback" not in bot.log
+
+
+async def test_run_discord_sighup_registers_a_new_directors_command(discord_fake, tmp_path):
+    quotes = tmp_path / "quotes"
+    quotes.mkdir()
+    shutil.copy(QUOTES / "jonze.yaml", quotes / "jonze.yaml")
+    env = {
+        "DISCORD_TOKEN": DISCORD_TOKEN,
+        "DISCORD_API_BASE": discord_fake.api_base,
+        "QUOTEBOT_QUOTES": str(quotes),
+    }
+    bot = await start_bot("run", "discord", env=env)
+    await bot.wait_for_line(r"Discord: shard 0 connected")
+    write(quotes, "varda.yaml", GOOD_FILE)
+    bot.process.send_signal(signal.SIGHUP)
+    await bot.wait_for_line(r"Discord: synced 3 commands")
+    callback = await discord_fake.interact(discord_fake.command("varda", topic="sea"))
+    assert "landscapes" in callback["data"]["embeds"][0]["description"]
+    assert await bot.stop() == 0
+
+
+async def test_run_discord_with_a_rejected_token_exits_2(discord_fake):
+    token = "MTAw.revoked.secret-token-value"
+    bot = await start_bot(
+        "run", "discord", env={"DISCORD_TOKEN": token, "DISCORD_API_BASE": discord_fake.api_base}
+    )
+    assert await asyncio.wait_for(bot.process.wait(), 20) == 2
+    assert bot.process.stderr is not None
+    err = (await bot.process.stderr.read()).decode()
+    assert "error: Discord refused DISCORD_TOKEN" in err
+    assert "secret-token-value" not in err
+    assert "Traceback" not in err
