@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
 import statistics
 import sys
 import time
@@ -22,40 +20,10 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import pin_client, start, stop, summary  # noqa: E402
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers  # noqa: E402
 
-# Servers on the last core, this load generator (and the fake Slack) on the others, so
-# that the two do not take turns on one core and blur the comparison.
-_CPUS = sorted(os.sched_getaffinity(0))
-SERVER_CPUS = {_CPUS[-1]} if len(_CPUS) > 1 else set()
-CLIENT_CPUS = set(_CPUS[:-1]) if len(_CPUS) > 1 else set()
 TEXTS = ["editing", "edting", "cutting", "rehearsal", "technology", "topics", "zzz", ""]
-
-
-async def start(args: list[str], env: dict[str, str]) -> tuple[asyncio.subprocess.Process, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, env={**os.environ, **env}, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    if SERVER_CPUS:
-        os.sched_setaffinity(process.pid, SERVER_CPUS)
-    streams = [s for s in (process.stdout, process.stderr) if s is not None]
-    pending = {asyncio.ensure_future(s.readline()): s for s in streams}
-    while pending:
-        done, _ = await asyncio.wait(pending, timeout=30, return_when=asyncio.FIRST_COMPLETED)
-        if not done:
-            raise RuntimeError(f"{args} did not start")
-        for future in done:
-            stream = pending.pop(future)
-            line = future.result().decode()
-            found = re.search(r"listening on (http://[\d.]+:\d+)/slack/events", line)
-            if found:
-                for other in pending:
-                    other.cancel()
-                return process, found.group(1)
-            if line:
-                pending[asyncio.ensure_future(stream.readline())] = stream
-    raise RuntimeError(f"{args} exited before listening")
 
 
 async def measure(
@@ -69,22 +37,17 @@ async def measure(
         for i in counter:
             body = form_body(fake.command_payload("/jonze", TEXTS[i % len(TEXTS)]))
             headers = signed_headers(body)
-            start = time.perf_counter()
+            sent = time.perf_counter()
             async with session.post(f"{base}/slack/events", data=body, headers=headers) as resp:
                 await resp.read()
                 assert resp.status == 200, resp.status
-            latencies.append((time.perf_counter() - start) * 1000)
+            latencies.append((time.perf_counter() - sent) * 1000)
 
     async with aiohttp.ClientSession() as session:
         began = time.perf_counter()
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
         elapsed = time.perf_counter() - began
     return latencies, requests / elapsed
-
-
-def summary(latencies: list[float]) -> tuple[float, float]:
-    ordered = sorted(latencies)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 async def main() -> None:
@@ -96,18 +59,22 @@ async def main() -> None:
     args = parser.parse_args()
     if args.text:
         TEXTS[:] = args.text
-    if CLIENT_CPUS:
-        os.sched_setaffinity(0, CLIENT_CPUS)
+    pin_client()
     fake = await FakeSlack().start()
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
            "SLACK_API_URL": fake.api_url}  # fmt: skip
     # "floor" acks a constant with bolt's settings as quotebot sets them; "bolt-dflt" is
     # the same with bolt's defaults, to show what process_before_response saves.
     same = {**env, "FLOOR_PROCESS_BEFORE_RESPONSE": "1"}
+    listening = r"listening on (http://[\d.]+:\d+)/slack/events"
     servers = {
-        "floor": await start(["bench/slack_floor.py"], same),
-        "bolt-dflt": await start(["bench/slack_floor.py"], env),
-        "quotebot": await start(["-m", "bot", "run", "slack", "--http", "0"], env),
+        name: (process, found.group(1))
+        for name, args, environ in (
+            ("floor", ["bench/slack_floor.py"], same),
+            ("bolt-dflt", ["bench/slack_floor.py"], env),
+            ("quotebot", ["-m", "bot", "run", "slack", "--http", "0"], env),
+        )
+        for process, found in [await start(args, environ, listening)]
     }
     results: dict[str, dict[str, list[float]]] = {name: {} for name in servers}
     try:
@@ -121,8 +88,7 @@ async def main() -> None:
                     results[name].setdefault(f"{mode} rps", []).append(rps)
     finally:
         for process, _ in servers.values():
-            process.terminate()
-            await process.wait()
+            await stop(process)
         await fake.stop()
     print(f"{args.rounds} rounds x {args.requests} signed requests; concurrency 1 and "
           f"{args.concurrency}")  # fmt: skip
