@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,9 +17,12 @@ import yaml
 
 from bot import limits
 from bot.adapters import terminal
-from bot.answers import Answerer, Miss
+from bot.answers import Answerer, Miss, QuoteAnswer
+from bot.config import ConfigError, DailyConfig, Platform, load_config
+from bot.daily import Daily, Poster, SystemClock
 from bot.loader import LoadResult, load_book
 from bot.settings import DiscordSettings, SettingsError, SlackSettings, bundled_quotes
+from bot.store import Store, open_store
 
 EXIT_OK, EXIT_MISS, EXIT_USAGE = 0, 1, 2
 PLATFORMS = ("discord", "slack", "terminal")
@@ -34,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=argparse.SUPPRESS,
         help="folder of quote files (default: $QUOTEBOT_QUOTES, else the bundled quotes/)",
+    )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="settings file (default: $QUOTEBOT_CONFIG, else quotebot.toml here)",
     )
     parser = argparse.ArgumentParser(
         prog="quotebot",
@@ -90,6 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="for HTTP mode: the public https://…/slack/events URL (default: Socket Mode)",
     )
     slack_manifest.add_argument("--name", default="quotebot", help="the app's display name")
+    daily = verbs.add_parser(
+        "daily",
+        parents=[common],
+        help="the quote of the day; --post sends it to the targets now",
+        description="Print the quote of the day (the date in the [daily] timezone of the "
+        "settings file). With --post, post it now to every target that has not had it today "
+        "and say what happened to each, so a system timer can drive the posts instead of "
+        "quotebot run. The state store is $QUOTEBOT_DB: a SQLite file (default quotebot.db "
+        "here) or a postgresql:// URL.",
+    )
+    daily.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="another date's quote")
+    daily.add_argument("--post", action="store_true", help="post today's quote to the targets")
     invite = verbs.add_parser(
         "discord-invite",
         parents=[common],
@@ -130,6 +153,14 @@ def main(
         return _check(load_book(args.paths or [quotes]), out)
     if args.verb == "discord-invite":
         return _discord_invite(args.client_id, env, out, err)
+    config_path = getattr(args, "config", None) or Path(
+        env.get("QUOTEBOT_CONFIG") or "quotebot.toml"
+    )
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
     loaded = load_book([quotes])
     for problem in loaded.problems:
         err.write(f"warning: skipped: {problem}\n")
@@ -142,6 +173,8 @@ def main(
     if args.verb == "topics":
         word = args.director or limits.GLOBAL_COMMAND
         return _ask(answerer, word, "topics", out, err)
+    if args.verb == "daily":
+        return _daily(args, config, env, answerer, out, err)
     if args.verb == "slack-manifest":
         from bot.adapters import slack
 
@@ -155,6 +188,8 @@ def main(
     refreshers: list[Refresh] = []
     try:
         jobs = _platform_jobs(platforms, args, env, answerer, refreshers)
+        if config.targets:
+            jobs.append(_daily_job(config, env, answerer))
     except SettingsError as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
@@ -241,6 +276,106 @@ def _refreshed(task: asyncio.Task[None]) -> None:
     _background.discard(task)
     if not task.cancelled() and task.exception() is not None:
         log.error("reload: could not update the commands", exc_info=task.exception())
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _store(env: Mapping[str, str]) -> Store:
+    where = env.get("QUOTEBOT_DB") or "quotebot.db"
+    try:
+        return open_store(where)
+    except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
+        shown = where.split("@")[-1] if "://" in where else where
+        raise SettingsError(
+            f"cannot open the state store QUOTEBOT_DB ({shown}): {exc.__class__.__name__}"
+        ) from None
+
+
+def _posters(config: DailyConfig, env: Mapping[str, str]) -> dict[Platform, Poster]:
+    """A poster for each platform the targets name; SettingsError names a missing token."""
+    posters: dict[Platform, Poster] = {}
+    if "discord" in config.platforms():
+        from bot.adapters import discord
+
+        posters["discord"] = discord.DiscordPoster(DiscordSettings.from_environ(env))
+    if "slack" in config.platforms():
+        from bot.adapters import slack
+
+        posters["slack"] = slack.SlackPoster(SlackSettings.for_posting(env))
+    return posters
+
+
+def _daily(
+    args: argparse.Namespace,
+    config: DailyConfig,
+    env: Mapping[str, str],
+    answerer: Answerer,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    now = datetime.now(UTC)
+    today = now.astimezone(config.timezone).date()
+    day: date = args.date or today
+    if args.post and day != today:
+        err.write(f"error: --post posts today's quote ({today}); --date is for looking\n")
+        return EXIT_USAGE
+    if args.post and not config.targets:
+        err.write("error: no targets: add [daily] targets = [...] to the settings file\n")
+        return EXIT_USAGE
+    try:
+        store = _store(env)
+        posters = _posters(config, env) if args.post else {}
+    except SettingsError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    runner = Daily(config, store, posters, lambda: answerer.book, SystemClock())
+    try:
+        if not answerer.book.quotes:
+            err.write("error: the quote book is empty\n")
+            return EXIT_MISS
+        return asyncio.run(_daily_async(runner, day, args.post, out))
+    finally:
+        store.close()
+
+
+async def _daily_async(runner: Daily, day: date, post: bool, out: TextIO) -> int:
+    quote = await runner.quote(day)
+    out.write(f"Quote of the day, {day:%A %-d %B %Y}:\n")
+    out.write(terminal.render(QuoteAnswer(quote, "any")) + "\n")
+    if not post:
+        return EXIT_OK
+    try:
+        results = await runner.post(day)
+    finally:
+        for poster in runner.posters.values():
+            await poster.close()
+    for result in results:
+        out.write(f"{result}\n")
+    return (
+        EXIT_MISS if any(r.outcome in ("failed", "gave up for now") for r in results) else EXIT_OK
+    )
+
+
+def _daily_job(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> Job:
+    """The scheduler, as a job beside the platforms; its settings are checked now."""
+    posters = _posters(config, env)
+    store = _store(env)
+
+    async def job(stop: asyncio.Event) -> None:
+        runner = Daily(config, store, posters, lambda: answerer.book, SystemClock())
+        try:
+            await runner.run(stop)
+        finally:
+            for poster in posters.values():
+                await poster.close()
+            store.close()
+
+    return job
 
 
 def _discord_invite(client_id: str | None, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:

@@ -47,6 +47,11 @@ class SlackSettings:
         app_token = _token(env, "SLACK_APP_TOKEN", "xapp-", "an app-level token")
         return cls(bot_token, app_token=app_token, api_url=_api_url(env))
 
+    @classmethod
+    def for_posting(cls, env: Mapping[str, str]) -> SlackSettings:
+        """Only what chat.postMessage needs: the bot token (and SLACK_API_URL)."""
+        return cls(_token(env, "SLACK_BOT_TOKEN", "xoxb-", "a bot token"), api_url=_api_url(env))
+
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 

@@ -1,8 +1,11 @@
-"""Shared helpers: quote files written into a temporary folder."""
+"""Shared helpers: quote files written into a temporary folder; a PostgreSQL database."""
 
 from __future__ import annotations
 
+import os
 import textwrap
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,27 @@ def good_dir(tmp_path: Path) -> Path:
     write(tmp_path, "varda.yaml", GOOD_FILE)
     (tmp_path / "jonze.yaml").write_text((QUOTES / "jonze.yaml").read_text("utf-8"), "utf-8")
     return tmp_path
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the PostgreSQL at $QUOTEBOT_TEST_PG (.ci/postgres starts one).
+
+    Skips when none is reachable, except under CI=true, where that is a failure."""
+    import psycopg
+
+    base = os.environ.get("QUOTEBOT_TEST_PG", "postgresql://postgres@127.0.0.1:54329/postgres")
+    try:
+        admin = psycopg.connect(base, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        reason = f"no PostgreSQL at {base} ({exc.__class__.__name__}); run .ci/postgres"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    name = f"quotebot_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.close()

@@ -9,18 +9,22 @@ later) with one application command per director file plus ``/quote``.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp
 import discord
 from discord import app_commands
-from discord.http import Route
+from discord.http import Route, handle_message_parameters
 
 from bot import limits
 from bot.answers import Answer, Answerer, Miss, QuoteAnswer, TopicsAnswer
 from bot.book import Quote
+from bot.daily import DeliveryError
 from bot.matching import complete
 from bot.settings import DiscordSettings, SettingsError
 
@@ -365,6 +369,69 @@ async def run(
         log.info("Discord: disconnected")
     if connection.done() and not connection.cancelled():
         connection.result()  # a fatal gateway error (e.g. disallowed intents) surfaces here
+
+
+def daily_embed(quote: Quote, day: date) -> discord.Embed:
+    """The quote of the day: the quote's embed, titled with the date."""
+    embed = quote_embed(quote)
+    embed.title = f"Quote of the day · {day:%A %-d %B %Y}"
+    return embed
+
+
+class DiscordPoster:
+    """Posts the quote of the day through Discord's REST API (no gateway connection).
+
+    discord.py's HTTP client already waits out 429s (Retry-After) and retries 5xx; what
+    still fails is reported as a DeliveryError, permanent for a missing channel or
+    permission."""
+
+    def __init__(self, settings: DiscordSettings) -> None:
+        self.settings = settings
+        self._http: discord.http.HTTPClient | None = None
+
+    async def _client(self) -> discord.http.HTTPClient:
+        if self._http is None:
+            use_api_base(self.settings.api_base)
+            http = discord.http.HTTPClient(asyncio.get_running_loop())
+            try:
+                await http.static_login(self.settings.token)
+            except discord.LoginFailure:
+                await http.close()
+                raise DeliveryError("Discord refused DISCORD_TOKEN (401)", True) from None
+            self._http = http
+        return self._http
+
+    async def post(self, channel: str, quote: Quote, day: date) -> str:
+        http = await self._client()
+        # Discord drops a second message with the same nonce sent within a few minutes,
+        # so a retry after a lost response does not post twice.
+        nonce = hashlib.sha256(f"{day}/{channel}".encode()).hexdigest()[:25]
+        with handle_message_parameters(
+            embed=daily_embed(quote, day), allowed_mentions=NO_MENTIONS, nonce=nonce
+        ) as params:
+            try:
+                message = await http.send_message(channel, params=params)
+            except discord.NotFound as exc:
+                raise DeliveryError(f"unknown channel (404, code {exc.code})", True) from None
+            except discord.Forbidden as exc:
+                raise DeliveryError(
+                    f"no access or permission to post there (403, code {exc.code}): the bot "
+                    "needs View Channel, Send Messages and Embed Links",
+                    True,
+                ) from None
+            except discord.DiscordServerError as exc:
+                raise DeliveryError(f"Discord server error ({exc.status})", False) from None
+            except discord.HTTPException as exc:
+                permanent = exc.status != 429
+                raise DeliveryError(f"HTTP {exc.status}: {exc.text}", permanent) from None
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                raise DeliveryError(f"network: {exc.__class__.__name__}", False) from None
+        return str(message["id"])
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
 
 def invite_url(client_id: str | int) -> str:

@@ -13,8 +13,10 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -25,6 +27,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
 from bot.answers import Answer, Answerer, Miss, QuoteAnswer, TopicsAnswer
+from bot.book import Quote
+from bot.daily import DeliveryError
 from bot.settings import SettingsError, SlackSettings
 
 log = logging.getLogger("quotebot.slack")
@@ -117,6 +121,64 @@ def _chunks(lines: list[str], size: int) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def daily_message(quote: Quote, day: date) -> dict[str, Any]:
+    """The quote of the day as a chat.postMessage payload: blocks and a text fallback."""
+    text = f"“{escape(quote.text)}”"
+    attribution = escape(quote.attribution)
+    return {
+        "text": f"Quote of the day: {text} {attribution}",
+        "blocks": [
+            _context(f"*Quote of the day* · {day:%A %-d %B %Y}"),
+            _section(text),
+            _context(attribution),
+        ],
+    }
+
+
+# chat.postMessage errors that trying again will not cure.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found", "not_in_channel", "is_archived", "missing_scope", "not_authed",
+        "invalid_auth", "account_inactive", "token_revoked", "no_permission",
+        "restricted_action", "restricted_action_read_only_channel", "team_access_not_granted",
+        "ekm_access_denied", "msg_too_long", "invalid_blocks", "no_text", "access_denied",
+    }
+)  # fmt: skip
+
+
+class SlackPoster:
+    """Posts the quote of the day with chat.postMessage."""
+
+    def __init__(self, settings: SlackSettings) -> None:
+        self.client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+
+    async def post(self, channel: str, quote: Quote, day: date) -> str:
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **daily_message(quote, day)
+            )
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            error = str(exc.response.get("error") or f"HTTP {status}")
+            if status == 429:
+                retry_after = exc.response.headers.get("Retry-After", "1")
+                raise DeliveryError("rate limited (429)", False, _seconds(retry_after)) from None
+            raise DeliveryError(error, error in PERMANENT_ERRORS) from None
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise DeliveryError(f"network: {exc.__class__.__name__}", False) from None
+        return str(response.get("ts"))
+
+    async def close(self) -> None:
+        """Nothing to close: slack-sdk opens a session per request."""
+
+
+def _seconds(value: str | list[str]) -> float:
+    try:
+        return max(0.0, float(value if isinstance(value, str) else value[0]))
+    except (IndexError, ValueError):
+        return 1.0
 
 
 def build_app(answerer: Answerer, settings: SlackSettings) -> AsyncApp:

@@ -42,9 +42,21 @@ class Call:
     data: Any
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
+def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
     return web.Response(
-        status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
+        status=status,
+        body=json.dumps(data).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def rate_limited(retry_after: float) -> web.Response:
+    """A 429 as Discord sends it: Retry-After header and retry_after in the body."""
+    return _json(
+        {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+        429,
+        # discord.py takes a 429 without Via for a Cloudflare ban and gives up at once.
+        {"Retry-After": str(retry_after), "X-RateLimit-Scope": "user", "Via": "1.1 google"},
     )
 
 
@@ -75,6 +87,13 @@ class FakeDiscord:
     # Global commands under None, guild commands under the guild's ID.
     commands: dict[str | None, list[dict[str, Any]]] = field(default_factory=dict)
     identified: list[dict[str, Any]] = field(default_factory=list)
+    # Channels messages can be posted to; others answer 404 Unknown Channel, and those in
+    # forbidden 403 Missing Permissions.
+    channels: set[str] = field(default_factory=lambda: {CHANNEL_ID})
+    forbidden: set[str] = field(default_factory=set)
+    # Messages created, oldest first; and answers to give instead, next first.
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[web.Response] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _port: int = 0
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -145,6 +164,8 @@ class FakeDiscord:
                     },
                 }
             )
+        if request.method == "POST" and parts[0] == "channels" and parts[2:] == ["messages"]:
+            return self._create_message(parts[1], data or {})
         if parts[0] == "applications" and parts[1] == APP_ID and parts[-1] == "commands":
             scope = parts[3] if len(parts) == 5 and parts[2] == "guilds" else None
             if request.method == "PUT":
@@ -160,6 +181,38 @@ class FakeDiscord:
                 ]
             return _json(self.commands.get(scope, []))
         return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _create_message(self, channel: str, data: dict[str, Any]) -> web.Response:
+        if self.failures:
+            return self.failures.pop(0)
+        if channel in self.forbidden:
+            return _json({"message": "Missing Permissions", "code": 50013}, 403)
+        if channel not in self.channels:
+            return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        nonce = data.get("nonce")
+        if nonce is not None and data.get("enforce_nonce"):
+            # Discord: the same nonce from the same author within minutes returns the
+            # message already created instead of creating another.
+            for message in self.messages:
+                if message["channel_id"] == channel and message.get("nonce") == nonce:
+                    return _json(message)
+        message = {
+            **data,
+            "id": str(7_000_000_000_000_000_000 + next(self._ids)),
+            "channel_id": channel,
+            "author": BOT_USER,
+            "timestamp": "2026-11-25T14:00:00.000000+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+            "type": 0,
+        }
+        self.messages.append(message)
+        return _json(message)
 
     def _application(self) -> dict[str, Any]:
         return {

@@ -41,6 +41,10 @@ class FakeSlack:
     app_token: str = APP_TOKEN
     calls: list[Call] = field(default_factory=list)
     responses: dict[str, list[web.Response]] = field(default_factory=dict)
+    # Channels chat.postMessage refuses with channel_not_found (deleted, or never there).
+    missing_channels: set[str] = field(default_factory=set)
+    # Messages chat.postMessage accepted, oldest first.
+    messages: list[dict[str, Any]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _port: int = 0
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -109,7 +113,10 @@ class FakeSlack:
         if method == "apps.connections.open":
             return _slack_json({"ok": True, "url": f"ws://127.0.0.1:{self._port}/link"})
         if method == "chat.postMessage":
+            if call.data.get("channel") in self.missing_channels:
+                return _slack_json({"ok": False, "error": "channel_not_found"})
             ts = f"{time.time():.6f}"
+            self.messages.append(call.data)
             return _slack_json(
                 {"ok": True, "channel": call.data.get("channel"), "ts": ts, "message": call.data}
             )

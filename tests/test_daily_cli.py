@@ -1,0 +1,201 @@
+"""`quotebot daily` and the scheduler in `quotebot run`, as real processes, against fake
+Discord and Slack servers; the state store in SQLite and in a real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.daily import quote_of_the_day
+from bot.loader import load_book
+from bot.store import SCHEMA_VERSION, PostgresStore, SQLiteStore, open_store
+
+from .conftest import QUOTES
+from .fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord
+from .fakes.slack import BOT_TOKEN, FakeSlack
+from .test_run import start_bot
+
+SLACK_CHANNEL = "C0FILMCLB1"
+BOOK = load_book([QUOTES]).book
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "state.db")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[SQLiteStore | PostgresStore]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeSlack]]:
+    discord, slack = await FakeDiscord().start(), await FakeSlack().start()
+    yield discord, slack
+    await discord.stop()
+    await slack.stop()
+
+
+def write_config(folder: Path, schedule: str = "0 9 * * 1-5", grace: int = 60) -> Path:
+    path = folder / "quotebot.toml"
+    path.write_text(
+        f'[daily]\nschedule = "{schedule}"\ntimezone = "UTC"\ngrace_minutes = {grace}\n'
+        f'targets = ["discord:{CHANNEL_ID}", "slack:{SLACK_CHANNEL}"]\n'
+    )
+    return path
+
+
+def env_for(fakes: tuple[FakeDiscord, FakeSlack], db: str, config: Path) -> dict[str, str]:
+    discord, slack = fakes
+    return {
+        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_API_BASE": discord.api_base,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+        "QUOTEBOT_DB": db,
+        "QUOTEBOT_CONFIG": str(config),
+    }
+
+
+async def daily(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "daily", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+# ---- the store on both back ends -------------------------------------------------------
+
+
+def test_the_schema_is_created_on_first_start_and_versioned(store):
+    assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_claims_on_either_store(store):
+    day = date(2026, 11, 25)
+    assert store.claim(day, "discord:1", "a", 100.0, 600)
+    assert not store.claim(day, "discord:1", "b", 200.0, 600)
+    assert store.claim(day, "discord:1", "b", 800.0, 600)
+    store.mark_sent(day, "discord:1", "b", 801.0, "m")
+    assert not store.claim(day, "discord:1", "c", 9_999.0, 600)
+
+
+def test_selection_on_either_store(store):
+    picked = [quote_of_the_day(date(2026, 1, n), BOOK, store, 0) for n in range(1, 10)]
+    assert len({q.text for q in picked}) == 9
+
+
+# ---- quotebot daily ----------------------------------------------------------------------
+
+
+async def test_daily_for_nine_consecutive_dates_shows_nine_different_quotes(tmp_path: Path):
+    env = {"QUOTEBOT_DB": str(tmp_path / "state.db"), "QUOTEBOT_CONFIG": str(tmp_path / "none")}
+    shown = []
+    for n in range(9):
+        day = date(2026, 11, 25) + timedelta(days=n)
+        code, out, err = await daily("--date", day.isoformat(), env=env)
+        assert code == 0, err
+        assert out.startswith(f"Quote of the day, {day:%A %-d %B %Y}:")
+        shown.append(out.splitlines()[1])
+    assert len(set(shown)) == 9
+
+
+async def test_daily_post_twice_posts_once_per_target(fakes, tmp_path: Path):
+    env = env_for(fakes, str(tmp_path / "state.db"), write_config(tmp_path))
+    code, out, err = await daily("--post", env=env)
+    assert code == 0, err
+    assert f"discord:{CHANNEL_ID}: posted" in out and f"slack:{SLACK_CHANNEL}: posted" in out
+    code, out, _ = await daily("--post", env=env)
+    assert code == 0
+    assert out.count("already posted") == 2
+    discord, slack = fakes
+    assert len(discord.messages) == 1 and len(slack.messages) == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_eight_concurrent_daily_posts_share_a_store_and_post_once(
+    fakes, tmp_path: Path, request, backend
+):
+    db = (
+        str(tmp_path / "state.db")
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    env = env_for(fakes, db, write_config(tmp_path))
+    runs = await asyncio.gather(*(daily("--post", env=env) for _ in range(8)))
+    assert all(code == 0 for code, _, _ in runs), [err for _, _, err in runs]
+    outs = "".join(out for _, out, _ in runs)
+    assert outs.count(": posted") == 2
+    discord, slack = fakes
+    assert len(discord.messages) == 1 and len(slack.messages) == 1
+
+
+async def test_daily_post_reports_a_failing_target_and_exits_1(fakes, tmp_path: Path):
+    _discord, slack = fakes
+    slack.missing_channels.add(SLACK_CHANNEL)
+    env = env_for(fakes, str(tmp_path / "state.db"), write_config(tmp_path))
+    code, out, _ = await daily("--post", env=env)
+    assert code == 1
+    assert f"slack:{SLACK_CHANNEL}: failed (channel_not_found)" in out
+    assert f"discord:{CHANNEL_ID}: posted" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "drop", "message"),
+    [
+        (["--post"], "SLACK_BOT_TOKEN", "error: SLACK_BOT_TOKEN is not set"),
+        (["--post", "--date", "2020-01-01"], "", "--post posts today's quote"),
+        (["--date", "tomorrow"], "", "not a date"),
+    ],
+)
+async def test_daily_usage_errors_exit_2(fakes, tmp_path: Path, args, drop, message):
+    env = env_for(fakes, str(tmp_path / "state.db"), write_config(tmp_path))
+    env.pop(drop, None)
+    code, _, err = await daily(*args, env=env)
+    assert code == 2
+    assert message in err
+
+
+async def test_a_bad_config_file_exits_2_naming_it(tmp_path: Path):
+    config = tmp_path / "quotebot.toml"
+    config.write_text('[daily]\ntimezone = "Mars/Olympus"\n')
+    code, _, err = await daily(env={"QUOTEBOT_CONFIG": str(config), "QUOTEBOT_DB": ":memory:"})
+    assert code == 2
+    assert f"error: {config}: [daily] timezone: unknown timezone 'Mars/Olympus'" in err
+
+
+# ---- the scheduler in quotebot run -----------------------------------------------------------
+
+
+def slot_minutes_ago(minutes: int) -> str:
+    """A daily cron schedule (UTC) whose slot today came ``minutes`` ago."""
+    then = datetime.now(UTC) - timedelta(minutes=minutes)
+    return f"{then.minute} {then.hour} * * *"
+
+
+async def test_run_posts_a_due_slot_and_a_restarted_run_does_not_post_again(fakes, tmp_path: Path):
+    config = write_config(tmp_path, schedule=slot_minutes_ago(5), grace=60)
+    env = env_for(fakes, str(tmp_path / "state.db"), config)
+    discord, slack = fakes
+    for run in range(2):
+        bot = await start_bot("run", "discord", env=env)
+        outcome = "posted" if run == 0 else "already posted"
+        # Results are logged in the order of the targets in the settings file.
+        await bot.wait_for_line(rf"discord:{CHANNEL_ID}: {outcome}")
+        await bot.wait_for_line(rf"slack:{SLACK_CHANNEL}: {outcome}")
+        assert await bot.stop() == 0
+        assert len(discord.messages) == 1 and len(slack.messages) == 1
