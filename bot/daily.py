@@ -160,9 +160,10 @@ class Daily:
     async def post(self, day: date) -> list[Result]:
         """Post ``day``'s quote to every target that has not had it; one result each."""
         quote = await self.quote(day)
-        return list(
-            await asyncio.gather(*(self._post_one(day, t, quote) for t in self.config.targets))
-        )
+        # A task group: cancelling the post (shutdown) cancels every target's post with it.
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._post_one(day, t, quote)) for t in self.config.targets]
+        return [task.result() for task in tasks]
 
     async def _post_one(self, day: date, target: Target, quote: Quote) -> Result:
         name = str(target)
@@ -186,22 +187,35 @@ class Daily:
             try:
                 message_id = await poster.post(target.channel, quote, day)
             except DeliveryError as exc:
-                reason = exc.reason
-                if exc.permanent:
-                    log.error("daily %s %s: failed for good: %s", day, name, reason)
-                    await asyncio.to_thread(self.store.mark_failed, day, name, self.owner, reason)
-                    return Result(target, "failed", reason)
-                if attempt == MAX_ATTEMPTS - 1:
-                    break
-                wait = exc.retry_after if exc.retry_after is not None else BACKOFF_S * 2**attempt
-                wait = min(wait, MAX_WAIT_S)
-                log.warning("daily %s %s: %s; trying again in %.1f s", day, name, reason, wait)
+                failure: DeliveryError = exc
+            except Exception as exc:  # a bug in one poster must not stop the others
+                log.exception("daily %s %s: the post failed unexpectedly", day, name)
+                reason = f"unexpected error: {exc.__class__.__name__}"
+                await asyncio.to_thread(self.store.release, day, name, self.owner, reason)
+                return Result(target, "gave up for now", reason)
+            else:
+                await asyncio.to_thread(
+                    self.store.mark_sent, day, name, self.owner, self._epoch(), message_id
+                )
+                return Result(target, "posted", f"message {message_id}")
+            reason = failure.reason
+            if failure.permanent:
+                log.error("daily %s %s: failed for good: %s", day, name, reason)
+                await asyncio.to_thread(self.store.mark_failed, day, name, self.owner, reason)
+                return Result(target, "failed", reason)
+            if attempt == MAX_ATTEMPTS - 1:
+                break
+            wait = failure.retry_after
+            wait = min(BACKOFF_S * 2**attempt if wait is None else wait, MAX_WAIT_S)
+            log.warning("daily %s %s: %s; trying again in %.1f s", day, name, reason, wait)
+            try:
                 await self.clock.sleep(wait)
-                continue
-            await asyncio.to_thread(
-                self.store.mark_sent, day, name, self.owner, self._epoch(), message_id
-            )
-            return Result(target, "posted", f"message {message_id}")
+            except asyncio.CancelledError:
+                # Stopped while waiting: nothing is in flight, so the next try may be anyone's.
+                await asyncio.shield(
+                    asyncio.to_thread(self.store.release, day, name, self.owner, "stopped")
+                )
+                raise
         await asyncio.to_thread(self.store.release, day, name, self.owner, reason)
         log.warning(
             "daily %s %s: gave up for now after %d tries: %s", day, name, MAX_ATTEMPTS, reason
@@ -230,7 +244,15 @@ class Daily:
             day = due(cfg.schedule, cfg.timezone, now, cfg.grace)
             wake = next_slot(cfg.schedule, cfg.timezone, now)
             if day is not None and day not in done and cfg.targets:
-                results = await self.post(day)
+                posting = asyncio.ensure_future(self.post(day))
+                stopping = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({posting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+                if not posting.done():  # stopped mid-post (e.g. waiting out a 429)
+                    posting.cancel()
+                    await asyncio.gather(posting, return_exceptions=True)
+                    break
+                results = posting.result()
                 for result in results:
                     log.info("daily %s %s", day, result)
                 if on_results is not None:

@@ -263,7 +263,10 @@ class SQLiteStore(_SQLStore):
             cursor.execute("COMMIT")
 
     def close(self) -> None:
-        self._db.close()
+        # Under the guard: a worker thread may still be in a transaction whose caller
+        # was cancelled (asyncio cannot stop a thread), and closing under it crashes libpq.
+        with self._guard:
+            self._db.close()
 
 
 class PostgresStore(_SQLStore):
@@ -289,7 +292,10 @@ class PostgresStore(_SQLStore):
         cursor.execute("SELECT pg_advisory_xact_lock(7402551190)")
 
     def close(self) -> None:
-        self._db.close()
+        # Under the guard: a worker thread may still be in a transaction whose caller
+        # was cancelled (asyncio cannot stop a thread), and closing under it crashes libpq.
+        with self._guard:
+            self._db.close()
 
 
 def open_store(where: str) -> SQLiteStore | PostgresStore:

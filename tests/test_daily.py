@@ -396,3 +396,59 @@ async def test_two_instances_racing_post_once_per_target(tmp_path, discord_fake,
     assert outcomes.count("posted") == 2
     assert set(outcomes) - {"posted"} <= {"claimed elsewhere", "already posted"}
     assert len(discord_fake.messages) == 1 and len(slack_fake.messages) == 1
+
+
+class Broken:
+    """A poster with a bug in it (quotebot's own kind of object, not a platform's)."""
+
+    async def post(self, channel: str, quote, day: date) -> str:
+        raise KeyError("embeds")
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_a_poster_that_breaks_does_not_stop_the_other_target(
+    store, discord_fake, slack_fake, caplog
+):
+    daily = make_daily(store, FakeClock(at("2026-11-25")), discord_fake, slack_fake)
+    daily.posters = {**daily.posters, "discord": Broken()}
+    results = await daily.post(date(2026, 11, 25))
+    await close(daily)
+    assert [r.outcome for r in results] == ["gave up for now", "posted"]
+    assert "unexpected error: KeyError" in results[0].detail
+    assert store.posts(date(2026, 11, 25))[f"discord:{CHANNEL_ID}"].status == "released"
+    assert "Traceback" in caplog.text or "KeyError" in caplog.text
+
+
+class WaitingClock(FakeClock):
+    """Like FakeClock, but a retry's wait does not end until the test says so."""
+
+    def __init__(self, now: datetime) -> None:
+        super().__init__(now)
+        self.waiting = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.waiting.set()
+        await asyncio.Event().wait()  # never: only cancellation ends it
+
+
+async def test_stopping_while_waiting_out_a_429_releases_the_claim(store, discord_fake, slack_fake):
+    from aiohttp import web
+
+    slack_fake.responses["chat.postMessage"] = [
+        web.json_response(
+            {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "30"}
+        )
+    ]
+    clock = WaitingClock(at("2026-11-25", "09:00"))
+    slack_only = DailyConfig("0 9 * * 1-5", TORONTO, (TARGETS[1],), timedelta(hours=1))
+    daily = make_daily(store, clock, discord_fake, slack_fake, slack_only)
+    stop = asyncio.Event()
+    run = asyncio.create_task(daily.run(stop))
+    await clock.waiting.wait()  # the Slack post is waiting out its 429
+    stop.set()
+    await asyncio.wait_for(run, 10)
+    await close(daily)
+    assert store.posts(date(2026, 11, 25))[f"slack:{SLACK_CHANNEL}"].status == "released"
+    assert not slack_fake.messages
