@@ -113,6 +113,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     daily.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="another date's quote")
     daily.add_argument("--post", action="store_true", help="post today's quote to the targets")
+    ingest = verbs.add_parser(
+        "ingest",
+        parents=[common],
+        help="draft quotes from an interview article (text or HTML)",
+        description="Find the director's quoted statements in an article (On …: “…” lists, "
+        "Q&A transcripts, “…,” Jonze said) and draft them as a quote file: merged into the "
+        "director's file if quotebot has one (new quotes only; comments kept), else a new "
+        "file. Quotes are verbatim, each with its lead-in as context. Review before use.",
+    )
+    ingest.add_argument("file", metavar="FILE", type=Path, help="the article")
+    ingest.add_argument("--director", required=True, help='the director\'s name, "Spike Jonze"')
+    ingest.add_argument("--command", help="slash command for a new director (default: surname)")
+    ingest.add_argument("--out", type=Path, help="write here instead (default: the quotes folder)")
+    ingest.add_argument("--title", default="", help="the source's title (default: the article's)")
+    ingest.add_argument("--date", default="", help="the source's date, YYYY-MM (default: found)")
+    ingest.add_argument("--dry-run", action="store_true", help="show the draft, write nothing")
     invite = verbs.add_parser(
         "discord-invite",
         parents=[common],
@@ -164,6 +180,8 @@ def main(
     loaded = load_book([quotes])
     for problem in loaded.problems:
         err.write(f"warning: skipped: {problem}\n")
+    if args.verb == "ingest":  # an empty folder is where a first file is drafted
+        return _ingest(args, quotes, Answerer(loaded.book), out, err)
     if not len(loaded.book):
         err.write(f"error: no quote book could be loaded from {quotes}; see quotebot check\n")
         return EXIT_MISS
@@ -376,6 +394,61 @@ def _daily_job(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) 
             store.close()
 
     return job
+
+
+def _ingest(
+    args: argparse.Namespace, quotes: Path, answerer: Answerer, out: TextIO, err: TextIO
+) -> int:
+    from bot import draft as drafting
+    from bot.ingest import IngestError, find_quotes, read_article
+
+    try:
+        article = read_article(args.file)
+    except IngestError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    existing = answerer.book.director(args.director)
+    name = existing.name if existing else " ".join(args.director.split())
+    command = existing.command if existing else (args.command or name.split()[-1]).casefold()
+    if existing is None and not limits.COMMAND_NAME.fullmatch(command):
+        err.write(f"error: {command!r} cannot be a slash command; give --command\n")
+        return EXIT_USAGE
+    aliases = existing.aliases if existing else ()
+    found = find_quotes(article, name, aliases)
+    plan = drafting.plan(article, found, name, command, existing, args.title, args.date)
+    for entry in plan.entries:
+        words = " ".join(entry.text.split()[:6])
+        mark = "  (already in the book)" if entry.present else ""
+        topic = entry.topic + (" (new)" if entry.new_topic else "")
+        out.write(f"{topic:<18} {words[:44]:<46} {entry.context[:60]}{mark}\n")
+    new = len(plan.new_entries)
+    out.write(
+        f"{len(plan.entries)} quote(s) by {name} found in {args.file}; {new} new, "
+        f"{len(plan.entries) - new} already in the book\n"
+    )
+    if not plan.entries:
+        return EXIT_MISS
+    if args.dry_run or not new:
+        if args.dry_run:
+            out.write("dry run: nothing written\n")
+        return EXIT_OK
+    if existing is not None:
+        target = args.out or Path(existing.path)
+        text = drafting.merged(Path(existing.path), plan)
+    else:
+        target = args.out or quotes / f"{command}.yaml"
+        if target.exists():
+            err.write(f"error: {target} exists; give --out for the draft\n")
+            return EXIT_USAGE
+        text = drafting.new_file(plan)
+    problems = drafting.write_checked(target, text)
+    for problem in problems:
+        err.write(f"{problem}\n")
+    if problems:
+        err.write("error: the draft did not pass the checks; nothing written\n")
+        return EXIT_MISS
+    out.write(f"wrote {target}: review it, then quotebot check\n")
+    return EXIT_OK
 
 
 def _discord_invite(client_id: str | None, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:

@@ -1,0 +1,423 @@
+"""Ingest: draft quote entries from an interview article, for a curator to review.
+
+Finds the director's quoted statements in the forms interview write-ups use:
+``On his process: “…”`` lists; Q&A transcripts (``Q:`` then ``SJ:``/``Jonze:``/``A:``);
+and quotes attributed in the prose (``“…,” Jonze said.``, ``Jonze said, “…”``), in
+straight or curly quote marks, spanning paragraphs where the article does. Quotes are
+copied verbatim; each keeps its lead-in, verbatim, as its context. Nothing here writes a
+file: see :mod:`bot.draft` for that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from bot.book import normalise_key
+
+MAX_BYTES = 5_000_000
+_OPEN, _CLOSE = '“"', '”"'
+_VERBS = (
+    r"said|says|added|adds|explained|explains|recalled|recalls|noted|notes|continued|"
+    r"continues|told \w+|tells \w+|laughed|admitted|admits|joked|jokes"
+)
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "on",
+        "in",
+        "to",
+        "for",
+        "his",
+        "her",
+        "their",
+        "its",
+        "my",
+        "your",
+        "our",
+        "with",
+        "how",
+        "that",
+        "this",
+        "what",
+        "which",
+        "about",
+        "into",
+        "is",
+        "was",
+        "be",
+        "being",
+        "it",
+        "as",
+        "at",
+        "by",
+        "from",
+        "or",
+        "who",
+        "why",
+        "when",
+        "where",
+        "getting",
+        "made",
+        "make",
+        "approach",
+        "relationship",
+        "figures",
+    ]
+)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(
+    rf"\b(?:(\d{{4}})-(\d{{2}})(?:-\d{{2}})?|({_MONTHS})\s+(?:\d{{1,2}},\s+)?(\d{{4}}))\b"
+)
+
+
+class IngestError(Exception):
+    """The file cannot be read as an article; the message says why."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as paragraphs of plain text, with what it says about itself."""
+
+    path: str
+    title: str
+    date: str  # YYYY-MM, or "" when the article gives none
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One quoted statement of the director: verbatim text and its lead-in."""
+
+    text: str
+    context: str
+    form: str  # "on-list", "q-and-a" or "said"
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+
+class _TextExtractor(HTMLParser):
+    """Visible text of an HTML page, a paragraph per block element; no scripts, styles,
+    navigation or page chrome."""
+
+    BLOCKS = frozenset(
+        [
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "section",
+            "article",
+            "tr",
+            "dd",
+            "dt",
+            "pre",
+        ]
+    )
+    HIDDEN = frozenset(
+        [
+            "script",
+            "style",
+            "noscript",
+            "nav",
+            "header",
+            "footer",
+            "aside",
+            "form",
+            "svg",
+            "template",
+        ]
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._hidden = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.HIDDEN:
+            self._hidden += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._hidden:
+            self.parts.append(data)
+
+
+def read_article(path: Path) -> Article:
+    """Read a plain-text or HTML article. IngestError for empty, binary or huge files."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read it ({exc.strerror})") from None
+    if not raw.strip():
+        raise IngestError(f"{path}: the file is empty")
+    if len(raw) > MAX_BYTES:
+        raise IngestError(f"{path}: over {MAX_BYTES // 1_000_000} MB; is this an article?")
+    if b"\0" in raw:
+        raise IngestError(f"{path}: a binary file, not a text or HTML article")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IngestError(f"{path}: not UTF-8 text; save the article as UTF-8") from None
+    title = ""
+    if _looks_like_html(text, path):
+        parser = _TextExtractor()
+        parser.feed(text)
+        parser.close()
+        text, title = "".join(parser.parts), " ".join(parser.title.split())
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
+    paragraphs = tuple(
+        " ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()
+    )
+    if not paragraphs:
+        raise IngestError(f"{path}: no text in it")
+    if not title:
+        title = _title_from(paragraphs)
+    return Article(str(path), title, _date_in(" ".join(paragraphs)), paragraphs)
+
+
+def _looks_like_html(text: str, path: Path) -> bool:
+    head = text.lstrip()[:500].lower()
+    return path.suffix.lower() in (".html", ".htm") or head.startswith(("<!doctype", "<html"))
+
+
+def _title_from(paragraphs: tuple[str, ...]) -> str:
+    # A title is a short line that is not a sentence; else none.
+    for paragraph in paragraphs[:5]:
+        if len(paragraph) <= 100 and not paragraph.endswith((".", ":", "?", "!")):
+            return paragraph
+    return ""
+
+
+def _date_in(text: str) -> str:
+    found = _DATE.search(text)
+    if found is None:
+        return ""
+    if found.group(1):
+        return f"{found.group(1)}-{found.group(2)}"
+    month = _MONTHS.split("|").index(found.group(3)) + 1
+    return f"{found.group(4)}-{month:02d}"
+
+
+# ---- finding quotes ----------------------------------------------------------------------
+
+
+def director_names(name: str, aliases: tuple[str, ...] = ()) -> tuple[tuple[str, ...], set[str]]:
+    """How the prose names the director (full, last and first name, aliases) and how a
+    Q&A labels them (those, initials, ``A``)."""
+    words = name.split()
+    names = {name, words[-1], *aliases} | ({words[0]} if len(words) > 1 else set())
+    initials = "".join(w[0] for w in words).upper()
+    labels = {n.casefold() for n in names} | {
+        initials.casefold(),
+        ".".join(initials).casefold() + ".",
+        "a",
+        "answer",
+    }
+    return tuple(sorted(names, key=len, reverse=True)), labels
+
+
+def find_quotes(article: Article, name: str, aliases: tuple[str, ...] = ()) -> list[Found]:
+    """Every quoted statement the article attributes to the director, in order."""
+    names, labels = director_names(name, aliases)
+    if _is_q_and_a(article.paragraphs):
+        return _q_and_a(article.paragraphs, labels)
+    found: list[Found] = []
+    paragraphs = list(article.paragraphs)
+    i = 0
+    while i < len(paragraphs):
+        paragraph, i = _join_open_quote(paragraphs, i)
+        on = re.match(r"^(On [^:“”\"]{2,200}):\s*[“\"](.+?)[”\"](?=\s|$)", paragraph)
+        if on:
+            found.append(Found(on.group(2).strip(), on.group(1).strip(), "on-list"))
+            continue
+        found.extend(_said(paragraph, names, article.title))
+    return found
+
+
+def _join_open_quote(paragraphs: list[str], i: int) -> tuple[str, int]:
+    """Paragraph ``i``, joined with the next ones while a quote it opens stays open (the
+    printers' convention: each paragraph of a long quote opens with a quote mark and only
+    the last one closes it). Returns the text and the index after it."""
+    text = paragraphs[i]
+    i += 1
+    while _opens_unclosed(text) and i < len(paragraphs) and paragraphs[i][:1] in _OPEN:
+        text = f"{text}\n\n{paragraphs[i][1:]}"
+        i += 1
+    return text, i
+
+
+def _opens_unclosed(text: str) -> bool:
+    curly_open, curly_close = text.count("“"), text.count("”")
+    return curly_open > curly_close or (curly_open == 0 and text.count('"') % 2 == 1)
+
+
+_SPAN = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
+
+
+def _said(paragraph: str, names: tuple[str, ...], title: str) -> list[Found]:
+    """Quotes in prose, kept when the words around them attribute them to the director."""
+    name_pattern = "|".join(re.escape(n) for n in names)
+    after = re.compile(
+        rf"^\s*,?\s*(?:(?:{_VERBS})\s+(?:{name_pattern})\b|(?:{name_pattern})\s+(?:{_VERBS})\b)"
+    )
+    before = re.compile(rf"(?:{name_pattern})\s+(?:{_VERBS})\s*[,:]?\s*$")
+    pronoun = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{_VERBS})\b")
+    other = re.compile(rf"^\s*,?\s*(?:(?:{_VERBS})\s+\S|[A-Z]\w+(?:\s+[A-Z]\w+)?\s+(?:{_VERBS})\b)")
+    found: list[Found] = []
+    spans = list(_SPAN.finditer(paragraph))
+    for index, span in enumerate(spans):
+        text = (span.group(1) or span.group(2) or "").strip()
+        if len(text.split()) < 3:
+            continue  # a word or title in quote marks, not a statement
+        lead = paragraph[: span.start()]
+        tail = paragraph[span.end() :]
+        mine = bool(after.match(tail)) or bool(before.search(lead))
+        # "…," he told me: his, when the paragraph has named him before the quote.
+        named = re.search(rf"\b(?:{name_pattern})\b", lead) is not None
+        mine = mine or (named and pronoun.match(tail) is not None)
+        if not mine and index > 0 and not lead[spans[index - 1].end() :].strip(" ,.;"):
+            continue
+        if not mine:
+            # "…," she said: someone else's. A quote run on from the director's own
+            # (“…,” Jonze said. “…”) is his too.
+            previous = spans[index - 1] if index else None
+            continued = previous is not None and bool(
+                after.match(paragraph[previous.end() : span.start()])
+            )
+            if not continued or other.match(tail):
+                continue
+        context = (
+            _lead_in(lead if not index else paragraph[spans[index - 1].end() : span.start()], names)
+            or title
+        )
+        found.append(Found(text.rstrip(",").rstrip(), context, "said"))
+    return found
+
+
+def _lead_in(lead: str, names: tuple[str, ...]) -> str:
+    """The words before a quote, without the attribution: ``Asked about editing``."""
+    name_pattern = "|".join(re.escape(n) for n in names)
+    lead = re.sub(rf"(?:{name_pattern})\s+(?:{_VERBS})\s*[,:]?\s*$", "", lead.strip())
+    lead = re.sub(
+        rf"^\s*,?\s*(?:(?:{_VERBS})\s+(?:{name_pattern})|(?:{name_pattern})\s+(?:{_VERBS}))\.?\s*",
+        "",
+        lead,
+    )
+    lead = lead.strip(" ,:;")
+    sentences = re.split(r"(?<=[.!?])\s+", lead)
+    return sentences[-1].strip(" ,:;") if sentences and sentences[-1].strip(" ,:;") else ""
+
+
+_LABEL = re.compile(r"^([A-Z][\w.'\- ]{0,40}?|Q|A):\s+(.+)$")
+
+
+def _is_q_and_a(paragraphs: tuple[str, ...]) -> bool:
+    labels = [m.group(1) for p in paragraphs if (m := _LABEL.match(p))]
+    return (
+        len(labels) >= 4 and any(label.casefold() in ("q", "question") for label in labels)
+    ) or (len(set(labels)) == 2 and len(labels) >= 4)
+
+
+def _q_and_a(paragraphs: tuple[str, ...], labels: set[str]) -> list[Found]:
+    found: list[Found] = []
+    question = ""
+    answer: list[str] = []
+
+    def flush() -> None:
+        if answer:
+            found.append(Found("\n\n".join(answer), question, "q-and-a"))
+            answer.clear()
+
+    speaking = False
+    for paragraph in paragraphs:
+        label = _LABEL.match(paragraph)
+        if label is None:
+            if speaking:
+                answer.append(paragraph)  # an answer that runs on over paragraphs
+            continue
+        flush()
+        who, said = label.group(1).strip(), label.group(2).strip()
+        speaking = who.casefold() in labels or who.casefold().rstrip(".") in labels
+        if speaking:
+            answer.append(said)
+        else:
+            question = said
+    flush()
+    return found
+
+
+# ---- topics ------------------------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "al"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z][a-z'’\-]*", text.casefold())
+
+
+def propose_topic(context: str, text: str, topic_keys: dict[str, str]) -> tuple[str, bool]:
+    """A topic for a quote: one of the director's (matched through names and aliases in
+    the lead-in, then in the quote) and True, or a new slug from the lead-in and False."""
+    for source in (context, text):
+        padded = f" {normalise_key(' '.join(_words(source)))} "
+        stems = {_stem(w) for w in _words(source)}
+        best = ""
+        for key in topic_keys:
+            phrase = f" {key} " in padded
+            stemmed = " " not in key and _stem(key) in stems
+            if (phrase or stemmed) and len(key) > len(best):
+                best = key
+        if best:
+            return topic_keys[best], True
+    return _slug(context) or "general", False
+
+
+def _slug(text: str) -> str:
+    """The first content word of a lead-in (not a stopword, a TITLE or a number); failing
+    that, the TITLE it names: "On getting BEING JOHN MALKOVICH made" -> being-john-malkovich."""
+    tokens = re.findall(r"[\w'’\-]+", re.sub(r"^On\s+", "", text))
+    for raw in tokens:
+        if (raw.isupper() and len(raw) > 1) or any(c.isdigit() for c in raw):
+            continue
+        word = raw.casefold().strip("-'’")
+        if word and word not in _STOPWORDS and len(word) > 2:
+            return re.sub(r"[^a-z0-9-]", "", word)[:40]
+    title = [t.casefold() for t in tokens if t.isupper() and len(t) > 1][:3]
+    return re.sub(r"[^a-z0-9-]", "", "-".join(title))
