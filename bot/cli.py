@@ -242,10 +242,11 @@ def _platform_jobs(
 
         discord_settings = DiscordSettings.from_environ(env)
 
-        def on_connected(client: discord.QuoteClient) -> None:
+        def on_login(client: discord.QuoteClient) -> None:
+            # From login on, a reload re-syncs: setup_hook synced the book as it was then.
             refreshers.append(client.refresh)
 
-        jobs.append(lambda stop: discord.run(answerer, discord_settings, stop, on_connected))
+        jobs.append(lambda stop: discord.run(answerer, discord_settings, stop, on_login=on_login))
     if "slack" in platforms:
         from bot.adapters import slack
 

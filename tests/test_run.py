@@ -40,6 +40,12 @@ class Bot:
             if found:
                 return found
 
+    async def exit_with(self, code: int) -> str:
+        """Wait for the process to exit on its own with ``code``; its stderr."""
+        assert await asyncio.wait_for(self.process.wait(), 20) == code
+        assert self.process.stderr is not None
+        return (await self.process.stderr.read()).decode()
+
     async def stop(self, sig: int = signal.SIGTERM) -> int:
         self.process.send_signal(sig)
         assert self.process.stderr is not None
@@ -142,9 +148,7 @@ async def test_reload_keeps_the_last_good_book_when_a_file_breaks(fake, tmp_path
 )
 async def test_run_slack_with_bad_settings_exits_2_naming_the_variable(env, message):
     bot = await start_bot("run", "slack", env=env)
-    assert await asyncio.wait_for(bot.process.wait(), 20) == 2
-    assert bot.process.stderr is not None
-    err = (await bot.process.stderr.read()).decode()
+    err = await bot.exit_with(2)
     assert message in err
     assert "secret" not in err
 
@@ -152,9 +156,7 @@ async def test_run_slack_with_bad_settings_exits_2_naming_the_variable(env, mess
 async def test_run_slack_with_a_rejected_token_exits_2(fake):
     env = {"SLACK_BOT_TOKEN": "xoxb-revoked-secret", "SLACK_APP_TOKEN": APP_TOKEN}
     bot = await start_bot("run", "slack", env={**env, "SLACK_API_URL": fake.api_url})
-    assert await asyncio.wait_for(bot.process.wait(), 20) == 2
-    assert bot.process.stderr is not None
-    err = (await bot.process.stderr.read()).decode()
+    err = await bot.exit_with(2)
     assert "error: Slack refused SLACK_BOT_TOKEN (invalid_auth)" in err
     assert "revoked-secret" not in err
     assert "Traceback" not in err
@@ -224,9 +226,7 @@ async def test_run_discord_with_a_rejected_token_exits_2(discord_fake):
     bot = await start_bot(
         "run", "discord", env={"DISCORD_TOKEN": token, "DISCORD_API_BASE": discord_fake.api_base}
     )
-    assert await asyncio.wait_for(bot.process.wait(), 20) == 2
-    assert bot.process.stderr is not None
-    err = (await bot.process.stderr.read()).decode()
+    err = await bot.exit_with(2)
     assert "error: Discord refused DISCORD_TOKEN" in err
     assert "secret-token-value" not in err
     assert "Traceback" not in err

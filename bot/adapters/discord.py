@@ -345,10 +345,13 @@ async def run(
     settings: DiscordSettings,
     stop: asyncio.Event,
     on_connected: Callable[[QuoteClient], Awaitable[None] | None] | None = None,
+    on_login: Callable[[QuoteClient], None] | None = None,
 ) -> None:
     """Answer application commands until ``stop`` is set; ``on_connected`` is called once
     every shard has its session (READY)."""
     client = await start(answerer, settings)
+    if on_login is not None:  # e.g. to refresh the commands on a reload from now on
+        on_login(client)
     connection = asyncio.create_task(client.connect(reconnect=True))
     stopping = asyncio.create_task(stop.wait())
     ready = asyncio.create_task(client.connected.wait())
