@@ -381,8 +381,14 @@ async def test_daylight_saving_days_get_one_post_each(
     assert len(discord_fake.messages) == 5 and len(slack_fake.messages) == 5
 
 
-async def test_two_instances_racing_post_once_per_target(tmp_path, discord_fake, slack_fake):
-    stores = [open_store(str(tmp_path / "shared.db")) for _ in range(2)]
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_two_instances_racing_post_once_per_target(
+    tmp_path, discord_fake, slack_fake, request, backend
+):
+    where = str(tmp_path / "shared.db")
+    if backend == "postgres":
+        where = request.getfixturevalue("postgres_url")
+    stores = [open_store(where) for _ in range(2)]
     clock = FakeClock(at("2026-11-25"))
     instances = [
         make_daily(s, clock, discord_fake, slack_fake, owner=f"i{n}") for n, s in enumerate(stores)
