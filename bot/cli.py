@@ -169,14 +169,16 @@ def main(
         return _check(load_book(args.paths or [quotes]), out)
     if args.verb == "discord-invite":
         return _discord_invite(args.client_id, env, out, err)
-    config_path = getattr(args, "config", None) or Path(
-        env.get("QUOTEBOT_CONFIG") or "quotebot.toml"
-    )
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        err.write(f"error: {exc}\n")
-        return EXIT_USAGE
+    config = DailyConfig()
+    if args.verb in ("daily", "run"):  # the settings file is the quote of the day's only
+        config_path = getattr(args, "config", None) or Path(
+            env.get("QUOTEBOT_CONFIG") or "quotebot.toml"
+        )
+        try:
+            config = load_config(config_path)
+        except ConfigError as exc:
+            err.write(f"error: {exc}\n")
+            return EXIT_USAGE
     loaded = load_book([quotes])
     for problem in loaded.problems:
         err.write(f"warning: skipped: {problem}\n")

@@ -146,3 +146,12 @@ def test_run_unknown_platform_is_a_usage_error():
     with pytest.raises(SystemExit) as exc:
         run("run", "irc")
     assert exc.value.code == 2
+
+
+def test_a_broken_settings_file_concerns_only_the_quote_of_the_day(tmp_path: Path):
+    broken = tmp_path / "quotebot.toml"
+    broken.write_text("[daily\n")
+    env = {"QUOTEBOT_CONFIG": str(broken), "QUOTEBOT_DB": str(tmp_path / "state.db")}
+    assert run("ask", "jonze", "editing", env=env)[0] == 0
+    code, _, err = run("daily", env=env)
+    assert code == 2 and str(broken) in err
