@@ -66,7 +66,7 @@ class Quote:
         """Text and context folded for word search (made on the first search, not at load)."""
         return f"{self.text_key} {normalise_text(self.context)}"
 
-    @property
+    @cached_property
     def attribution(self) -> str:
         """The line shown under a quote: who, on what, and where."""
         about = self.context
