@@ -401,6 +401,9 @@ class DiscordPoster:
             except discord.LoginFailure:
                 await http.close()
                 raise DeliveryError("Discord refused DISCORD_TOKEN (401)", True) from None
+            except BaseException:  # cancelled mid-login (a shutdown): close its session
+                await asyncio.shield(http.close())
+                raise
             self._http = http
         return self._http
 
