@@ -206,6 +206,10 @@ class Daily:
             if attempt == MAX_ATTEMPTS - 1:
                 break
             wait = failure.retry_after
+            if wait is not None and wait > MAX_WAIT_S:
+                # Honour it, but not while holding the claim: a later round tries again.
+                reason = f"{reason}: retry after {wait:.0f} s"
+                break
             wait = min(BACKOFF_S * 2**attempt if wait is None else wait, MAX_WAIT_S)
             log.warning("daily %s %s: %s; trying again in %.1f s", day, name, reason, wait)
             try:

@@ -458,3 +458,23 @@ async def test_stopping_while_waiting_out_a_429_releases_the_claim(store, discor
     await close(daily)
     assert store.posts(date(2026, 11, 25))[f"slack:{SLACK_CHANNEL}"].status == "released"
     assert not slack_fake.messages
+
+
+async def test_a_long_discord_rate_limit_gives_the_claim_back_for_a_later_round(
+    store, discord_fake, slack_fake
+):
+    # Longer than discord.py may wait by itself (30 s) and than a post holds its claim for.
+    discord_fake.failures.append(rate_limited(120.0))
+    clock = FakeClock(at("2026-11-25"))
+    daily = make_daily(store, clock, discord_fake, slack_fake)
+    results = await daily.post(date(2026, 11, 25))
+    assert [r.outcome for r in results] == ["gave up for now", "posted"]
+    assert "retry after 120 s" in results[0].detail
+    assert clock.sleeps == []  # not retried early, and the claim is not held meanwhile
+    clock.time += timedelta(seconds=120)
+    assert [r.outcome for r in await daily.post(date(2026, 11, 25))] == [
+        "posted",
+        "already posted",
+    ]
+    await close(daily)
+    assert len(discord_fake.messages) == 1

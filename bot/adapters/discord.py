@@ -43,6 +43,7 @@ CHOICE_NAME_MAX = 100
 PERMISSIONS = (1 << 11) | (1 << 14)
 COLOUR = discord.Colour(0x1D1C1D)
 APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+RATE_LIMIT_WAIT_S = 30.0
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
@@ -395,7 +396,11 @@ class DiscordPoster:
     async def _client(self) -> discord.http.HTTPClient:
         if self._http is None:
             use_api_base(self.settings.api_base)
-            http = discord.http.HTTPClient(asyncio.get_running_loop())
+            # discord.py waits out a 429 itself, but not for longer than this: a longer wait
+            # is handed back (RateLimited) so that no claim is held past its lease.
+            http = discord.http.HTTPClient(
+                asyncio.get_running_loop(), max_ratelimit_timeout=RATE_LIMIT_WAIT_S
+            )
             try:
                 await http.static_login(self.settings.token)
             except discord.LoginFailure:
@@ -425,6 +430,8 @@ class DiscordPoster:
                     "needs View Channel, Send Messages and Embed Links",
                     True,
                 ) from None
+            except discord.RateLimited as exc:
+                raise DeliveryError("rate limited (429)", False, exc.retry_after) from None
             except discord.DiscordServerError as exc:
                 raise DeliveryError(f"Discord server error ({exc.status})", False) from None
             except discord.HTTPException as exc:
