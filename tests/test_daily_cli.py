@@ -17,7 +17,7 @@ from bot.store import SCHEMA_VERSION, PostgresStore, SQLiteStore, open_store
 
 from .conftest import QUOTES
 from .fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord
-from .fakes.slack import BOT_TOKEN, FakeSlack
+from .fakes.slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from .test_run import start_bot
 
 SLACK_CHANNEL = "C0FILMCLB1"
@@ -199,3 +199,21 @@ async def test_run_posts_a_due_slot_and_a_restarted_run_does_not_post_again(fake
         await bot.wait_for_line(rf"slack:{SLACK_CHANNEL}: {outcome}")
         assert await bot.stop() == 0
         assert len(discord.messages) == 1 and len(slack.messages) == 1
+
+
+async def test_run_serves_discord_and_slack_and_posts_the_daily_in_one_process(
+    fakes, tmp_path: Path
+):
+    discord, slack = fakes
+    config = write_config(tmp_path, schedule=slot_minutes_ago(5), grace=60)
+    env = {**env_for(fakes, str(tmp_path / "state.db"), config), "SLACK_APP_TOKEN": APP_TOKEN}
+    bot = await start_bot("run", env=env)  # both tokens set: both platforms, and the daily
+    await slack.connected()
+    ack = await slack.slash_command("/jonze", "edting")
+    assert ack["payload"]["response_type"] == "in_channel"
+    callback = await discord.interact(discord.command("jonze", topic="cutting"))
+    assert callback["data"]["embeds"][0]["author"]["name"] == "Spike Jonze"
+    await bot.wait_for_line(rf"slack:{SLACK_CHANNEL}: posted")
+    assert await bot.stop() == 0
+    assert len(discord.messages) == 1 and len(slack.messages) == 1
+    assert "Traceback" not in bot.log
