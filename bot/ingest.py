@@ -251,7 +251,7 @@ def director_names(name: str, aliases: tuple[str, ...] = ()) -> tuple[tuple[str,
 def find_quotes(article: Article, name: str, aliases: tuple[str, ...] = ()) -> list[Found]:
     """Every quoted statement the article attributes to the director, in order."""
     names, labels = director_names(name, aliases)
-    if _is_q_and_a(article.paragraphs):
+    if _is_q_and_a(article.paragraphs, labels):
         return _q_and_a(article.paragraphs, labels)
     found: list[Found] = []
     paragraphs = list(article.paragraphs)
@@ -343,11 +343,16 @@ def _lead_in(lead: str, names: tuple[str, ...]) -> str:
 _LABEL = re.compile(r"^([A-Z][\w.'\- ]{0,40}?|Q|A):\s+(.+)$")
 
 
-def _is_q_and_a(paragraphs: tuple[str, ...]) -> bool:
-    labels = [m.group(1) for p in paragraphs if (m := _LABEL.match(p))]
-    return (
-        len(labels) >= 4 and any(label.casefold() in ("q", "question") for label in labels)
-    ) or (len(set(labels)) == 2 and len(labels) >= 4)
+def _is_q_and_a(paragraphs: tuple[str, ...], director_labels: set[str]) -> bool:
+    """A transcript: several paragraphs open with a speaker's label, the director's
+    among them (``SJ:``, ``Jonze:``, ``A:``), and the questions labelled too."""
+    labels = [m.group(1).strip().casefold() for p in paragraphs if (m := _LABEL.match(p))]
+    theirs = [
+        label
+        for label in labels
+        if label.rstrip(".") in director_labels or label in director_labels
+    ]
+    return len(labels) >= 4 and len(theirs) >= 2 and len(labels) > len(theirs)
 
 
 def _q_and_a(paragraphs: tuple[str, ...], labels: set[str]) -> list[Found]:

@@ -183,3 +183,22 @@ def test_a_binary_file_is_a_usage_error(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\0\0")
     code, _, err = run("ingest", str(path), "--director", "Spike Jonze")
     assert code == 2 and "binary" in err
+
+
+def test_a_q_and_a_with_names_as_labels(tmp_path):
+    article = tmp_path / "named.txt"
+    article.write_text(
+        "Talking Pictures\n\n"
+        "Mark Olsen: What did Sendak tell you?\n\n"
+        "Jonze: He said, “Don't make a kids' movie, make a movie about childhood.”\n\n"
+        "Mark Olsen: Did you listen?\n\n"
+        "Spike Jonze: I tried to. Some days I did.\n\n"
+        "Catherine Keener: He listened more than he says.\n",
+        encoding="utf-8",
+    )
+    found = find_quotes(read_article(article), "Spike Jonze")
+    assert [f.text for f in found] == [
+        "He said, “Don't make a kids' movie, make a movie about childhood.”",
+        "I tried to. Some days I did.",
+    ]
+    assert [f.context for f in found] == ["What did Sendak tell you?", "Did you listen?"]
