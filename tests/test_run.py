@@ -230,3 +230,26 @@ async def test_run_discord_with_a_rejected_token_exits_2(discord_fake):
     assert "error: Discord refused DISCORD_TOKEN" in err
     assert "secret-token-value" not in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "message"),
+    [
+        (
+            "slack",
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN,
+             "SLACK_API_URL": "http://127.0.0.1:9/api/"},
+            "error: cannot reach Slack at http://127.0.0.1:9/api/",
+        ),
+        (
+            "discord",
+            {"DISCORD_TOKEN": DISCORD_TOKEN, "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"},
+            "error: cannot reach Discord at http://127.0.0.1:9/api/v10",
+        ),
+    ],
+)  # fmt: skip
+async def test_an_unreachable_platform_is_a_clear_error_not_a_traceback(platform, env, message):
+    bot = await start_bot("run", platform, env=env)
+    err = await bot.exit_with(2)
+    assert message in err
+    assert "Traceback" not in err

@@ -335,6 +335,12 @@ async def start(answerer: Answerer, settings: DiscordSettings) -> QuoteClient:
             "Discord refused DISCORD_TOKEN (401 Unauthorized): reset it in the Developer "
             "Portal (Bot > Reset Token) and set it again"
         ) from None
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        await client.close()
+        raise SettingsError(
+            f"cannot reach Discord at {settings.api_base} ({exc.__class__.__name__}); "
+            "check the network, or DISCORD_API_BASE if it is set"
+        ) from None
     except BaseException:
         await client.close()
         raise
@@ -372,7 +378,12 @@ async def run(
         await client.close()
         log.info("Discord: disconnected")
     if connection.done() and not connection.cancelled():
-        connection.result()  # a fatal gateway error (e.g. disallowed intents) surfaces here
+        try:
+            connection.result()  # a fatal gateway error surfaces here
+        except discord.GatewayNotFound:
+            raise SettingsError(
+                f"Discord's gateway was not found (GET /gateway/bot at {settings.api_base})"
+            ) from None
 
 
 def daily_embed(quote: Quote, day: date) -> discord.Embed:

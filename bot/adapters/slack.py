@@ -226,6 +226,11 @@ async def check_tokens(settings: SlackSettings, socket_mode: bool) -> str | None
         raise SettingsError(
             f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')})"
         ) from None
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        raise SettingsError(
+            f"cannot reach Slack at {settings.api_url} ({exc.__class__.__name__}); "
+            "check the network, or SLACK_API_URL if it is set"
+        ) from None
     if not socket_mode:
         return None
     try:
