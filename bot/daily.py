@@ -20,7 +20,7 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, Protocol
@@ -229,14 +229,11 @@ class Daily:
     def _unfinished(self, results: Sequence[Result]) -> bool:
         return any(r.outcome in ("claimed elsewhere", "gave up for now") for r in results)
 
-    async def run(
-        self,
-        stop: asyncio.Event,
-        on_results: Callable[[date, list[Result]], Awaitable[None] | None] | None = None,
-    ) -> None:
+    async def run(self, stop: asyncio.Event) -> None:
         """Post each date's quote at its slot (or late, within the grace period) until
         ``stop`` is set. A slot whose posts are unfinished (another instance's claim, a
-        failure worth retrying) is tried again while its grace period lasts."""
+        failure worth retrying, the store out of reach) is tried again every minute
+        while its grace period lasts."""
         cfg = self.config
         log.info(
             "daily: %s (%s) to %s", cfg.schedule, cfg.timezone.key,
@@ -256,20 +253,18 @@ class Daily:
                     posting.cancel()
                     await asyncio.gather(posting, return_exceptions=True)
                     break
-                results = posting.result()
-                for result in results:
+                try:
+                    results: list[Result] | None = posting.result()
+                except Exception:  # e.g. the database is down: the bots must not stop for it
+                    log.exception("daily %s: this round failed; trying again shortly", day)
+                    results = None
+                for result in results or ():
                     log.info("daily %s %s", day, result)
-                if on_results is not None:
-                    outcome = on_results(day, results)
-                    if outcome is not None:
-                        await outcome
-                if self._unfinished(results):
+                if results is None or self._unfinished(results):
                     slot = slot_on(cfg.schedule, cfg.timezone, day)
                     assert slot is not None
                     retry = self.clock.now() + timedelta(seconds=min(self.lease_s, 60.0))
-                    wake = min(
-                        wake, max(retry, self.clock.now()), slot + cfg.grace + timedelta(seconds=1)
-                    )
+                    wake = min(wake, retry, slot + cfg.grace + timedelta(seconds=1))
                 else:
                     done.add(day)
             seconds = (wake - self.clock.now()).total_seconds()

@@ -7,6 +7,7 @@ Slack posters to the fake servers on 127.0.0.1, and are counted there.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -478,3 +479,30 @@ async def test_a_long_discord_rate_limit_gives_the_claim_back_for_a_later_round(
     ]
     await close(daily)
     assert len(discord_fake.messages) == 1
+
+
+class Unreachable(SQLiteStore):
+    """A store whose database is out of reach for its first ``failures`` claims."""
+
+    def __init__(self, path: Path, failures: int) -> None:
+        super().__init__(path)
+        self.failures = failures
+
+    def claim(self, *args, **kwargs) -> bool:
+        if self.failures:
+            self.failures -= 1
+            raise sqlite3.OperationalError("unable to open database file")
+        return super().claim(*args, **kwargs)
+
+
+async def test_a_store_out_of_reach_is_retried_without_stopping_the_scheduler(
+    tmp_path, discord_fake, slack_fake, caplog
+):
+    flaky = Unreachable(tmp_path / "state.db", failures=2)
+    clock = FakeClock(at("2026-11-25", "09:00"), until=at("2026-11-25", "12:00"))
+    daily = make_daily(flaky, clock, discord_fake, slack_fake)
+    await run_scheduler(daily, clock)
+    await close(daily)
+    flaky.close()
+    assert "this round failed" in caplog.text
+    assert len(discord_fake.messages) == 1 and len(slack_fake.messages) == 1
