@@ -6,23 +6,21 @@ import argparse
 import asyncio
 import logging
 import os
-import signal
 import sys
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import yaml
 
-from bot import limits
+from bot import limits, serve
 from bot.adapters import terminal
 from bot.answers import Answerer, Miss, QuoteAnswer
-from bot.config import ConfigError, DailyConfig, Platform, load_config
-from bot.daily import Daily, Poster, SystemClock
+from bot.config import ConfigError, DailyConfig, load_config
+from bot.daily import Daily, SystemClock
 from bot.loader import LoadResult, load_book
-from bot.settings import DiscordSettings, SettingsError, SlackSettings, bundled_quotes
-from bot.store import Store, open_store
+from bot.settings import DiscordSettings, SettingsError, bundled_quotes
 
 EXIT_OK, EXIT_MISS, EXIT_USAGE = 0, 1, 2
 PLATFORMS = ("discord", "slack", "terminal")
@@ -201,102 +199,26 @@ def main(
         data = slack.manifest(answerer, name=args.name, url=args.url)
         out.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
         return EXIT_OK
-    platforms = args.platforms or [p for p, var in _CREDENTIALS.items() if env.get(var)]
+    platforms = args.platforms or [p for p, var in serve.CREDENTIALS.items() if env.get(var)]
     if not platforms or platforms == ["terminal"]:
         terminal.run_prompt(answerer, stdin or sys.stdin, out)
         return EXIT_OK
-    refreshers: list[Refresh] = []
+    refreshers: list[serve.Refresh] = []
+    http = (args.host, args.http) if args.http is not None else None
     try:
-        jobs = _platform_jobs(platforms, args, env, answerer, refreshers)
+        jobs = serve.platform_jobs(platforms, env, answerer, refreshers, http)
         if config.targets:
-            jobs.append(_daily_job(config, env, answerer))
+            jobs.append(serve.daily_job(config, env, answerer))
     except SettingsError as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
     _configure_logging(err)
     try:
-        asyncio.run(_serve(jobs, lambda: _reload(answerer, quotes, refreshers)))
+        asyncio.run(serve.serve(jobs, lambda: serve.reload_book(answerer, quotes, refreshers)))
     except SettingsError as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
     return EXIT_OK
-
-
-# A platform is started by `quotebot run` with no arguments when its variable is set.
-_CREDENTIALS = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN"}
-
-Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
-# Called after a reload, e.g. to register a new director's command with Discord.
-Refresh = Callable[[], Coroutine[Any, Any, None]]
-
-
-def _platform_jobs(
-    platforms: Sequence[str],
-    args: argparse.Namespace,
-    env: Mapping[str, str],
-    answerer: Answerer,
-    refreshers: list[Refresh],
-) -> list[Job]:
-    """One coroutine function per platform, its settings checked before anything starts."""
-    jobs: list[Job] = []
-    if "discord" in platforms:
-        from bot.adapters import discord
-
-        discord_settings = DiscordSettings.from_environ(env)
-
-        def on_login(client: discord.QuoteClient) -> None:
-            # From login on, a reload re-syncs: setup_hook synced the book as it was then.
-            refreshers.append(client.refresh)
-
-        jobs.append(lambda stop: discord.run(answerer, discord_settings, stop, on_login=on_login))
-    if "slack" in platforms:
-        from bot.adapters import slack
-
-        http = (args.host, args.http) if args.http is not None else None
-        settings = SlackSettings.from_environ(env, http=http is not None)
-        jobs.append(lambda stop: slack.run(answerer, settings, stop, http))
-    return jobs
-
-
-async def _serve(jobs: Sequence[Job], reload: Callable[[], None]) -> None:
-    """Run every platform until SIGINT or SIGTERM, or until one of them fails."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    loop.add_signal_handler(signal.SIGHUP, reload)
-    tasks = [asyncio.create_task(job(stop)) for job in jobs]
-    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-    stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    for task in done:
-        task.result()  # re-raise the first failure, if any
-    log.info("stopped")
-
-
-def _reload(answerer: Answerer, quotes: Path, refreshers: Sequence[Refresh] = ()) -> None:
-    """Load the quote files again; any problem keeps the book the bot already has."""
-    loaded = load_book([quotes])
-    if loaded.problems:
-        for problem in loaded.problems:
-            log.warning("reload: %s", problem)
-        log.warning("reload: kept the last good quote book (%d quotes)", len(answerer.book.quotes))
-        return
-    answerer.book = loaded.book
-    log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), len(loaded.files))
-    for refresh in refreshers:
-        task = asyncio.get_running_loop().create_task(refresh())
-        _background.add(task)
-        task.add_done_callback(_refreshed)
-
-
-_background: set[asyncio.Task[None]] = set()
-
-
-def _refreshed(task: asyncio.Task[None]) -> None:
-    _background.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        log.error("reload: could not update the commands", exc_info=task.exception())
 
 
 def _date(text: str) -> date:
@@ -304,31 +226,6 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _store(env: Mapping[str, str]) -> Store:
-    where = env.get("QUOTEBOT_DB") or "quotebot.db"
-    try:
-        return open_store(where)
-    except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
-        shown = where.split("@")[-1] if "://" in where else where
-        raise SettingsError(
-            f"cannot open the state store QUOTEBOT_DB ({shown}): {exc.__class__.__name__}"
-        ) from None
-
-
-def _posters(config: DailyConfig, env: Mapping[str, str]) -> dict[Platform, Poster]:
-    """A poster for each platform the targets name; SettingsError names a missing token."""
-    posters: dict[Platform, Poster] = {}
-    if "discord" in config.platforms():
-        from bot.adapters import discord
-
-        posters["discord"] = discord.DiscordPoster(DiscordSettings.from_environ(env))
-    if "slack" in config.platforms():
-        from bot.adapters import slack
-
-        posters["slack"] = slack.SlackPoster(SlackSettings.for_posting(env))
-    return posters
 
 
 def _daily(
@@ -349,8 +246,8 @@ def _daily(
         err.write("error: no targets: add [daily] targets = [...] to the settings file\n")
         return EXIT_USAGE
     try:
-        store = _store(env)
-        posters = _posters(config, env) if args.post else {}
+        store = serve.open_state_store(env)
+        posters = serve.posters_for(config, env) if args.post else {}
     except SettingsError as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
@@ -380,23 +277,6 @@ async def _daily_async(runner: Daily, day: date, post: bool, out: TextIO) -> int
     return (
         EXIT_MISS if any(r.outcome in ("failed", "gave up for now") for r in results) else EXIT_OK
     )
-
-
-def _daily_job(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> Job:
-    """The scheduler, as a job beside the platforms; its settings are checked now."""
-    posters = _posters(config, env)
-    store = _store(env)
-
-    async def job(stop: asyncio.Event) -> None:
-        runner = Daily(config, store, posters, lambda: answerer.book, SystemClock())
-        try:
-            await runner.run(stop)
-        finally:
-            for poster in posters.values():
-                await poster.close()
-            store.close()
-
-    return job
 
 
 def _ingest(
