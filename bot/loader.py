@@ -168,6 +168,16 @@ class _FileReader:
                 pass
         return out
 
+    def table(
+        self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, root: yaml.Node
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """The file's ``key`` mapping (its entries by name), or none if it is missing or
+        not a mapping (reported)."""
+        try:
+            return self.mapping(self.required(fields, key, root, "the file"), key, None)
+        except _Invalid:
+            return {}
+
     def required(
         self,
         fields: dict[str, tuple[yaml.Node, yaml.Node]],
@@ -239,12 +249,7 @@ def _read_sources(
     reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], root: yaml.Node
 ) -> dict[str, Source]:
     sources: dict[str, Source] = {}
-    try:
-        node = reader.required(fields, "sources", root, "the file")
-        entries = reader.mapping(node, "sources", None)
-    except _Invalid:
-        return sources
-    for key, (key_node, value_node) in entries.items():
+    for key, (key_node, value_node) in reader.table(fields, "sources", root).items():
         try:
             source_fields = reader.mapping(value_node, f"source {key!r}", _SOURCE_KEYS)
             values = {}
@@ -263,13 +268,8 @@ def _read_topics(
     reader: _FileReader, fields: dict[str, tuple[yaml.Node, yaml.Node]], root: yaml.Node
 ) -> dict[str, Topic]:
     topics: dict[str, Topic] = {}
-    try:
-        node = reader.required(fields, "topics", root, "the file")
-        entries = reader.mapping(node, "topics", None)
-    except _Invalid:
-        return topics
     claimed: dict[str, str] = {}  # normalised word -> the topic that has it
-    for name, (key_node, value_node) in entries.items():
+    for name, (key_node, value_node) in reader.table(fields, "topics", root).items():
         if name != name.lower() or len(name) > limits.TOPIC_NAME_MAX:
             reader.report(
                 key_node,
