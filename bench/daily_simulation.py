@@ -38,7 +38,7 @@ from bot.adapters.discord import DiscordPoster
 from bot.adapters.slack import SlackPoster
 from bot.book import Quote
 from bot.config import DailyConfig, Target
-from bot.daily import LEASE_S, Daily, Poster
+from bot.daily import LEASE_S, Daily, Poster, day_label
 from bot.loader import load_book
 from bot.schedule import slot_on
 from bot.settings import DiscordSettings, SlackSettings, bundled_quotes
@@ -273,7 +273,7 @@ async def simulate(args: argparse.Namespace) -> None:
     while day < end.date():
         slot = slot_on(CONFIG.schedule, TORONTO, day)
         if slot is not None:
-            label = f"{day:%A %-d %B %Y}"
+            label = day_label(day)
             counts = (
                 delivered[("discord", f"Quote of the day · {label}")],
                 delivered[("slack", f"*Quote of the day* · {label}")],

@@ -18,7 +18,7 @@ from bot import limits, serve
 from bot.adapters import terminal
 from bot.answers import Answerer, Miss, QuoteAnswer
 from bot.config import ConfigError, DailyConfig, load_config
-from bot.daily import Daily, SystemClock
+from bot.daily import Daily, SystemClock, day_label
 from bot.loader import LoadResult, load_book
 from bot.settings import DiscordSettings, SettingsError, bundled_quotes
 
@@ -263,7 +263,7 @@ def _daily(
 
 async def _daily_async(runner: Daily, day: date, post: bool, out: TextIO) -> int:
     quote = await runner.quote(day)
-    out.write(f"Quote of the day, {day:%A %-d %B %Y}:\n")
+    out.write(f"Quote of the day, {day_label(day)}:\n")
     out.write(terminal.render(QuoteAnswer(quote, "any")) + "\n")
     if not post:
         return EXIT_OK

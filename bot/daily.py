@@ -40,15 +40,16 @@ BACKOFF_S = 2.0
 MAX_WAIT_S = 60.0
 
 
+def day_label(day: date) -> str:
+    """A date as every platform shows it with the quote of the day: Wednesday 25 November 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def quote_key(quote: Quote) -> str:
     """A quote's identity in the store: its director's command and a hash of its folded
     text, so reloading, reordering or adding files does not change it."""
     digest = hashlib.sha256(quote.text_key.encode()).hexdigest()[:16]
     return f"{quote.director}:{digest}"
-
-
-def quotes_by_key(book: QuoteBook) -> dict[str, Quote]:
-    return {quote_key(q): q for q in book.quotes}
 
 
 def choose_for(
@@ -69,7 +70,7 @@ def choose_for(
 
 def quote_of_the_day(day: date, book: QuoteBook, store: Store, now: float) -> Quote:
     """The quote ``day`` gets (picking and recording it if nobody has yet)."""
-    by_key = quotes_by_key(book)
+    by_key = {quote_key(q): q for q in book.quotes}
     if not by_key:
         raise ValueError("the quote book is empty")
     key = store.pick(day, set(by_key), choose_for(day, list(by_key)), now)

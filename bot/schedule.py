@@ -48,8 +48,3 @@ def next_slot(schedule: str, zone: ZoneInfo, now: datetime) -> datetime:
         if slot is not None and slot > now:
             return slot
     raise ValueError(f"schedule {schedule!r} never fires")
-
-
-def today(zone: ZoneInfo, now: datetime) -> date:
-    """The date at ``now`` in ``zone``."""
-    return now.astimezone(zone).date()

@@ -15,7 +15,7 @@ from bot.config import DailyConfig, Platform
 from bot.daily import Daily, Poster, SystemClock
 from bot.loader import load_book
 from bot.settings import DiscordSettings, SettingsError, SlackSettings
-from bot.store import Store, open_store
+from bot.store import Store, open_store, without_password
 
 log = logging.getLogger("quotebot")
 
@@ -100,7 +100,7 @@ def open_state_store(env: Mapping[str, str]) -> Store:
     try:
         return open_store(where)
     except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
-        shown = where.split("@")[-1] if "://" in where else where
+        shown = without_password(where)
         raise SettingsError(
             f"cannot open the state store QUOTEBOT_DB ({shown}): {exc.__class__.__name__}"
         ) from None

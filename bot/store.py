@@ -277,7 +277,7 @@ class PostgresStore(_SQLStore):
     def __init__(self, url: str) -> None:
         import psycopg
 
-        self.where = _without_password(url)
+        self.where = without_password(url)
         self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
         self._guard = threading.Lock()
         self._migrate()
@@ -306,7 +306,7 @@ def open_store(where: str) -> SQLiteStore | PostgresStore:
     return SQLiteStore(where)
 
 
-def _without_password(url: str) -> str:
+def without_password(url: str) -> str:
     """The URL for messages: any password replaced by ***."""
     from urllib.parse import urlsplit, urlunsplit
 

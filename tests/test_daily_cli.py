@@ -217,3 +217,14 @@ async def test_run_serves_discord_and_slack_and_posts_the_daily_in_one_process(
     assert await bot.stop() == 0
     assert len(discord.messages) == 1 and len(slack.messages) == 1
     assert "Traceback" not in bot.log
+
+
+async def test_an_unreachable_store_exits_2_without_its_password(tmp_path: Path):
+    env = {
+        "QUOTEBOT_DB": "postgresql://quotebot:s3cret-pw@127.0.0.1:9/quotebot",
+        "QUOTEBOT_CONFIG": str(tmp_path / "none.toml"),
+    }
+    code, _, err = await daily(env=env)
+    assert code == 2
+    assert "cannot open the state store QUOTEBOT_DB (postgresql://quotebot:***@127.0.0.1:9" in err
+    assert "s3cret-pw" not in err

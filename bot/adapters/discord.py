@@ -24,7 +24,7 @@ from discord.http import Route, handle_message_parameters
 from bot import limits
 from bot.answers import Answer, Answerer, Miss, QuoteAnswer, TopicsAnswer
 from bot.book import Quote
-from bot.daily import DeliveryError
+from bot.daily import DeliveryError, day_label
 from bot.matching import complete
 from bot.settings import DiscordSettings, SettingsError
 
@@ -121,13 +121,11 @@ class QuoteTree(app_commands.CommandTree[discord.Client]):
             log.warning("/%s: could not send the apology either", command)
 
 
-def _topic_choices(answerer: Answerer, command: str, typed: str) -> list[app_commands.Choice[str]]:
-    director = answerer.book.director(command)
-    if director is None:
-        return []
+def _topic_choices(keys: Mapping[str, str], typed: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices from words people type (names and aliases) to topic names."""
     return [
         app_commands.Choice(name=label[:CHOICE_NAME_MAX], value=value)
-        for label, value in complete(director.topic_keys, typed, CHOICES_MAX)
+        for label, value in complete(keys, typed, CHOICES_MAX)
     ]
 
 
@@ -161,7 +159,8 @@ def director_command(
     async def topics(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return _topic_choices(answerer, command, current)
+        director = answerer.book.director(command)
+        return _topic_choices(director.topic_keys, current) if director is not None else []
 
     return slash
 
@@ -198,13 +197,10 @@ def quote_command(answerer: Answerer) -> app_commands.Command[Any, ..., None]:
         if chosen:
             director = answerer.book.director(str(chosen))
             if director is not None:
-                return _topic_choices(answerer, director.command, current)
+                return _topic_choices(director.topic_keys, current)
         # No director yet: every director's topics, one choice per topic name.
         keys = {k: t for d in answerer.book for k, t in d.topic_keys.items()}
-        return [
-            app_commands.Choice(name=label[:CHOICE_NAME_MAX], value=value)
-            for label, value in complete(keys, current, CHOICES_MAX)
-        ]
+        return _topic_choices(keys, current)
 
     return slash
 
@@ -389,7 +385,7 @@ async def run(
 def daily_embed(quote: Quote, day: date) -> discord.Embed:
     """The quote of the day: the quote's embed, titled with the date."""
     embed = quote_embed(quote)
-    embed.title = f"Quote of the day · {day:%A %-d %B %Y}"
+    embed.title = f"Quote of the day · {day_label(day)}"
     return embed
 
 

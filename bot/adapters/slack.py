@@ -28,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import limits
 from bot.answers import Answer, Answerer, Miss, QuoteAnswer, TopicsAnswer
 from bot.book import Quote
-from bot.daily import DeliveryError
+from bot.daily import DeliveryError, day_label
 from bot.settings import SettingsError, SlackSettings
 
 log = logging.getLogger("quotebot.slack")
@@ -130,7 +130,7 @@ def daily_message(quote: Quote, day: date) -> dict[str, Any]:
     return {
         "text": f"Quote of the day: {text} {attribution}",
         "blocks": [
-            _context(f"*Quote of the day* · {day:%A %-d %B %Y}"),
+            _context(f"*Quote of the day* · {day_label(day)}"),
             _section(text),
             _context(attribution),
         ],
