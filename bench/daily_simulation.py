@@ -34,14 +34,15 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.adapters.discord import DiscordPoster
-from bot.adapters.slack import SlackPoster
+from bot.adapters.discord import DiscordPoster, DiscordSettings
+from bot.adapters.slack import SlackPoster, SlackSettings
 from bot.book import Quote
-from bot.config import DailyConfig, Target
-from bot.daily import LEASE_S, Daily, Poster, day_label
+from bot.daily import day_label
+from bot.delivery import LEASE_S, Daily, Poster
+from bot.environment import bundled_quotes
 from bot.loader import load_book
 from bot.schedule import slot_on
-from bot.settings import DiscordSettings, SlackSettings, bundled_quotes
+from bot.settings_file import DailyConfig, Target
 from bot.store import PostgresStore
 from tests.fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord, rate_limited
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
@@ -196,7 +197,7 @@ async def simulate(args: argparse.Namespace) -> None:
                 crashed,
             ),
         }
-        daily = Daily(CONFIG, store, posters, lambda: book, clock, owner=f"instance-{n}")  # type: ignore[arg-type]
+        daily = Daily(CONFIG, store, posters, lambda: book, clock, owner=f"instance-{n}")
         stop = asyncio.Event()
         task = asyncio.create_task(daily.run(stop))
         task.add_done_callback(lambda _t: clock.changed.set())

@@ -16,9 +16,9 @@ from discord import app_commands
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.adapters import discord as adapter
+from bot.adapters.discord import DiscordSettings
 from bot.answers import Answerer
 from bot.book import QuoteBook
-from bot.settings import DiscordSettings
 
 
 class Floor(adapter.QuoteClient):

@@ -1,7 +1,8 @@
 """The command logic: ``/jonze editing`` in, a platform-neutral answer out.
 
-Every adapter calls :meth:`Answerer.answer` with the command and the text after it and
-renders what comes back; so a command means the same on Discord, Slack and the terminal.
+Every adapter calls :meth:`Answerer.answer` (or :meth:`Answerer.answer_quote` for
+``/quote`` with separate options) and renders what comes back; so a command means the
+same on Discord, Slack and the terminal.
 """
 
 from __future__ import annotations
@@ -9,68 +10,35 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Literal
 
 from bot import limits
-from bot.book import Director, Quote, QuoteBook, normalise_key
+from bot.book import Director, Quote, QuoteBook, command_key, normalise_key, normalise_text
 from bot.matching import best_key, resolve_topic, search_quotes, suggest
+from bot.replies import Answer, How, Miss, QuoteAnswer, TopicListing, TopicsAnswer
 from bot.rotation import Rotation
+
+__all__ = [
+    "Answer",
+    "Answerer",
+    "Miss",
+    "QuoteAnswer",
+    "TopicListing",
+    "TopicsAnswer",
+    "clean_input",
+    "listing",
+]
 
 # Longer input is cut before matching and echoing: no topic is this long.
 MAX_ASKED = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 _LIST_WORDS = frozenset({"topics", "help", "?"})
-
-How = Literal["exact", "alias", "prefix", "typo", "search", "any"]
-
-
-@dataclass(frozen=True)
-class QuoteAnswer:
-    """A quote to show in the channel."""
-
-    quote: Quote
-    how: How
-    asked: str = ""
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class TopicListing:
-    """One director's topics with their aliases, for ``/jonze topics``."""
-
-    director: str
-    command: str
-    topics: tuple[tuple[str, tuple[str, ...]], ...]
-
-
-@dataclass(frozen=True)
-class TopicsAnswer:
-    """The topics a user can ask for; shown only to the asker."""
-
-    listings: tuple[TopicListing, ...]
-    private: bool = True
-
-
-@dataclass(frozen=True)
-class Miss:
-    """Nothing matched: what was asked, what might have been meant, what there is."""
-
-    message: str
-    asked: str
-    suggestions: tuple[str, ...]
-    available: tuple[str, ...]
-    usage: str
-    private: bool = True
-
-
-Answer = QuoteAnswer | TopicsAnswer | Miss
+GLOBAL_USAGE = f"/{limits.GLOBAL_COMMAND} [director] [topic]"
 
 
 def clean_input(text: str) -> str:
     """What the user typed, made safe to match and to echo: no control or invisible
     characters, single spaces, at most :data:`MAX_ASKED` characters."""
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text[: MAX_ASKED * 4]))
     text = " ".join(text.split())
     if len(text) > MAX_ASKED:
         text = text[: MAX_ASKED - 1].rstrip() + "…"
@@ -87,29 +55,63 @@ def listing(director: Director) -> TopicListing:
 
 
 class Answerer:
-    """Turns a command and its text into an answer, rotating through each topic's quotes."""
+    """Turns a command and its text into an answer, rotating through each pool's quotes."""
 
     def __init__(self, book: QuoteBook, rng: random.Random | None = None) -> None:
-        self.book = book
-        self._rotation = Rotation(rng)
+        self._rng = rng or random.Random()
+        self._book = book
+        self._rotation = Rotation(self._rng)
+
+    @property
+    def book(self) -> QuoteBook:
+        return self._book
+
+    @book.setter
+    def book(self, book: QuoteBook) -> None:
+        # One assignment each, so an answer running beside a reload sees one book or the other.
+        self._rotation = Rotation(self._rng)
+        self._book = book
 
     def answer(self, command: str, text: str = "") -> Answer:
         """The answer to ``/command text``: a director's command or ``quote``."""
-        command = normalise_key(command.lstrip("/"))
+        name = command_key(command)
         asked = clean_input(text)
-        if command == limits.GLOBAL_COMMAND:
+        if name == limits.GLOBAL_COMMAND:
             return self._answer_any_director(asked)
-        director = self.book.director(command)
-        if director is None or director.command != command:
-            commands = tuple(f"/{d.command}" for d in self.book)
-            return Miss(
-                message=f"There is no /{clean_input(command)} command here.",
-                asked=command,
-                suggestions=(),
-                available=(f"/{limits.GLOBAL_COMMAND}", *commands),
-                usage=f"/{limits.GLOBAL_COMMAND} [director] [topic]",
-            )
+        director = self._book.by_command(name)
+        if director is None:
+            return self.unknown_command(name)
         return self._answer_director(director, asked)
+
+    def answer_quote(self, director: str | None = None, topic: str | None = None) -> Answer:
+        """``/quote`` with the director and the topic given apart (Discord's options)."""
+        wanted, asked = clean_input(director or ""), clean_input(topic or "")
+        if not wanted:
+            return self._answer_any_director(asked, name_first=False)
+        found = self._book.director(wanted)
+        if found is None:
+            hit = best_key(normalise_key(wanted), self._book.director_keys)
+            found = hit[0] if hit is not None else None
+        if found is None:
+            return Miss(
+                message=f"No director “{wanted}”.",
+                asked=wanted,
+                suggestions=tuple(d.command for d in suggest(self._book.director_keys, wanted)),
+                available=tuple(d.command for d in self._book),
+                usage=GLOBAL_USAGE,
+            )
+        return self._answer_director(found, asked)
+
+    def unknown_command(self, command: str) -> Miss:
+        """A command this book does not have (a file was removed, or a typo)."""
+        commands = tuple(f"/{d.command}" for d in self._book)
+        return Miss(
+            message=f"There is no /{clean_input(command)} command here.",
+            asked=command,
+            suggestions=(),
+            available=(f"/{limits.GLOBAL_COMMAND}", *commands),
+            usage=GLOBAL_USAGE,
+        )
 
     def _answer_director(self, director: Director, asked: str) -> Answer:
         if not asked:
@@ -125,13 +127,8 @@ class Answerer:
             return self._pick(quotes, (director.command, match.topic), match.how, asked)
         found = search_quotes(director.quotes, asked)
         if found:
-            return self._pick(found, (director.command, "search", asked), "search", asked)
-        return self._miss_topic(director, asked)
-
-    def _pick(self, quotes: tuple[Quote, ...], key: object, how: How, asked: str) -> QuoteAnswer:
-        return QuoteAnswer(self._rotation.pick(key, quotes), how, asked)
-
-    def _miss_topic(self, director: Director, asked: str) -> Miss:
+            key = (director.command, "search", normalise_text(asked))
+            return self._pick(found, key, "search", asked)
         return Miss(
             message=f"{director.name} has no topic “{asked}”.",
             asked=asked,
@@ -140,45 +137,50 @@ class Answerer:
             usage=f"/{director.command} [topic]",
         )
 
-    def _answer_any_director(self, asked: str) -> Answer:
+    def _pick(self, quotes: tuple[Quote, ...], key: object, how: How, asked: str) -> QuoteAnswer:
+        return QuoteAnswer(self._rotation.pick(key, quotes), how, asked)
+
+    def _answer_any_director(self, asked: str, name_first: bool = True) -> Answer:
+        book = self._book
         if not asked:
-            if not self.book.quotes:
+            if not book.quotes:
                 return self._empty_book()
-            return self._pick(self.book.quotes, (None, None), "any", asked)
+            return self._pick(book.quotes, (None, None), "any", asked)
         if normalise_key(asked) in _LIST_WORDS:
-            return TopicsAnswer(tuple(listing(d) for d in self.book))
-        director, rest = self._leading_director(asked)
-        if director is not None:
-            return self._answer_director(director, rest)
+            return TopicsAnswer(tuple(listing(d) for d in book))
+        if name_first:
+            director, rest = self._leading_director(asked)
+            if director is not None:
+                return self._answer_director(director, rest)
         # No director named: the words are a topic, across every director.
         quotes: tuple[Quote, ...] = ()
         how: How = "exact"
-        for director in self.book:
+        for director in book:
             match = resolve_topic(director, asked)
             if match is not None and match.how in ("exact", "alias"):
                 quotes += director.by_topic[match.topic]
                 how = match.how
         if not quotes:
-            quotes = search_quotes(self.book.quotes, asked)
+            quotes = search_quotes(book.quotes, asked)
             how = "search"
         if quotes:
-            return self._pick(quotes, (None, normalise_key(asked)), how, asked)
+            return self._pick(quotes, (None, how, normalise_text(asked)), how, asked)
         return Miss(
             message=f"No director or topic “{asked}”.",
             asked=asked,
-            suggestions=tuple(d.command for d in suggest(self.book.director_keys, asked)),
-            available=tuple(d.command for d in self.book),
-            usage=f"/{limits.GLOBAL_COMMAND} [director] [topic]",
+            suggestions=tuple(d.command for d in suggest(book.director_keys, asked)),
+            available=tuple(d.command for d in book),
+            usage=GLOBAL_USAGE,
         )
 
     def _leading_director(self, asked: str) -> tuple[Director | None, str]:
         """The director named by the first words of ``asked`` (longest name first), and the rest."""
         words = asked.split(" ")
         for n in range(min(3, len(words)), 0, -1):
-            director = self.book.director(" ".join(words[:n]))
+            director = self._book.director(" ".join(words[:n]))
             if director is not None:
                 return director, " ".join(words[n:])
-        hit = best_key(normalise_key(words[0]), self.book.director_keys)
+        hit = best_key(normalise_key(words[0]), self._book.director_keys)
         if hit is not None and hit[1] == "typo":
             return hit[0], " ".join(words[1:])
         return None, asked

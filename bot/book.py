@@ -21,6 +21,13 @@ def normalise_key(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+def command_key(text: str) -> str:
+    """A slash command as typed (``/Spike-Jonze``) in the form commands are indexed by:
+    no slash, any case. Unlike :func:`normalise_key`, ``-`` and ``_`` are kept: they are
+    part of a command's name."""
+    return unicodedata.normalize("NFKC", text).strip().lstrip("/").casefold()
+
+
 def normalise_text(text: str) -> str:
     """Fold a quote's text so that two copies differing only in typography compare equal."""
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTE_MARKS)
@@ -139,6 +146,10 @@ class QuoteBook:
 
     def __len__(self) -> int:
         return len(self._directors)
+
+    def by_command(self, command: str) -> Director | None:
+        """The director whose slash command is ``command`` (any case, slash optional)."""
+        return self._directors.get(command_key(command))
 
     def director(self, word: str) -> Director | None:
         """The director whose command, name or alias is ``word`` (any case), if any."""

@@ -237,7 +237,8 @@ def _check_command(reader: _FileReader, node: yaml.Node, command: str) -> None:
         reader.report(
             node,
             f"command {command!r} is not a name Discord and Slack both accept "
-            "(1-32 lowercase letters, digits, - or _)",
+            f"(1-{limits.COMMAND_NAME_MAX} lowercase letters, digits, - or _; Slack counts "
+            "the slash in its 32)",
         )
     elif command == limits.GLOBAL_COMMAND:
         reader.report(node, f"command {command!r} is quotebot's own command for every director")

@@ -1,98 +1,58 @@
-"""Running the bots: one job per platform and the quote of the day's scheduler in one
-event loop, stopped by SIGINT or SIGTERM, the quote files reloaded on SIGHUP."""
+"""Running the bots: every platform's service and the quote of the day's scheduler in one
+event loop, each supervised on its own, so one platform failing stops nothing else.
+
+A platform that cannot work with its settings (a refused token, intents not granted)
+stops alone with one log line; one that fails while serving is restarted with backoff.
+SIGINT or SIGTERM stops everything cleanly; SIGHUP reloads the quote files in a worker
+thread, answers flowing meanwhile.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import FrameType
 
+from bot.adapters.contract import Fatal, ServeOptions, Service
+from bot.adapters.registry import BY_NAME
 from bot.answers import Answerer
-from bot.config import DailyConfig, Platform
-from bot.daily import Daily, Poster, SystemClock
+from bot.delivery import Daily, Poster, SystemClock
+from bot.environment import SettingsError
 from bot.loader import load_book
-from bot.settings import DiscordSettings, SettingsError, SlackSettings
+from bot.settings_file import DailyConfig
 from bot.store import Store, open_store, without_password
 
 log = logging.getLogger("quotebot")
 
-# A platform is started by `quotebot run` with no arguments when its variable is set.
-CREDENTIALS = {"discord": "DISCORD_TOKEN", "slack": "SLACK_BOT_TOKEN"}
+FIRST_BACKOFF_S = 1.0
+MAX_BACKOFF_S = 60.0
+# A service that served this long before failing starts its backoff afresh.
+HEALTHY_S = 300.0
+# Failures in a row (each within HEALTHY_S of its start) before a service is given up.
+MAX_FAILURES = 8
 
-Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
-# Called after a reload, e.g. to register a new director's command with Discord.
-Refresh = Callable[[], Coroutine[Any, Any, None]]
-
-
-def platform_jobs(
-    platforms: Sequence[str],
-    env: Mapping[str, str],
-    answerer: Answerer,
-    refreshers: list[Refresh],
-    http: tuple[str, int] | None = None,
-) -> list[Job]:
-    """One coroutine function per platform, its settings checked before anything starts."""
-    jobs: list[Job] = []
-    if "discord" in platforms:
-        from bot.adapters import discord
-
-        discord_settings = DiscordSettings.from_environ(env)
-
-        def on_login(client: discord.QuoteClient) -> None:
-            # From login on, a reload re-syncs: setup_hook synced the book as it was then.
-            refreshers.append(client.refresh)
-
-        jobs.append(lambda stop: discord.run(answerer, discord_settings, stop, on_login=on_login))
-    if "slack" in platforms:
-        from bot.adapters import slack
-
-        settings = SlackSettings.from_environ(env, http=http is not None)
-        jobs.append(lambda stop: slack.run(answerer, settings, stop, http))
-    return jobs
+_early_reload = False
 
 
-async def serve(jobs: Sequence[Job], reload: Callable[[], None]) -> None:
-    """Run every platform until SIGINT or SIGTERM, or until one of them fails."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    loop.add_signal_handler(signal.SIGHUP, reload)
-    tasks = [asyncio.create_task(job(stop)) for job in jobs]
-    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-    stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    for task in done:
-        task.result()  # re-raise the first failure, if any
-    log.info("stopped")
+def catch_early_reloads() -> None:
+    """From now on a SIGHUP does not kill the process: before the loop serves, it is
+    remembered, and the book is reloaded once serving starts."""
+
+    def remember(_signum: int, _frame: FrameType | None) -> None:
+        global _early_reload
+        _early_reload = True
+
+    signal.signal(signal.SIGHUP, remember)
 
 
-def reload_book(answerer: Answerer, quotes: Path, refreshers: Sequence[Refresh] = ()) -> None:
-    """Load the quote files again; any problem keeps the book the bot already has."""
-    loaded = load_book([quotes])
-    if loaded.problems:
-        for problem in loaded.problems:
-            log.warning("reload: %s", problem)
-        log.warning("reload: kept the last good quote book (%d quotes)", len(answerer.book.quotes))
-        return
-    answerer.book = loaded.book
-    log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), len(loaded.files))
-    for refresh in refreshers:
-        task = asyncio.get_running_loop().create_task(refresh())
-        _background.add(task)
-        task.add_done_callback(_refreshed)
-
-
-_background: set[asyncio.Task[None]] = set()
-
-
-def _refreshed(task: asyncio.Task[None]) -> None:
-    _background.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        log.error("reload: could not update the commands", exc_info=task.exception())
+def platform_services(
+    platforms: Sequence[str], env: Mapping[str, str], answerer: Answerer, options: ServeOptions
+) -> list[Service]:
+    """One service per platform, its settings checked now (SettingsError names a variable)."""
+    return [BY_NAME[name].load().service(answerer, env, options) for name in platforms]
 
 
 def open_state_store(env: Mapping[str, str]) -> Store:
@@ -106,32 +66,146 @@ def open_state_store(env: Mapping[str, str]) -> Store:
         ) from None
 
 
-def posters_for(config: DailyConfig, env: Mapping[str, str]) -> dict[Platform, Poster]:
+def posters_for(config: DailyConfig, env: Mapping[str, str]) -> dict[str, Poster]:
     """A poster for each platform the targets name; SettingsError names a missing token."""
-    posters: dict[Platform, Poster] = {}
-    if "discord" in config.platforms():
-        from bot.adapters import discord
-
-        posters["discord"] = discord.DiscordPoster(DiscordSettings.from_environ(env))
-    if "slack" in config.platforms():
-        from bot.adapters import slack
-
-        posters["slack"] = slack.SlackPoster(SlackSettings.for_posting(env))
-    return posters
+    return {name: BY_NAME[name].load().poster(env) for name in sorted(config.platforms())}
 
 
-def daily_job(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> Job:
-    """The scheduler, as a job beside the platforms; its settings are checked now."""
-    posters = posters_for(config, env)
-    store = open_state_store(env)
+class DailyService:
+    """The quote of the day's scheduler, supervised like a platform."""
 
-    async def job(stop: asyncio.Event) -> None:
-        runner = Daily(config, store, posters, lambda: answerer.book, SystemClock())
-        try:
-            await runner.run(stop)
-        finally:
-            for poster in posters.values():
-                await poster.close()
+    name = "daily"
+
+    def __init__(self, config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> None:
+        self.config = config
+        self.answerer = answerer
+        self.posters = posters_for(config, env)  # settings checked before anything starts
+        self.env = env
+        self.store: Store | None = None
+
+    async def start(self) -> None:
+        self.store = await asyncio.to_thread(open_state_store, self.env)
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        assert self.store is not None
+        runner = Daily(
+            self.config, self.store, self.posters, lambda: self.answerer.book, SystemClock()
+        )
+        await runner.run(stop)
+
+    async def refresh(self) -> None:
+        """Nothing to do: each round reads the answerer's current book."""
+
+    async def close(self) -> None:
+        for poster in self.posters.values():
+            await poster.close()
+        store, self.store = self.store, None
+        if store is not None:
             store.close()
 
-    return job
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
+async def supervise(service: Service, stop: asyncio.Event) -> str | None:
+    """Run ``service`` until ``stop``; None when stopped, else why it stopped for good."""
+    loop = asyncio.get_running_loop()
+    failures = 0
+    while not stop.is_set():
+        began = loop.time()
+        try:
+            await service.start()
+            await service.serve(stop)
+        except (SettingsError, Fatal) as exc:
+            await service.close()
+            log.error("%s stopped: %s", service.name, exc)
+            return str(exc)
+        except Exception as exc:  # noqa: BLE001 - any failure of one service is its own
+            await service.close()
+            failures = 1 if loop.time() - began > HEALTHY_S else failures + 1
+            reason = f"{exc.__class__.__name__}: {exc}".rstrip(": ")[:300]
+            if failures > MAX_FAILURES:
+                log.error(
+                    "%s stopped after %d failures in a row: %s", service.name, failures, reason
+                )
+                return reason
+            delay = min(FIRST_BACKOFF_S * 2 ** (failures - 1), MAX_BACKOFF_S)
+            log.error("%s failed (%s); restarting in %.0f s", service.name, reason, delay)
+            await _wait(stop, delay)
+            continue
+        await service.close()
+    return None
+
+
+class Reloader:
+    """Reloads the quote files on request, off the event loop; a broken file keeps the
+    book the bot has. Requests that arrive during a reload are folded into one more."""
+
+    def __init__(self, answerer: Answerer, quotes: Path, services: Sequence[Service] = ()) -> None:
+        self.answerer = answerer
+        self.quotes = quotes
+        self.services = services
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+
+    def request(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._again = True
+            return
+        self._task = asyncio.get_running_loop().create_task(self._reload())
+
+    async def wait(self) -> None:
+        """Until the reload under way (if any) is done: for tests and shutdown."""
+        while self._task is not None and not self._task.done():
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _reload(self) -> None:
+        while True:
+            self._again = False
+            # Loading, the swap and dropping the old book (freeing it is slow for a big
+            # one) all happen in the worker thread: the loop keeps answering.
+            swapped = await asyncio.to_thread(self._load_and_swap)
+            if swapped:
+                for service in self.services:
+                    try:
+                        await service.refresh()
+                    except Exception:
+                        log.exception("reload: %s could not update its commands", service.name)
+            if not self._again:
+                return
+
+    def _load_and_swap(self) -> bool:
+        loaded = load_book([self.quotes])
+        if loaded.problems:
+            for problem in loaded.problems:
+                log.warning("reload: %s", problem)
+            kept = len(self.answerer.book.quotes)
+            log.warning("reload: kept the last good quote book (%d quotes)", kept)
+            return False
+        self.answerer.book = loaded.book
+        log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), len(loaded.files))
+        return True
+
+
+async def serve(services: Sequence[Service], reloader: Reloader) -> list[str]:
+    """Run every service until SIGINT or SIGTERM. Returns [] when stopped, or, when every
+    service ended on its own, why each stopped."""
+    global _early_reload
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, reloader.request)
+    if _early_reload:
+        _early_reload = False
+        reloader.request()
+    reasons = await asyncio.gather(*(supervise(s, stop) for s in services))
+    await reloader.wait()
+    if stop.is_set():
+        log.info("stopped")
+        return []
+    return [reason for reason in reasons if reason]

@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.discord import DiscordPoster
-from bot.adapters.slack import SlackPoster
-from bot.config import ConfigError, DailyConfig, Target, load_config, parse_daily
-from bot.daily import LEASE_S, Daily, quote_key, quote_of_the_day
+from bot.adapters.discord import DiscordPoster, DiscordSettings
+from bot.adapters.registry import CHANNELS
+from bot.adapters.slack import SlackPoster, SlackSettings
+from bot.daily import quote_key, quote_of_the_day
+from bot.delivery import LEASE_S, Daily
 from bot.loader import load_book
 from bot.schedule import due, next_slot, slot_on
-from bot.settings import DiscordSettings, SlackSettings
+from bot.settings_file import ConfigError, DailyConfig, Target, load_config, parse_daily
 from bot.store import SCHEMA_VERSION, SQLiteStore, open_store
 
 from .conftest import GOOD_FILE, QUOTES, write
@@ -82,11 +83,11 @@ def test_the_config_file_is_read_and_checked(tmp_path: Path):
         '[daily]\nschedule = "0 9 * * 1-5"\ntimezone = "America/Toronto"\n'
         f'targets = ["discord:{CHANNEL_ID}", "slack:{SLACK_CHANNEL}"]\ngrace_minutes = 30\n'
     )
-    config = load_config(path)
+    config = load_config(path, CHANNELS)
     assert config.targets == TARGETS
     assert config.timezone.key == "America/Toronto"
     assert config.grace == timedelta(minutes=30)
-    assert load_config(tmp_path / "absent.toml") == DailyConfig()
+    assert load_config(tmp_path / "absent.toml", CHANNELS) == DailyConfig()
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_the_config_file_is_read_and_checked(tmp_path: Path):
         ({"schedule": "0 25 * * *"}, "schedule: not a cron expression"),
         ({"schedule": "every morning"}, "schedule: not a cron expression"),
         ({"targets": ["discord:general"]}, "after discord: comes a channel ID"),
-        ({"targets": ["teams:C0123456"]}, "the platform is discord or slack"),
+        ({"targets": ["teams:C0123456"]}, "the platform is one of discord, slack"),
         ({"targets": ["slack:C0123456", "slack:C0123456"]}, "listed twice"),
         ({"grace_minutes": -5}, "grace_minutes"),
         ({"shedule": "0 9 * * *"}, "shedule: unknown setting"),
@@ -104,7 +105,7 @@ def test_the_config_file_is_read_and_checked(tmp_path: Path):
 )
 def test_a_bad_setting_is_named(daily, message):
     with pytest.raises(ConfigError, match=message) as raised:
-        parse_daily(daily, "quotebot.toml")
+        parse_daily(daily, CHANNELS, "quotebot.toml")
     assert str(raised.value).startswith("quotebot.toml: [daily] ")
 
 
@@ -112,7 +113,7 @@ def test_malformed_toml_names_the_file(tmp_path: Path):
     path = tmp_path / "quotebot.toml"
     path.write_text("[daily\nschedule = ")
     with pytest.raises(ConfigError, match=r"quotebot\.toml"):
-        load_config(path)
+        load_config(path, CHANNELS)
 
 
 # ---- selection -------------------------------------------------------------------------

@@ -13,11 +13,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot import cli
+from bot import cli, limits
 from bot.adapters import discord as adapter
+from bot.adapters.discord import DiscordSettings
 from bot.answers import Answer, Answerer
+from bot.environment import SettingsError
 from bot.loader import load_book
-from bot.settings import DiscordSettings, SettingsError
 
 from .conftest import QUOTES, write
 from .fakes.discord import (
@@ -139,10 +140,10 @@ def test_topics_fit_discords_embed_limits(tmp_path: Path):
     assert not loaded.problems
     kwargs = adapter.render(Answerer(loaded.book).answer("quote", "topics"))
     embeds = [e.to_dict() for e in kwargs["embeds"]]
-    assert len(embeds) <= adapter.EMBEDS_PER_MESSAGE
+    assert len(embeds) <= limits.DISCORD_EMBEDS_PER_MESSAGE
     total = sum(len(e.get("title", "")) + len(e.get("description", "")) for e in embeds)
-    assert total <= adapter.EMBEDS_TOTAL_MAX
-    assert all(len(e["description"]) <= adapter.DESCRIPTION_MAX for e in embeds)
+    assert total <= limits.DISCORD_EMBEDS_TOTAL_MAX
+    assert all(len(e["description"]) <= limits.DISCORD_DESCRIPTION_MAX for e in embeds)
     assert "more: ask one director's topics" in embeds[-1]["description"]
 
 
@@ -298,7 +299,7 @@ async def test_odd_topics_answer_privately_and_ping_no_one(fake, running, text):
     if text:
         assert is_ephemeral(data)
         content = data["content"]
-        assert len(content) <= adapter.CONTENT_MAX
+        assert len(content) <= limits.DISCORD_CONTENT_MAX
         assert "@everyone" not in content and "@here" not in content
         assert not re.search(r"<@[!&]?\d+>", content), content  # a live user or role mention
         assert "Usage: `/jonze [topic]`" in content

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.environment import bundled_quotes
 from bot.loader import load_book
-from bot.settings import bundled_quotes
 
 from .conftest import QUOTES, ROOT
 

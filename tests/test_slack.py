@@ -14,9 +14,10 @@ import pytest
 import yaml
 
 from bot.adapters import slack
+from bot.adapters.slack import SlackSettings
 from bot.answers import Answerer
+from bot.environment import SettingsError
 from bot.loader import load_book
-from bot.settings import SettingsError, SlackSettings
 
 from .conftest import QUOTES
 from .fakes.slack import (
@@ -100,21 +101,21 @@ def test_topics_render_privately_within_slack_limits(answerer):
 
 def test_long_topic_lists_are_split_into_sections():
     lines = [f"line {i} " + "x" * 90 for i in range(100)]
-    chunks = slack._chunks(lines, 3000)
+    chunks = slack.chunks(lines, 3000)
     assert len(chunks) > 3
     assert all(len(c) <= 3000 for c in chunks)
     assert "\n".join(chunks) == "\n".join(lines)
 
 
 def test_manifest_has_every_command_and_the_scopes(answerer):
-    data = slack.manifest(answerer)
+    data = slack.manifest(answerer.book)
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
     assert set(commands) == {"/quote", "/jonze"}
     assert commands["/jonze"]["usage_hint"] == "[topic] or topics"
     assert all(1 <= len(c["description"]) <= 100 for c in commands.values())
     assert {"commands", "chat:write"} <= set(data["oauth_config"]["scopes"]["bot"])
     assert data["settings"]["socket_mode_enabled"] is True
-    http = slack.manifest(answerer, url="https://bot.example/slack/events")
+    http = slack.manifest(answerer.book, url="https://bot.example/slack/events")
     assert http["settings"]["socket_mode_enabled"] is False
     assert all(
         c["url"] == "https://bot.example/slack/events" for c in http["features"]["slash_commands"]

@@ -6,6 +6,10 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.answers import Answer, Answerer, Miss, QuoteAnswer, TopicsAnswer
+from bot.replies import Markup, miss_text
+
+# Plain text: nothing to escape or mark up, and a terminal takes any length.
+PLAIN = Markup(max_length=100_000)
 
 PROMPT = "quotebot> "
 
@@ -29,13 +33,7 @@ def render(answer: Answer) -> str:
 
 def render_miss(miss: Miss) -> str:
     """A miss: what went wrong, what might have been meant, what there is."""
-    lines = [miss.message]
-    if miss.suggestions:
-        lines.append(f"Did you mean: {', '.join(miss.suggestions)}?")
-    if miss.available:
-        lines.append(f"Try one of: {', '.join(miss.available)}")
-    lines.append(f"Usage: {miss.usage}")
-    return "\n".join(lines)
+    return miss_text(miss, PLAIN)
 
 
 def split_command(line: str) -> tuple[str, str]:

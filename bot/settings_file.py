@@ -1,26 +1,32 @@
-"""``quotebot.toml``: the quote of the day's schedule, timezone and targets."""
+"""``quotebot.toml``, the operator's settings file: the quote of the day's schedule,
+timezone and targets. (Secrets are never here: they come from the environment.)"""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
 
-Platform = Literal["discord", "slack"]
 DEFAULT_SCHEDULE = "0 9 * * 1-5"
 DEFAULT_GRACE = timedelta(hours=1)
 UTC = ZoneInfo("UTC")
-_TARGET = {
-    "discord": re.compile(r"[0-9]{15,25}"),  # a channel's snowflake ID
-    "slack": re.compile(r"[CGD][A-Z0-9]{6,}"),  # a conversation ID, e.g. C0123456789
-}
+
+
+@dataclass(frozen=True)
+class ChannelRule:
+    """What a platform's channel ID looks like, and how to say so."""
+
+    pattern: re.Pattern[str]
+    described: str
+
+
 _KEYS = {"schedule", "timezone", "targets", "grace_minutes"}
 
 
@@ -32,7 +38,7 @@ class ConfigError(Exception):
 class Target:
     """A channel the quote of the day goes to."""
 
-    platform: Platform
+    platform: str
     channel: str
 
     def __str__(self) -> str:
@@ -48,12 +54,13 @@ class DailyConfig:
     targets: tuple[Target, ...] = ()
     grace: timedelta = DEFAULT_GRACE
 
-    def platforms(self) -> set[Platform]:
+    def platforms(self) -> set[str]:
         return {t.platform for t in self.targets}
 
 
-def load_config(path: Path) -> DailyConfig:
-    """The ``[daily]`` table of ``path``; defaults when the file or the table is absent."""
+def load_config(path: Path, channels: Mapping[str, ChannelRule]) -> DailyConfig:
+    """The ``[daily]`` table of ``path``; defaults when the file or the table is absent.
+    ``channels`` says which platforms a target may name, and their channel IDs' form."""
     if not path.exists():
         return DailyConfig()
     try:
@@ -65,10 +72,12 @@ def load_config(path: Path) -> DailyConfig:
     daily = data.get("daily", {})
     if not isinstance(daily, dict):
         raise ConfigError(f"{path}: [daily] must be a table")
-    return parse_daily(daily, str(path))
+    return parse_daily(daily, channels, str(path))
 
 
-def parse_daily(daily: dict[str, Any], where: str = "quotebot.toml") -> DailyConfig:
+def parse_daily(
+    daily: dict[str, Any], channels: Mapping[str, ChannelRule], where: str = "quotebot.toml"
+) -> DailyConfig:
     """Check every setting of ``[daily]``; the first problem raises ConfigError."""
 
     def fail(key: str, message: str) -> ConfigError:
@@ -94,7 +103,7 @@ def parse_daily(daily: dict[str, Any], where: str = "quotebot.toml") -> DailyCon
     targets = daily.get("targets", [])
     if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
         raise fail("targets", 'must be a list like ["discord:1234…", "slack:C0123…"]')
-    parsed = tuple(_target(t, fail) for t in targets)
+    parsed = tuple(_target(t, channels, fail) for t in targets)
     if len(set(parsed)) != len(parsed):
         raise fail("targets", "a target is listed twice")
     grace = daily.get("grace_minutes", DEFAULT_GRACE.total_seconds() / 60)
@@ -103,12 +112,14 @@ def parse_daily(daily: dict[str, Any], where: str = "quotebot.toml") -> DailyCon
     return DailyConfig(schedule, zone, parsed, timedelta(minutes=grace))
 
 
-def _target(text: str, fail: Callable[[str, str], ConfigError]) -> Target:
+def _target(
+    text: str, channels: Mapping[str, ChannelRule], fail: Callable[[str, str], ConfigError]
+) -> Target:
     platform, _, channel = text.strip().partition(":")
-    pattern = _TARGET.get(platform)
-    if pattern is None:
-        raise fail("targets", f"{text!r}: the platform is discord or slack (discord:ID, slack:ID)")
-    if not pattern.fullmatch(channel):
-        what = "a channel ID (digits)" if platform == "discord" else "a channel ID like C0123456789"
-        raise fail("targets", f"{text!r}: after {platform}: comes {what}")
-    return Target("discord" if platform == "discord" else "slack", channel)
+    rule = channels.get(platform)
+    if rule is None:
+        forms = ", ".join(f"{name}:ID" for name in channels)
+        raise fail("targets", f"{text!r}: the platform is one of {', '.join(channels)} ({forms})")
+    if not rule.pattern.fullmatch(channel):
+        raise fail("targets", f"{text!r}: after {platform}: comes {rule.described}")
+    return Target(platform, channel)

@@ -1,0 +1,127 @@
+"""The application commands: ``/quote`` and one per director, with autocomplete, on a tree
+whose error handler always answers (privately) instead of leaving the user hanging."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot import limits
+from bot.adapters.discord.render import APOLOGY, NO_MENTIONS, render
+from bot.answers import Answer, Answerer
+from bot.autocomplete import Choice, director_choices, quote_topic_choices, topic_choices
+from bot.catalogue import Catalogue, CommandInfo, catalogue
+
+log = logging.getLogger("quotebot.discord")
+
+
+class QuoteTree(app_commands.CommandTree[discord.Client]):
+    """The command tree, with an error handler: a command the bot no longer has says so
+    and what to use instead; a failing command apologises privately and is logged."""
+
+    def __init__(self, client: discord.Client, answerer: Answerer) -> None:
+        super().__init__(client)
+        self.answerer = answerer
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        try:
+            if isinstance(error, app_commands.CommandNotFound):
+                await self._gone(interaction, error.name)
+                return
+            command = interaction.command.name if interaction.command else "?"
+            log.error("/%s failed", command, exc_info=error)
+            if interaction.response.is_done():
+                await interaction.followup.send(APOLOGY, ephemeral=True)
+            else:
+                await interaction.response.send_message(APOLOGY, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("could not answer an interaction's error (HTTP %s)", exc.status)
+
+    async def _gone(self, interaction: discord.Interaction[Any], name: str) -> None:
+        # Registered once, removed from the book since (or not yet synced where it was used).
+        log.info("/%s is not a command any more; told the user what to use", name)
+        if interaction.type is discord.InteractionType.autocomplete:
+            await interaction.response.autocomplete([])
+            return
+        await send(interaction, self.answerer.unknown_command(name))
+
+
+def _choices(found: list[Choice]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=c.label, value=c.value) for c in found]
+
+
+async def send(interaction: discord.Interaction[Any], answer: Answer) -> None:
+    """Answer an interaction with ``answer``, mentioning no one."""
+    await interaction.response.send_message(**render(answer), allowed_mentions=NO_MENTIONS)
+
+
+def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command[Any, ..., None]:
+    """``/command [topic]`` for one director file."""
+    command = info.name
+
+    @app_commands.describe(topic="a topic, an alias, or 'topics' to list them (default: any)")
+    async def ask(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+        await send(interaction, answerer.answer(command, topic or ""))
+
+    slash: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=command, description=info.description, callback=ask
+    )
+
+    @slash.autocomplete("topic")
+    async def topics(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(topic_choices(answerer.book, command, current))
+
+    return slash
+
+
+def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command[Any, ..., None]:
+    """``/quote [director] [topic]``: any director, or the one named."""
+
+    @app_commands.describe(
+        director="whose words (default: anyone's)", topic="a topic or alias (default: any)"
+    )
+    async def ask(
+        interaction: discord.Interaction[Any], director: str | None = None, topic: str | None = None
+    ) -> None:
+        await send(interaction, answerer.answer_quote(director, topic))
+
+    slash: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=info.name, description=info.description, callback=ask
+    )
+
+    @slash.autocomplete("director")
+    async def directors(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(director_choices(answerer.book, current))
+
+    @slash.autocomplete("topic")
+    async def topics(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        chosen = getattr(interaction.namespace, "director", None)
+        return _choices(quote_topic_choices(answerer.book, str(chosen or ""), current))
+
+    return slash
+
+
+def add_commands(
+    tree: QuoteTree, answerer: Answerer, guild: discord.abc.Snowflake | None
+) -> Catalogue:
+    """Put ``/quote`` and as many directors' commands as Discord allows on the tree
+    (replacing what was there); the catalogue says who was left out."""
+    listed = catalogue(answerer.book, limits.DISCORD_COMMANDS_MAX)
+    tree.clear_commands(guild=guild)
+    for info in listed.commands:
+        made = quote_command if info.director is None else director_command
+        tree.add_command(made(answerer, info), guild=guild)
+    if listed.left_out:
+        log.warning("Discord: %s", listed.note("Discord"))
+    return listed

@@ -1,0 +1,98 @@
+"""Answers as Discord messages: embeds and content within Discord's limits, mentions inert."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import discord
+
+from bot import limits
+from bot.book import Quote
+from bot.daily import day_label
+from bot.replies import (
+    MORE_TOPICS,
+    Answer,
+    Markup,
+    Miss,
+    QuoteAnswer,
+    TopicsAnswer,
+    miss_text,
+    topic_lines,
+)
+
+COLOUR = discord.Colour(0x1D1C1D)
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def safe(text: str) -> str:
+    """User-supplied text made inert: no markdown, and ``@everyone``, ``@here`` and
+    ``<@id>`` broken with a zero-width space (``allowed_mentions`` also allows nothing)."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+MARKDOWN = Markup(
+    escape=safe,
+    strong=lambda text: f"**{text}**",
+    code=lambda text: f"`{text}`",
+    max_length=limits.DISCORD_CONTENT_MAX,
+)
+
+
+def cut(text: str, size: int) -> str:
+    """``text`` within ``size`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def quote_embed(quote: Quote) -> discord.Embed:
+    """A quote as an embed: the words, the director as author, context and source below."""
+    embed = discord.Embed(
+        description=cut(f"“{quote.text}”", limits.DISCORD_DESCRIPTION_MAX), colour=COLOUR
+    )
+    embed.set_author(
+        name=cut(quote.director, limits.DIRECTOR_NAME_MAX), url=quote.source.url or None
+    )
+    about = f"{quote.context} · " if quote.context else ""
+    embed.set_footer(text=cut(f"{about}{quote.source.citation}", limits.DISCORD_FOOTER_MAX))
+    return embed
+
+
+def render(answer: Answer) -> dict[str, Any]:
+    """An answer as keyword arguments for ``send_message``: content or embeds, ephemeral."""
+    if isinstance(answer, QuoteAnswer):
+        return {"embed": quote_embed(answer.quote), "ephemeral": answer.private}
+    if isinstance(answer, TopicsAnswer):
+        return {"embeds": topic_embeds(answer), "ephemeral": answer.private}
+    return {"content": miss_content(answer), "ephemeral": answer.private}
+
+
+def miss_content(miss: Miss) -> str:
+    """A miss as message content: the core's wording in Discord markdown."""
+    return miss_text(miss, MARKDOWN)
+
+
+def topic_embeds(answer: TopicsAnswer) -> list[discord.Embed]:
+    """One embed per director, within ten embeds and 6,000 characters a message."""
+    embeds: list[discord.Embed] = []
+    budget = limits.DISCORD_EMBEDS_TOTAL_MAX
+    plain = Markup(strong=lambda text: f"**{text}**")
+    for index, item in enumerate(answer.listings):
+        title = cut(f"{item.director}: /{item.command} topic:…", limits.DISCORD_TITLE_MAX)
+        description = cut("\n".join(topic_lines(item, plain)), limits.DISCORD_DESCRIPTION_MAX)
+        left = len(answer.listings) - index
+        if (len(embeds) == limits.DISCORD_EMBEDS_PER_MESSAGE - 1 and left > 1) or (
+            len(title) + len(description) > budget - 100
+        ):
+            embeds.append(discord.Embed(description=MORE_TOPICS.format(n=left)))
+            break
+        embeds.append(discord.Embed(title=title, description=description, colour=COLOUR))
+        budget -= len(title) + len(description)
+    return embeds
+
+
+def daily_embed(quote: Quote, day: date) -> discord.Embed:
+    """The quote of the day: the quote's embed, titled with the date."""
+    embed = quote_embed(quote)
+    embed.title = f"Quote of the day · {day_label(day)}"
+    return embed

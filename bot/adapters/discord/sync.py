@@ -1,0 +1,67 @@
+"""Registering the commands with Discord, only when what users would see has changed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+
+log = logging.getLogger("quotebot.discord")
+
+
+def comparable(commands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """What a command set means to users, in a form equal for local and registered copies
+    (Discord adds IDs and versions and leaves out false and empty fields)."""
+
+    def option(o: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "type": o.get("type"),
+            "name": o.get("name"),
+            "description": o.get("description"),
+            "required": bool(o.get("required")),
+            "autocomplete": bool(o.get("autocomplete")),
+            "choices": o.get("choices") or [],
+        }
+
+    return sorted(
+        (
+            {
+                "type": c.get("type", 1),
+                "name": c.get("name"),
+                "description": c.get("description"),
+                "options": [option(o) for o in c.get("options") or []],
+                "nsfw": bool(c.get("nsfw")),
+            }
+            for c in commands
+        ),
+        key=lambda c: str(c["name"]),
+    )
+
+
+async def sync_if_changed(
+    tree: app_commands.CommandTree[discord.Client], guild: discord.abc.Snowflake | None
+) -> bool:
+    """Register the tree's commands with Discord unless they are registered already.
+
+    True when it synced. Restarts with the same quote book cost one GET, not a PUT (a PUT
+    of global commands counts against a daily limit)."""
+    client = tree.client
+    application_id = client.application_id
+    assert application_id is not None  # set by login()
+    local = [c.to_dict(tree) for c in tree.get_commands(guild=guild)]
+    if guild is None:
+        registered: Sequence[Mapping[str, Any]] = await client.http.get_global_commands(
+            application_id
+        )
+    else:
+        registered = await client.http.get_guild_commands(application_id, guild.id)
+    if comparable(local) == comparable(registered):
+        log.info("Discord: %d commands already registered; not syncing", len(local))
+        return False
+    await tree.sync(guild=guild)
+    where = f"server {guild.id}" if guild is not None else "every server (global)"
+    log.info("Discord: synced %d commands to %s", len(local), where)
+    return True

@@ -1,0 +1,50 @@
+"""The bolt app: one listener answers every slash command through the core."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.render import APOLOGY, render
+from bot.adapters.slack.settings import SlackSettings
+from bot.answers import Answerer
+
+log = logging.getLogger("quotebot.slack")
+
+
+def build_app(answerer: Answerer, settings: SlackSettings) -> AsyncApp:
+    """A bolt app answering every slash command through ``answerer``.
+
+    One listener serves them all, so a director file added to the book needs no code.
+    """
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+    app = AsyncApp(
+        name="quotebot",
+        client=client,
+        # Passed even when empty so bolt never reads the environment itself.
+        signing_secret=settings.signing_secret,
+        # Socket Mode requests are not signed; bolt skips verification for them.
+        request_verification_enabled=bool(settings.signing_secret),
+        # The listener acks with the answer and then has nothing left to do. Without this,
+        # bolt runs it in the background and polls for the ack every 10 ms: measured
+        # 10.7 ms median per request against 1-2 ms (bench/slack_http.py).
+        process_before_response=True,
+        # bolt logs under its own name (slack_bolt.AsyncApp); passing ours cost 2.5 µs a request.
+    )
+
+    @app.command(re.compile(r"^/"))
+    async def answer_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+        try:
+            answer = answerer.answer(str(command.get("command", "")), str(command.get("text", "")))
+            payload = render(answer)
+        except Exception:
+            log.exception("answering %s failed", command.get("command"))
+            payload = {"response_type": "ephemeral", "text": APOLOGY}
+        await ack(**payload)
+
+    return app

@@ -1,0 +1,61 @@
+"""The Slack app manifest: every slash command of the book, the scopes, Socket Mode or HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import limits
+from bot.book import QuoteBook
+from bot.catalogue import catalogue
+from bot.environment import SettingsError
+
+# commands: the slash commands; chat:write: the daily quote; chat:write.public: post it
+# to a public channel without being invited.
+BOT_SCOPES = ("commands", "chat:write", "chat:write.public")
+DESCRIPTION = "Film directors' own words, on the topic you ask for."
+
+
+def check_name(name: str) -> str:
+    """The app's display name, or SettingsError when Slack would refuse it."""
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= limits.SLACK_APP_NAME_MAX:
+        raise SettingsError(
+            f"--name must be 1 to {limits.SLACK_APP_NAME_MAX} characters (Slack's limit for an "
+            f"app's display name); {len(name)} given"
+        )
+    return name
+
+
+def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str, Any]:
+    """A Slack app manifest with ``/quote`` and as many directors' commands as Slack
+    allows: Socket Mode, or with ``url`` (https://…/slack/events) the commands sent there."""
+    name = check_name(name)
+    commands: list[dict[str, Any]] = []
+    for info in catalogue(book, limits.SLACK_COMMANDS_MAX).commands:
+        command: dict[str, Any] = {
+            "command": f"/{info.name}",
+            "description": info.description,
+            "usage_hint": info.usage_hint,
+            "should_escape": False,
+        }
+        if url:
+            command["url"] = url
+        commands.append(command)
+    return {
+        "display_information": {
+            "name": name,
+            "description": DESCRIPTION,
+            "background_color": "#1d1c1d",
+        },
+        "features": {
+            "bot_user": {"display_name": name, "always_online": True},
+            "slash_commands": commands,
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "interactivity": {"is_enabled": False},
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": not url,
+            "token_rotation_enabled": False,
+        },
+    }

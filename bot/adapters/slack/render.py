@@ -1,0 +1,125 @@
+"""Answers as Slack messages: Block Kit with a plain ``text`` fallback, within Slack's limits."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot import limits
+from bot.book import Quote
+from bot.daily import day_label
+from bot.replies import (
+    MORE_TOPICS,
+    Answer,
+    Markup,
+    Miss,
+    QuoteAnswer,
+    TopicsAnswer,
+    miss_lines,
+    topic_heading,
+    topic_lines,
+)
+
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+
+
+def escape(text: str) -> str:
+    """Escape text for mrkdwn: ``&``, ``<`` and ``>``, and nothing else (Slack's rule).
+
+    ``<!channel>`` becomes ``&lt;!channel&gt;``, which Slack shows and never pings.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+MRKDWN = Markup(
+    escape=escape,
+    strong=lambda text: f"*{text}*",
+    code=lambda text: f"`{text}`",
+    max_length=limits.SLACK_SECTION_MAX,
+)
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: no auto-linking of names, channels or URLs written without markup.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [_mrkdwn(text)]}
+
+
+def _visibility(private: bool) -> str:
+    return "ephemeral" if private else "in_channel"
+
+
+def render(answer: Answer) -> dict[str, Any]:
+    """An answer as a slash-command response: ``response_type``, ``text`` and ``blocks``."""
+    if isinstance(answer, QuoteAnswer):
+        quote = answer.quote
+        text = f"“{escape(quote.text)}”"
+        attribution = escape(quote.attribution)
+        return {
+            "response_type": _visibility(answer.private),
+            "text": f"{text} {attribution}",
+            "blocks": [_section(text), _context(attribution)],
+        }
+    if isinstance(answer, TopicsAnswer):
+        return render_topics(answer)
+    return render_miss(answer)
+
+
+def render_miss(miss: Miss) -> dict[str, Any]:
+    """A miss: the message and suggestions in a section, the choices and usage below."""
+    lines = miss_lines(miss, MRKDWN)
+    head = [line for line in lines if not line.startswith(("Try: ", "Usage: "))]
+    blocks = [_section("\n".join(head))]
+    blocks += [_context(line) for line in lines if line.startswith(("Try: ", "Usage: "))]
+    return {"response_type": _visibility(miss.private), "text": lines[0], "blocks": blocks}
+
+
+def render_topics(answer: TopicsAnswer) -> dict[str, Any]:
+    """Each director's topics in sections of at most 3,000 characters, 50 blocks at most."""
+    blocks: list[dict[str, Any]] = []
+    for item in answer.listings:
+        lines = [topic_heading(item, MRKDWN), *topic_lines(item, MRKDWN)]
+        blocks.extend(_section(chunk) for chunk in chunks(lines, limits.SLACK_SECTION_MAX))
+    if len(blocks) > limits.SLACK_BLOCKS_MAX:
+        more = len(blocks) - (limits.SLACK_BLOCKS_MAX - 1)
+        blocks = [*blocks[: limits.SLACK_BLOCKS_MAX - 1], _context(MORE_TOPICS.format(n=more))]
+    names = ", ".join(item.command for item in answer.listings)
+    text = f"Topics for {escape(names)}"[: limits.SLACK_SECTION_MAX]
+    return {"response_type": _visibility(answer.private), "text": text, "blocks": blocks}
+
+
+def chunks(lines: list[str], size: int) -> list[str]:
+    """Join lines into texts of at most ``size`` characters (a longer line is cut)."""
+    out: list[str] = []
+    current = ""
+    for line in lines:
+        line = line[:size]
+        if current and len(current) + 1 + len(line) > size:
+            out.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        out.append(current)
+    return out
+
+
+def daily_message(quote: Quote, day: date) -> dict[str, Any]:
+    """The quote of the day as a chat.postMessage payload: blocks and a text fallback."""
+    text = f"“{escape(quote.text)}”"
+    attribution = escape(quote.attribution)
+    return {
+        "text": f"Quote of the day: {text} {attribution}",
+        "blocks": [
+            _context(f"*Quote of the day* · {day_label(day)}"),
+            _section(text),
+            _context(attribution),
+        ],
+    }

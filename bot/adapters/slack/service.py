@@ -1,0 +1,125 @@
+"""Slack as a platform: its service (Socket Mode or HTTP) and its poster, behind the contract."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+
+import aiohttp
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.contract import ServeOptions
+from bot.adapters.slack.commands import build_app
+from bot.adapters.slack.http import OnListening, serve_http
+from bot.adapters.slack.poster import SlackPoster
+from bot.adapters.slack.settings import SlackSettings
+from bot.adapters.slack.socket import serve_socket_mode
+from bot.answers import Answerer
+from bot.environment import SettingsError
+
+log = logging.getLogger("quotebot.slack")
+
+
+async def check_tokens(settings: SlackSettings, socket_mode: bool) -> str | None:
+    """Ask Slack whether the tokens work before serving; the Socket Mode URL if asked for.
+
+    Raises SettingsError naming the variable (never its value) when Slack refuses one.
+    """
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+    try:
+        await client.auth_test()
+    except SlackApiError as exc:
+        raise SettingsError(
+            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')})"
+        ) from None
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        raise SettingsError(
+            f"cannot reach Slack at {settings.api_url} ({exc.__class__.__name__}); "
+            "check the network, or SLACK_API_URL if it is set"
+        ) from None
+    if not socket_mode:
+        return None
+    try:
+        opened = await client.apps_connections_open(app_token=settings.app_token)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        raise SettingsError(
+            f"Slack refused SLACK_APP_TOKEN ({error}); it needs the connections:write scope "
+            "and Socket Mode enabled"
+        ) from None
+    return str(opened["url"])
+
+
+class SlackService:
+    """Slash commands through bolt, in Socket Mode or over HTTP."""
+
+    name = "slack"
+
+    def __init__(
+        self,
+        answerer: Answerer,
+        settings: SlackSettings,
+        http: tuple[str, int] | None = None,
+        on_listening: OnListening | None = None,
+    ) -> None:
+        self.answerer = answerer
+        self.settings = settings
+        self.http = http
+        self.on_listening = on_listening
+        self._app: AsyncApp | None = None
+        self._first_url: str | None = None
+
+    async def start(self) -> None:
+        self._first_url = await check_tokens(self.settings, socket_mode=self.http is None)
+        self._app = build_app(self.answerer, self.settings)
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        assert self._app is not None, "start() first"
+        if self.http is not None:
+            await serve_http(self._app, self.http[0], self.http[1], stop, self.on_listening)
+        else:
+            await serve_socket_mode(self._app, self.settings, stop, self._first_url)
+
+    async def refresh(self) -> None:
+        """Nothing to do: every command reads the answerer's current book."""
+
+    async def close(self) -> None:
+        self._app = None
+
+
+async def run(
+    answerer: Answerer,
+    settings: SlackSettings,
+    stop: asyncio.Event,
+    http: tuple[str, int] | None = None,
+    on_listening: OnListening | None = None,
+) -> None:
+    """Check the tokens, then answer slash commands (Socket Mode, or HTTP on ``http``)
+    until ``stop`` is set."""
+    service = SlackService(answerer, settings, http, on_listening)
+    await service.start()
+    try:
+        await service.serve(stop)
+    finally:
+        await service.close()
+
+
+class SlackPlatform:
+    """The registry's entry point for Slack."""
+
+    name = "slack"
+
+    def service(
+        self, answerer: Answerer, env: Mapping[str, str], options: ServeOptions
+    ) -> SlackService:
+        settings = SlackSettings.from_environ(env, http=options.http is not None)
+        return SlackService(answerer, settings, options.http)
+
+    def poster(self, env: Mapping[str, str]) -> SlackPoster:
+        return SlackPoster(SlackSettings.for_posting(env))
+
+
+PLATFORM = SlackPlatform()

@@ -1,0 +1,49 @@
+"""``quotebot ask``, ``topics`` and ``check``: the quote book from the terminal."""
+
+from __future__ import annotations
+
+from bot import limits
+from bot.adapters import terminal
+from bot.answers import Miss
+from bot.catalogue import cap_warnings
+from bot.cli.context import EXIT_MISS, EXIT_OK, Context
+from bot.loader import load_book
+
+
+def ask(context: Context) -> int:
+    """The answer to ``/DIRECTOR TOPIC``; a miss goes to stderr with exit 1."""
+    return _answer(context, context.args.director, " ".join(context.args.topic))
+
+
+def topics(context: Context) -> int:
+    """One director's topics, or every director's."""
+    return _answer(context, context.args.director or limits.GLOBAL_COMMAND, "topics")
+
+
+def _answer(context: Context, director: str, text: str) -> int:
+    answerer = context.answerer()
+    # The terminal takes a director's name or alias where chat needs the command.
+    found = answerer.book.director(director)
+    command = found.command if found is not None else director
+    answer = answerer.answer(command, text)
+    if isinstance(answer, Miss):
+        context.err.write(terminal.render(answer) + "\n")
+        return EXIT_MISS
+    context.out.write(terminal.render(answer) + "\n")
+    return EXIT_OK
+
+
+def check(context: Context) -> int:
+    """Every problem as ``path:line: message`` (exit 1), then the platforms' caps."""
+    loaded = load_book(context.args.paths or [context.quotes])
+    out = context.out
+    for problem in loaded.problems:
+        out.write(f"{problem}\n")
+    for warning in cap_warnings(loaded.book):
+        out.write(f"warning: {warning}\n")
+    if loaded.problems:
+        out.write(f"{len(loaded.problems)} problem(s) in {len(loaded.files)} file(s)\n")
+        return EXIT_MISS
+    quotes = len(loaded.book.quotes)
+    out.write(f"ok: {len(loaded.files)} file(s), {len(loaded.book)} director(s), {quotes} quotes\n")
+    return EXIT_OK

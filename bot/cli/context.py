@@ -1,0 +1,85 @@
+"""What every verb gets: its arguments, the environment, the streams, and the shared steps
+(the quotes folder, the quote book, the settings file) done the same way for each."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from bot.environment import bundled_quotes
+
+if TYPE_CHECKING:
+    from bot.answers import Answerer
+    from bot.settings_file import DailyConfig
+
+EXIT_OK, EXIT_MISS, EXIT_USAGE = 0, 1, 2
+
+
+class VerbExit(Exception):
+    """Ends a verb with ``code`` after its message was written."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class Context:
+    """One run of the ``quotebot`` command."""
+
+    args: argparse.Namespace
+    env: Mapping[str, str]
+    stdin: TextIO
+    out: TextIO
+    err: TextIO
+
+    @property
+    def quotes(self) -> Path:
+        given: Path | None = getattr(self.args, "quotes", None)
+        return given or Path(self.env.get("QUOTEBOT_QUOTES") or bundled_quotes())
+
+    def fail(self, message: str, code: int = EXIT_USAGE) -> VerbExit:
+        """Write ``error: message`` and return the exit to raise."""
+        self.err.write(f"error: {message}\n")
+        return VerbExit(code)
+
+    def answerer(self, allow_empty: bool = False) -> Answerer:
+        """The quote book behind an Answerer; problems are warnings, an empty book an error."""
+        from bot.answers import Answerer
+        from bot.loader import load_book
+
+        loaded = load_book([self.quotes])
+        for problem in loaded.problems:
+            self.err.write(f"warning: skipped: {problem}\n")
+        if not len(loaded.book) and not allow_empty:
+            raise self.fail(
+                f"no quote book could be loaded from {self.quotes}; see quotebot check", EXIT_MISS
+            )
+        return Answerer(loaded.book)
+
+    def config(self) -> DailyConfig:
+        """The settings file's [daily] table (only daily and run read it)."""
+        from bot.adapters.registry import CHANNELS
+        from bot.settings_file import ConfigError, load_config
+
+        given: Path | None = getattr(self.args, "config", None)
+        path = given or Path(self.env.get("QUOTEBOT_CONFIG") or "quotebot.toml")
+        try:
+            return load_config(path, CHANNELS)
+        except ConfigError as exc:
+            raise self.fail(str(exc)) from None
+
+    def configure_logging(self) -> None:
+        logging.basicConfig(
+            level=logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=self.err,
+            force=True,
+        )
+        # The libraries' INFO lines are connection chatter; ours say what matters.
+        for noisy in ("slack_bolt", "slack_sdk", "discord", "aiohttp.access"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)

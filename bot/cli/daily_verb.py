@@ -1,0 +1,56 @@
+"""``quotebot daily``: a date's quote of the day, and with ``--post`` sending it now."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+from bot import serve
+from bot.adapters import terminal
+from bot.answers import QuoteAnswer
+from bot.cli.context import EXIT_MISS, EXIT_OK, Context
+from bot.daily import day_label
+from bot.delivery import Daily, SystemClock
+from bot.environment import SettingsError
+
+
+def daily(context: Context) -> int:
+    """Print the date's quote; with --post, post it where it has not been posted today."""
+    args = context.args
+    config = context.config()
+    answerer = context.answerer()
+    today = datetime.now(UTC).astimezone(config.timezone).date()
+    day: date = args.date or today
+    if args.post and day != today:
+        raise context.fail(f"--post posts today's quote ({today}); --date is for looking")
+    if args.post and not config.targets:
+        raise context.fail("no targets: add [daily] targets = [...] to the settings file")
+    try:
+        store = serve.open_state_store(context.env)
+        posters = serve.posters_for(config, context.env) if args.post else {}
+    except SettingsError as exc:
+        raise context.fail(str(exc)) from None
+    runner = Daily(config, store, posters, lambda: answerer.book, SystemClock())
+    try:
+        if not answerer.book.quotes:
+            raise context.fail("the quote book is empty", EXIT_MISS)
+        return asyncio.run(_daily(runner, day, args.post, context))
+    finally:
+        store.close()
+
+
+async def _daily(runner: Daily, day: date, post: bool, context: Context) -> int:
+    quote = await runner.quote(day)
+    context.out.write(f"Quote of the day, {day_label(day)}:\n")
+    context.out.write(terminal.render(QuoteAnswer(quote, "any")) + "\n")
+    if not post:
+        return EXIT_OK
+    try:
+        results = await runner.post(day)
+    finally:
+        for poster in runner.posters.values():
+            await poster.close()
+    for result in results:
+        context.out.write(f"{result}\n")
+    failed = any(r.outcome in ("failed", "gave up for now") for r in results)
+    return EXIT_MISS if failed else EXIT_OK

@@ -1,0 +1,62 @@
+"""``quotebot ingest``: draft quotes from an interview article into the quote book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import draft as drafting
+from bot import limits
+from bot.cli.context import EXIT_MISS, EXIT_OK, Context
+from bot.ingest import IngestError, find_quotes, read_article
+
+
+def ingest(context: Context) -> int:
+    """Find the director's quotes in the article; draft or merge them, checked first."""
+    args, quotes, out, err = context.args, context.quotes, context.out, context.err
+    # An empty folder is where a first file is drafted.
+    answerer = context.answerer(allow_empty=True)
+
+    try:
+        article = read_article(args.file)
+    except IngestError as exc:
+        raise context.fail(str(exc)) from None
+    existing = answerer.book.director(args.director)
+    name = existing.name if existing else " ".join(args.director.split())
+    command = existing.command if existing else (args.command or name.split()[-1]).casefold()
+    if existing is None and not limits.COMMAND_NAME.fullmatch(command):
+        raise context.fail(f"{command!r} cannot be a slash command; give --command")
+    aliases = existing.aliases if existing else ()
+    found = find_quotes(article, name, aliases)
+    plan = drafting.plan(article, found, name, command, existing, args.title, args.date)
+    for entry in plan.entries:
+        words = " ".join(entry.text.split()[:6])
+        mark = "  (already in the book)" if entry.present else ""
+        topic = entry.topic + (" (new)" if entry.new_topic else "")
+        out.write(f"{topic:<18} {words[:44]:<46} {entry.context[:60]}{mark}\n")
+    new = len(plan.new_entries)
+    out.write(
+        f"{len(plan.entries)} quote(s) by {name} found in {args.file}; {new} new, "
+        f"{len(plan.entries) - new} already in the book\n"
+    )
+    if not plan.entries:
+        return EXIT_MISS
+    if args.dry_run or not new:
+        if args.dry_run:
+            out.write("dry run: nothing written\n")
+        return EXIT_OK
+    if existing is not None:
+        target = args.out or Path(existing.path)
+        text = drafting.merged(Path(existing.path), plan)
+    else:
+        target = args.out or quotes / f"{command}.yaml"
+        if target.exists():
+            raise context.fail(f"{target} exists; give --out for the draft")
+        text = drafting.new_file(plan)
+    problems = drafting.write_checked(target, text)
+    for problem in problems:
+        err.write(f"{problem}\n")
+    if problems:
+        err.write("error: the draft did not pass the checks; nothing written\n")
+        return EXIT_MISS
+    out.write(f"wrote {target}: review it, then quotebot check\n")
+    return EXIT_OK

@@ -1,0 +1,164 @@
+"""The ``quotebot`` command line's arguments; each verb names the function that runs it,
+imported only when that verb runs (so ``quotebot ask`` loads no platform library)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.cli.context import Context
+
+# What `quotebot run` takes besides the registry's platforms (kept in step by a test).
+RUN_CHOICES = ("discord", "slack", "terminal")
+Handler = Callable[["Context"], int]
+
+
+def handler(module: str, name: str) -> Handler:
+    """The function ``name`` of ``bot.cli.<module>``, imported when the verb runs."""
+
+    def run(context: Context) -> int:
+        verb: Handler = getattr(import_module(f"bot.cli.{module}"), name)
+        return verb(context)
+
+    return run
+
+
+def date_argument(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; global options work before or after the verb."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--quotes",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="folder of quote files (default: $QUOTEBOT_QUOTES, else the bundled quotes/)",
+    )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="settings file (default: $QUOTEBOT_CONFIG, else quotebot.toml here)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="quotebot",
+        description="Film directors' own words, on the topic you ask for.",
+        epilog="Example: quotebot ask jonze editing",
+        parents=[common],
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+    ask = verbs.add_parser(
+        "ask",
+        parents=[common],
+        help="a quote, as the bot would answer /DIRECTOR TOPIC",
+        description="Answer as the bot would: 'quotebot ask jonze editing' is /jonze editing. "
+        "DIRECTOR is a command, a name or 'quote' (any director).",
+    )
+    ask.add_argument("director", metavar="DIRECTOR")
+    ask.add_argument("topic", metavar="TOPIC", nargs="*", help="a topic, alias or search words")
+    ask.set_defaults(func=handler("book_verbs", "ask"))
+    topics = verbs.add_parser("topics", parents=[common], help="list topics and their aliases")
+    topics.add_argument("director", metavar="DIRECTOR", nargs="?", help="default: every director")
+    topics.set_defaults(func=handler("book_verbs", "topics"))
+    check = verbs.add_parser(
+        "check",
+        parents=[common],
+        help="validate quote files (path:line: message; exit 1 on any error)",
+    )
+    check.add_argument("paths", metavar="PATH", nargs="*", type=Path, help="files or folders")
+    check.set_defaults(func=handler("book_verbs", "check"))
+    run = verbs.add_parser(
+        "run",
+        parents=[common],
+        help="start the bots (default: every platform with credentials, else a terminal prompt)",
+        description="Start the bots. With no PLATFORM: every platform whose credentials are "
+        "set (SLACK_BOT_TOKEN, DISCORD_TOKEN); with none set, a prompt in this terminal "
+        "where you type /jonze editing as you would in chat. SIGHUP reloads the quote "
+        "files (a broken file keeps the last good book); SIGINT or SIGTERM stops cleanly.",
+    )
+    # Checked by hand: argparse refuses an empty list when nargs="*" has choices.
+    run.add_argument("platforms", metavar="PLATFORM", nargs="*", help=", ".join(RUN_CHOICES))
+    run.add_argument(
+        "--http",
+        metavar="PORT",
+        type=int,
+        help="Slack over HTTP on PORT (requests to /slack/events) instead of Socket Mode",
+    )
+    run.add_argument(
+        "--host", default="127.0.0.1", help="address for --http to listen on (default 127.0.0.1)"
+    )
+    run.set_defaults(func=handler("run_verb", "run"))
+    slack_manifest = verbs.add_parser(
+        "slack-manifest",
+        parents=[common],
+        help="print a Slack app manifest (YAML) with every slash command",
+    )
+    slack_manifest.add_argument(
+        "--url",
+        default="",
+        help="for HTTP mode: the public https://…/slack/events URL (default: Socket Mode)",
+    )
+    slack_manifest.add_argument(
+        "--name", default="quotebot", help="the app's display name (at most 35 characters)"
+    )
+    slack_manifest.set_defaults(func=handler("setup_verbs", "slack_manifest"))
+    daily = verbs.add_parser(
+        "daily",
+        parents=[common],
+        help="the quote of the day; --post sends it to the targets now",
+        description="Print the quote of the day (the date in the [daily] timezone of the "
+        "settings file). With --post, post it now to every target that has not had it today "
+        "and say what happened to each, so a system timer can drive the posts instead of "
+        "quotebot run. The state store is $QUOTEBOT_DB: a SQLite file (default quotebot.db "
+        "here) or a postgresql:// URL.",
+    )
+    daily.add_argument(
+        "--date", metavar="YYYY-MM-DD", type=date_argument, help="another date's quote"
+    )
+    daily.add_argument("--post", action="store_true", help="post today's quote to the targets")
+    daily.set_defaults(func=handler("daily_verb", "daily"))
+    ingest = verbs.add_parser(
+        "ingest",
+        parents=[common],
+        help="draft quotes from an interview article (text or HTML)",
+        description="Find the director's quoted statements in an article (On …: “…” lists, "
+        "Q&A transcripts, “…,” Jonze said) and draft them as a quote file: merged into the "
+        "director's file if quotebot has one (new quotes only; comments kept), else a new "
+        "file. Quotes are verbatim, each with its lead-in as context. Review before use.",
+    )
+    ingest.add_argument("file", metavar="FILE", type=Path, help="the article")
+    ingest.add_argument("--director", required=True, help='the director\'s name, "Spike Jonze"')
+    ingest.add_argument("--command", help="slash command for a new director (default: surname)")
+    ingest.add_argument("--out", type=Path, help="write here instead (default: the quotes folder)")
+    ingest.add_argument("--title", default="", help="the source's title (default: the article's)")
+    ingest.add_argument("--date", default="", help="the source's date, YYYY-MM (default: found)")
+    ingest.add_argument("--dry-run", action="store_true", help="show the draft, write nothing")
+    ingest.set_defaults(func=handler("ingest_verb", "ingest"))
+    invite = verbs.add_parser(
+        "discord-invite",
+        parents=[common],
+        help="print the URL that adds the Discord bot to a server",
+        description="Print the OAuth2 URL that adds the bot to a server, with the bot and "
+        "applications.commands scopes and the permissions it needs (Send Messages, Embed "
+        "Links). The application ID comes from --client-id, else from Discord with "
+        "DISCORD_TOKEN.",
+    )
+    invite.add_argument(
+        "--client-id",
+        metavar="ID",
+        help="the application ID (Developer Portal > General Information)",
+    )
+    invite.set_defaults(func=handler("setup_verbs", "discord_invite"))
+    return parser

@@ -1,0 +1,40 @@
+"""``quotebot run``: every platform with credentials, and the quote of the day, in one process;
+with none, a prompt in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot import serve
+from bot.adapters import terminal
+from bot.adapters.contract import ServeOptions, Service
+from bot.adapters.registry import BY_NAME, configured
+from bot.cli.context import EXIT_OK, EXIT_USAGE, Context
+from bot.environment import SettingsError
+
+
+def run(context: Context) -> int:
+    """Serve until SIGINT or SIGTERM; exit 2 when every platform stopped on its own."""
+    args = context.args
+    serve.catch_early_reloads()
+    config = context.config()
+    answerer = context.answerer()
+    platforms = list(args.platforms) or [entry.name for entry in configured(context.env)]
+    if not platforms or platforms == ["terminal"]:
+        terminal.run_prompt(answerer, context.stdin, context.out)
+        return EXIT_OK
+    options = ServeOptions(http=(args.host, args.http) if args.http is not None else None)
+    try:
+        services: list[Service] = serve.platform_services(
+            [p for p in platforms if p in BY_NAME], context.env, answerer, options
+        )
+        if config.targets:
+            services.append(serve.DailyService(config, context.env, answerer))
+    except SettingsError as exc:
+        raise context.fail(str(exc)) from None
+    context.configure_logging()
+    reloader = serve.Reloader(answerer, context.quotes, services)
+    reasons = asyncio.run(serve.serve(services, reloader))
+    for reason in reasons:
+        context.err.write(f"error: {reason}\n")
+    return EXIT_USAGE if reasons else EXIT_OK

@@ -1,0 +1,231 @@
+"""Posting the quote of the day exactly once per target, and the scheduler that does it.
+
+Each post is claimed in the store before it is sent and marked sent after, so instances
+racing for it produce one post; a claim left by a crash expires after the lease and is
+taken over while the slot's grace period lasts. 429s and 5xx are retried with backoff
+(honouring Retry-After); a permanent failure is recorded with its reason and does not
+hold up the other targets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal, Protocol
+
+from bot.book import Quote, QuoteBook
+from bot.daily import quote_of_the_day
+from bot.schedule import due, next_slot, slot_on
+from bot.settings_file import DailyConfig, Target
+from bot.store import Store
+
+log = logging.getLogger("quotebot.daily")
+
+# A claim not marked sent after this long is taken to be a crashed instance's. It must
+# outlast one delivery's retries (MAX_ATTEMPTS waits of at most MAX_WAIT).
+LEASE_S = 600.0
+MAX_ATTEMPTS = 5
+BACKOFF_S = 2.0
+MAX_WAIT_S = 60.0
+
+
+class DeliveryError(Exception):
+    """A post did not go through: permanent (unknown channel, no permission) or not."""
+
+    def __init__(self, reason: str, permanent: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Poster(Protocol):
+    """One platform's way of posting a quote to a channel (an adapter provides it)."""
+
+    async def post(self, channel: str, quote: Quote, day: date) -> str:
+        """Post; return the message's ID. Raises DeliveryError."""
+
+    async def close(self) -> None: ...
+
+
+class Clock(Protocol):
+    """Time, injectable: tests move it without sleeping."""
+
+    def now(self) -> datetime: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+Outcome = Literal["posted", "already posted", "claimed elsewhere", "failed", "gave up for now"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What happened to one target's post."""
+
+    target: Target
+    outcome: Outcome
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.outcome}{f' ({self.detail})' if self.detail else ''}"
+
+
+def instance_id() -> str:
+    """Who holds a claim, for the logs: host, process and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Daily:
+    """Posts the quote of the day for one configuration, store and set of posters."""
+
+    config: DailyConfig
+    store: Store
+    posters: Mapping[str, Poster]
+    book: Callable[[], QuoteBook]
+    clock: Clock
+    owner: str = ""
+    lease_s: float = LEASE_S
+
+    def __post_init__(self) -> None:
+        self.owner = self.owner or instance_id()
+
+    def _epoch(self) -> float:
+        return self.clock.now().timestamp()
+
+    async def quote(self, day: date) -> Quote:
+        # The store's drivers block: every call goes through a thread, off the event loop.
+        book, now = self.book(), self._epoch()
+        return await asyncio.to_thread(quote_of_the_day, day, book, self.store, now)
+
+    async def post(self, day: date) -> list[Result]:
+        """Post ``day``'s quote to every target that has not had it; one result each."""
+        quote = await self.quote(day)
+        # A task group: cancelling the post (shutdown) cancels every target's post with it.
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._post_one(day, t, quote)) for t in self.config.targets]
+        return [task.result() for task in tasks]
+
+    async def _post_one(self, day: date, target: Target, quote: Quote) -> Result:
+        name = str(target)
+        record = (await asyncio.to_thread(self.store.posts, day)).get(name)
+        if record is not None and record.status == "sent":
+            return Result(target, "already posted", f"message {record.message_id}")
+        if record is not None and record.status == "failed":
+            return Result(target, "failed", f"earlier: {record.reason}")
+        claimed = await asyncio.to_thread(
+            self.store.claim, day, name, self.owner, self._epoch(), self.lease_s
+        )
+        if not claimed:
+            return Result(target, "claimed elsewhere")
+        poster = self.posters.get(target.platform)
+        if poster is None:
+            reason = f"no {target.platform} credentials"
+            await asyncio.to_thread(self.store.release, day, name, self.owner, reason)
+            return Result(target, "gave up for now", reason)
+        reason = ""
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                message_id = await poster.post(target.channel, quote, day)
+            except DeliveryError as exc:
+                failure: DeliveryError = exc
+            except Exception as exc:  # a bug in one poster must not stop the others
+                log.exception("daily %s %s: the post failed unexpectedly", day, name)
+                reason = f"unexpected error: {exc.__class__.__name__}"
+                await asyncio.to_thread(self.store.release, day, name, self.owner, reason)
+                return Result(target, "gave up for now", reason)
+            else:
+                await asyncio.to_thread(
+                    self.store.mark_sent, day, name, self.owner, self._epoch(), message_id
+                )
+                return Result(target, "posted", f"message {message_id}")
+            reason = failure.reason
+            if failure.permanent:
+                log.error("daily %s %s: failed for good: %s", day, name, reason)
+                await asyncio.to_thread(self.store.mark_failed, day, name, self.owner, reason)
+                return Result(target, "failed", reason)
+            if attempt == MAX_ATTEMPTS - 1:
+                break
+            wait = failure.retry_after
+            if wait is not None and wait > MAX_WAIT_S:
+                # Honour it, but not while holding the claim: a later round tries again.
+                reason = f"{reason}: retry after {wait:.0f} s"
+                break
+            wait = min(BACKOFF_S * 2**attempt if wait is None else wait, MAX_WAIT_S)
+            log.warning("daily %s %s: %s; trying again in %.1f s", day, name, reason, wait)
+            try:
+                await self.clock.sleep(wait)
+            except asyncio.CancelledError:
+                # Stopped while waiting: nothing is in flight, so the next try may be anyone's.
+                await asyncio.shield(
+                    asyncio.to_thread(self.store.release, day, name, self.owner, "stopped")
+                )
+                raise
+        await asyncio.to_thread(self.store.release, day, name, self.owner, reason)
+        log.warning(
+            "daily %s %s: gave up for now after %d tries: %s", day, name, MAX_ATTEMPTS, reason
+        )
+        return Result(target, "gave up for now", reason)
+
+    def _unfinished(self, results: Sequence[Result]) -> bool:
+        return any(r.outcome in ("claimed elsewhere", "gave up for now") for r in results)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Post each date's quote at its slot (or late, within the grace period) until
+        ``stop`` is set. A slot whose posts are unfinished (another instance's claim, a
+        failure worth retrying, the store out of reach) is tried again every minute
+        while its grace period lasts."""
+        cfg = self.config
+        log.info(
+            "daily: %s (%s) to %s", cfg.schedule, cfg.timezone.key,
+            ", ".join(str(t) for t in cfg.targets) or "no targets",
+        )  # fmt: skip
+        done: set[date] = set()
+        while not stop.is_set():
+            now = self.clock.now()
+            day = due(cfg.schedule, cfg.timezone, now, cfg.grace)
+            wake = next_slot(cfg.schedule, cfg.timezone, now)
+            if day is not None and day not in done and cfg.targets:
+                posting = asyncio.ensure_future(self.post(day))
+                stopping = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({posting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+                if not posting.done():  # stopped mid-post (e.g. waiting out a 429)
+                    posting.cancel()
+                    await asyncio.gather(posting, return_exceptions=True)
+                    break
+                try:
+                    results: list[Result] | None = posting.result()
+                except Exception:  # e.g. the database is down: the bots must not stop for it
+                    log.exception("daily %s: this round failed; trying again shortly", day)
+                    results = None
+                for result in results or ():
+                    log.info("daily %s %s", day, result)
+                if results is None or self._unfinished(results):
+                    slot = slot_on(cfg.schedule, cfg.timezone, day)
+                    assert slot is not None
+                    retry = self.clock.now() + timedelta(seconds=min(self.lease_s, 60.0))
+                    wake = min(wake, retry, slot + cfg.grace + timedelta(seconds=1))
+                else:
+                    done.add(day)
+            seconds = (wake - self.clock.now()).total_seconds()
+            sleeper = asyncio.ensure_future(self.clock.sleep(max(seconds, 0.0)))
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            sleeper.cancel()
+            stopper.cancel()
