@@ -15,12 +15,13 @@ import pytest
 
 from bot import cli, limits
 from bot.adapters import discord as adapter
+from bot.adapters.contract import Fatal
 from bot.adapters.discord import DiscordSettings
 from bot.answers import Answer, Answerer
 from bot.environment import SettingsError
 from bot.loader import load_book
 
-from .conftest import QUOTES, write
+from .conftest import GOOD_FILE, QUOTES, write
 from .fakes.discord import (
     APP_ID,
     AUTOCOMPLETE_RESULT,
@@ -357,6 +358,72 @@ async def test_a_failing_command_apologises_privately(fake, running, answerer, c
     assert data["content"] == adapter.APOLOGY
     assert is_ephemeral(data)
     assert "the quote book caught fire" in caplog.text
+
+
+async def test_a_command_the_bot_no_longer_has_says_what_to_use_instead(fake, running, caplog):
+    await running()
+    data = message(await fake.interact(fake.command("nolan", topic="time")))
+    assert is_ephemeral(data)
+    assert data["content"].startswith("There is no /nolan command here.")
+    assert "Try: /quote, /jonze" in data["content"]
+    assert adapter.APOLOGY not in data["content"]
+    choices = await fake.interact(fake.autocomplete("nolan", "topic", topic="ti"))
+    assert choices == {"type": AUTOCOMPLETE_RESULT, "data": {"choices": []}}
+
+
+async def test_a_hyphenated_director_command_answers(fake, running, tmp_path):
+    write(tmp_path, "varda.yaml", GOOD_FILE.replace("command: varda", "command: agnes-varda"))
+    await running(Answerer(load_book([tmp_path]).book, random.Random(1)))
+    data = message(await fake.interact(fake.command("agnes-varda", topic="cat")))
+    assert "about cats" in data["embeds"][0]["description"]
+    choices = await fake.interact(fake.autocomplete("agnes-varda", "topic", topic="bea"))
+    assert choices["data"]["choices"][0]["value"] == "beaches"
+
+
+async def test_a_frame_discord_py_cannot_read_is_dropped_alone(fake, running, caplog):
+    await running()
+    # An interaction without its token, application or data: discord.py's parser fails.
+    broken = {"id": "6000000000000000999", "type": 2, "version": 1}
+    await fake.send_frame({"op": 0, "t": "INTERACTION_CREATE", "s": None, "d": broken})
+    data = message(await fake.interact(fake.command("jonze", topic="editing")))
+    assert data["embeds"][0]["description"] == f"“{EDITING}”"
+    assert len(fake.identified) == 1  # the same connection answered: nothing restarted
+    assert "Discord: dropped 1 INTERACTION_CREATE frame(s) discord.py could not read" in (
+        caplog.text
+    )
+
+
+async def test_a_new_session_after_invalid_session_goes_to_the_same_gateway(fake, running):
+    # discord.py reconnects to its built-in gateway.discord.gg after a non-resumable
+    # INVALID_SESSION; quotebot pins the one GET /gateway/bot named.
+    await running()
+    await fake.invalidate_session()
+    await fake.wait_ready()
+    assert len(fake.identified) == 2
+    data = message(await fake.interact(fake.command("jonze", topic="editing")))
+    assert data["embeds"][0]["description"] == f"“{EDITING}”"
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (4004, "Discord refused DISCORD_TOKEN on the gateway (close 4004"),
+        (4013, "Discord refused the intents (close 4013"),
+        (4014, "Discord refused the intents (close 4014)"),
+    ],
+)
+async def test_a_gateway_closed_for_good_is_fatal_with_its_reason(fake, answerer, code, reason):
+    stop = asyncio.Event()
+    ready = asyncio.Event()
+    task = asyncio.create_task(
+        adapter.run(answerer, settings_for(fake), stop, lambda _client: ready.set())
+    )
+    await ready.wait()
+    await fake.close_gateway(code)
+    with pytest.raises(Fatal) as failed:
+        await asyncio.wait_for(task, 10)
+    assert str(failed.value).startswith(reason)
+    assert TOKEN not in str(failed.value)
 
 
 # ---- the CLI ---------------------------------------------------------------------------

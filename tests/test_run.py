@@ -40,6 +40,14 @@ class Bot:
             if found:
                 return found
 
+    async def wait_for_log(self, pattern: str) -> re.Match[str]:
+        """Like wait_for_line, but a line already read counts too (order does not matter)."""
+        for line in self.lines:
+            found = re.search(pattern, line)
+            if found:
+                return found
+        return await self.wait_for_line(pattern)
+
     async def exit_with(self, code: int) -> str:
         """Wait for the process to exit on its own with ``code``; its stderr."""
         assert await asyncio.wait_for(self.process.wait(), 20) == code

@@ -30,6 +30,8 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 0
 APPLICATION_COMMAND, AUTOCOMPLETE = 2, 4
 CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 4, 8
 EPHEMERAL = 1 << 6
+# How long the fake waits for the client before the test fails.
+DEADLINE_S = 10.0
 
 
 @dataclass
@@ -127,8 +129,9 @@ class FakeDiscord:
             await self._runner.cleanup()
 
     async def wait_ready(self) -> None:
-        """Until a client has identified and been sent READY and its guilds."""
-        await self._ready.wait()
+        """Until a client has identified and been sent READY and its guilds (10 s at most:
+        a client that never comes fails the test instead of hanging it)."""
+        await asyncio.wait_for(self._ready.wait(), DEADLINE_S)
 
     def calls_to(self, method: str, path: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.path == path]
@@ -297,12 +300,30 @@ class FakeDiscord:
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._callbacks[interaction["id"]] = future
         await self.send_interaction(interaction)
-        return await future
+        return await asyncio.wait_for(future, DEADLINE_S)
 
     async def send_interaction(self, interaction: dict[str, Any]) -> None:
+        await self.send_frame(
+            {"op": DISPATCH, "t": "INTERACTION_CREATE", "s": None, "d": interaction}
+        )
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        """Any frame, as it is, to the connected client (once it has identified)."""
+        await self.wait_ready()
+        await self._sockets[-1].send_json(frame)
+
+    async def close_gateway(self, code: int) -> None:
+        """Close the client's gateway connection with ``code`` (4004: authentication failed)."""
         await self._ready.wait()
-        frame = {"op": DISPATCH, "t": "INTERACTION_CREATE", "s": None, "d": interaction}
-        await self._sockets[0].send_json(frame)
+        await self._sockets[-1].close(code=code)
+
+    async def invalidate_session(self) -> None:
+        """INVALID_SESSION, not resumable: the client must identify again, from scratch."""
+        self._ready.clear()
+        await self.send_frame_now({"op": INVALID_SESSION, "d": False, "s": None, "t": None})
+
+    async def send_frame_now(self, frame: dict[str, Any]) -> None:
+        await self._sockets[-1].send_json(frame)
 
     # ---- interaction payloads -----------------------------------------------------------
 

@@ -52,6 +52,9 @@ class FakeSlack:
     _acks: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     _responses_posted: asyncio.Queue[Call] = field(default_factory=asyncio.Queue)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
+    # Set by hold_method(): requests to that method wait until release() is called.
+    _held: dict[str, asyncio.Event] = field(default_factory=dict)
+    _arrived: dict[str, asyncio.Event] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -90,6 +93,9 @@ class FakeSlack:
         method = request.match_info["method"]
         call = Call(request.path, dict(request.headers), await _request_data(request))
         self.calls.append(call)
+        if method in self._held:
+            self._arrived[method].set()
+            await self._held[method].wait()
         queued = self.responses.get(method)
         if queued:
             return queued.pop(0)
@@ -121,6 +127,18 @@ class FakeSlack:
                 {"ok": True, "channel": call.data.get("channel"), "ts": ts, "message": call.data}
             )
         return _slack_json({"ok": False, "error": "unknown_method"})
+
+    def hold_method(self, method: str) -> None:
+        """Keep requests to ``method`` waiting (a slow Slack) until ``release(method)``."""
+        self._held[method] = asyncio.Event()
+        self._arrived[method] = asyncio.Event()
+
+    async def arrived(self, method: str) -> None:
+        """Until a held request to ``method`` has come in."""
+        await asyncio.wait_for(self._arrived[method].wait(), 10)
+
+    def release(self, method: str) -> None:
+        self._held.pop(method).set()
 
     # ---- Socket Mode -----------------------------------------------------------------
 
