@@ -30,6 +30,8 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 0
 APPLICATION_COMMAND, AUTOCOMPLETE = 2, 4
 CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 4, 8
 EPHEMERAL = 1 << 6
+# Chat-input commands an application may have, global or per server.
+COMMANDS_MAX = 100
 # How long the fake waits for the client before the test fails.
 DEADLINE_S = 10.0
 
@@ -171,6 +173,13 @@ class FakeDiscord:
             return self._create_message(parts[1], data or {})
         if parts[0] == "applications" and parts[1] == APP_ID and parts[-1] == "commands":
             scope = parts[3] if len(parts) == 5 and parts[2] == "guilds" else None
+            if request.method == "PUT" and len(data or []) > COMMANDS_MAX:
+                # Discord refuses the whole upload past its cap.
+                return _json(
+                    {"message": "Maximum number of application commands reached (100)",
+                     "code": 30032},
+                    400,
+                )  # fmt: skip
             if request.method == "PUT":
                 self.commands[scope] = [
                     {

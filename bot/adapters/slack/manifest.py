@@ -13,6 +13,7 @@ from bot.environment import SettingsError
 # to a public channel without being invited.
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public")
 DESCRIPTION = "Film directors' own words, on the topic you ask for."
+URL_MAX = 3_000  # a slash command's request URL in a manifest
 
 
 def check_name(name: str) -> str:
@@ -26,10 +27,20 @@ def check_name(name: str) -> str:
     return name
 
 
+def check_url(url: str) -> str:
+    """The public URL commands are sent to, or SettingsError when Slack would refuse it."""
+    url = url.strip()
+    if url and (not url.startswith(("https://", "http://")) or len(url) > URL_MAX):
+        raise SettingsError(
+            f"--url must be the public https://…/slack/events URL (at most {URL_MAX} characters)"
+        )
+    return url
+
+
 def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str, Any]:
     """A Slack app manifest with ``/quote`` and as many directors' commands as Slack
     allows: Socket Mode, or with ``url`` (https://…/slack/events) the commands sent there."""
-    name = check_name(name)
+    name, url = check_name(name), check_url(url)
     commands: list[dict[str, Any]] = []
     for info in catalogue(book, limits.SLACK_COMMANDS_MAX).commands:
         command: dict[str, Any] = {
