@@ -14,8 +14,12 @@ import unicodedata
 from bot import limits
 from bot.book import Director, Quote, QuoteBook, command_key, normalise_key, normalise_text
 from bot.matching import best_key, resolve_topic, search_quotes, suggest
-from bot.replies import Answer, How, Miss, QuoteAnswer, TopicListing, TopicsAnswer
+from bot.replies import Answer, Miss, QuoteAnswer, TopicListing, TopicsAnswer
 from bot.rotation import Rotation
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bot.replies import How
 
 __all__ = [
     "Answer",

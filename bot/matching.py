@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeVar
-
-from rapidfuzz import fuzz, process
 
 from bot.book import Director, Quote, normalise_key, normalise_text
 
-Match = Literal["exact", "alias", "prefix", "typo"]
-T = TypeVar("T")
+# Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal, TypeVar
+
+    Match = Literal["exact", "alias", "prefix", "typo"]
+    T = TypeVar("T")
 
 # Scores are 0-100. A typo must be close; a suggestion may be looser.
 TYPO_CUTOFF = 80.0
@@ -45,6 +47,8 @@ def best_key(query: str, keys: Mapping[str, T]) -> tuple[T, Match] | None:
     prefixed = {value for key, value in keys.items() if key.startswith(query)}
     if len(prefixed) == 1:
         return prefixed.pop(), "prefix"
+    from rapidfuzz import fuzz, process  # imported on the first typo: an exact ask needs none
+
     # Given a mapping, RapidFuzz scores its values; the words people type are its keys.
     hit = process.extractOne(query, keys.keys(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
     if hit is not None:
@@ -74,6 +78,8 @@ def suggest(keys: Mapping[str, T], words: str, limit: int = 3) -> tuple[T, ...]:
     query = normalise_key(words)
     if not query:
         return ()
+    from rapidfuzz import fuzz, process
+
     padded = f" {query} "
     ranked = [key for key in keys if len(key) >= MIN_FUZZY_LENGTH and f" {key} " in padded]
     ranked += [
@@ -118,6 +124,8 @@ def complete(keys: Mapping[str, str], typed: str, limit: int = 25) -> list[tuple
         )
         ranked = [(key, keys[key]) for key in prefixed]
         if len(query) >= 2:
+            from rapidfuzz import fuzz, process
+
             fuzzy = process.extract(
                 query, keys.keys(), scorer=fuzz.WRatio, score_cutoff=SUGGESTION_CUTOFF, limit=None
             )

@@ -5,9 +5,13 @@ from __future__ import annotations
 import random
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from typing import TypeVar
 
-T = TypeVar("T")
+# Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 # Pools remembered at once: one per distinct topic or search asked; the least recently
 # asked is forgotten first, so a flood of distinct searches cannot grow memory.

@@ -3,10 +3,14 @@ typed as they would be in chat (``/jonze editing``)."""
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from bot.answers import Answer, Answerer, Miss, QuoteAnswer, TopicsAnswer
 from bot.replies import Markup, miss_text
+
+# Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
 
 # Plain text: nothing to escape or mark up, and a terminal takes any length.
 PLAIN = Markup(max_length=100_000)

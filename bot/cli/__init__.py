@@ -6,10 +6,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TextIO
 
 from bot.cli.context import EXIT_MISS, EXIT_OK, EXIT_USAGE, Context, VerbExit
-from bot.cli.parser import RUN_CHOICES, build_parser
+from bot.cli.parser import RUN_CHOICES, build_parser, verb_of
+
+# Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
 
 __all__ = ["EXIT_MISS", "EXIT_OK", "EXIT_USAGE", "build_parser", "entry_point", "main"]
 
@@ -22,8 +27,9 @@ def main(
     stderr: TextIO | None = None,
 ) -> int:
     """Run one quotebot command; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=verb_of(words))
+    args = parser.parse_args(words)
     # Checked here: argparse refuses an empty list when nargs="*" has choices.
     unknown = set(getattr(args, "platforms", ())) - set(RUN_CHOICES)
     if unknown:

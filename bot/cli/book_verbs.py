@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot import limits
 from bot.adapters import terminal
 from bot.answers import Miss
-from bot.catalogue import cap_warnings
 from bot.cli.context import EXIT_MISS, EXIT_OK, Context
 from bot.loader import load_book
 
@@ -35,6 +34,8 @@ def _answer(context: Context, director: str, text: str) -> int:
 
 def check(context: Context) -> int:
     """Every problem as ``path:line: message`` (exit 1), then the platforms' caps."""
+    from bot.catalogue import cap_warnings
+
     loaded = load_book(context.args.paths or [context.quotes])
     out = context.out
     for problem in loaded.problems:

@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from bot.environment import bundled_quotes
 
+# Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from bot.answers import Answerer
     from bot.settings_file import DailyConfig
 
@@ -74,6 +76,8 @@ class Context:
             raise self.fail(str(exc)) from None
 
     def configure_logging(self) -> None:
+        import logging  # only the verbs that serve log; ask and check start without it
+
         logging.basicConfig(
             level=logging.INFO,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -4,17 +4,21 @@ imported only when that verb runs (so ``quotebot ask`` loads no platform library
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+# Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
     from bot.cli.context import Context
 
 # What `quotebot run` takes besides the registry's platforms (kept in step by a test).
 RUN_CHOICES = ("discord", "slack", "terminal")
+VERBS = ("ask", "topics", "check", "run", "slack-manifest", "daily", "ingest", "discord-invite")
 Handler = Callable[["Context"], int]
 
 
@@ -29,14 +33,51 @@ def handler(module: str, name: str) -> Handler:
 
 
 def date_argument(text: str) -> date:
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; global options work before or after the verb."""
+class _Skipped:
+    """Stands in for the parser of a verb not asked for: building all of argparse's
+    parsers (and their help formatters) was a tenth of what `quotebot ask` cost."""
+
+    def add_argument(self, *names: str, **options: Any) -> object:  # noqa: ANN401
+        return None
+
+    def set_defaults(self, **values: Any) -> None:  # noqa: ANN401
+        return None
+
+
+class _Verbs:
+    def __init__(self, action: Any, only: str | None) -> None:  # noqa: ANN401 - argparse's private type
+        self._action = action
+        self._only = only
+
+    def add_parser(self, name: str, **options: object) -> argparse.ArgumentParser | _Skipped:
+        if self._only is not None and name != self._only:
+            return _Skipped()
+        parser: argparse.ArgumentParser = self._action.add_parser(name, **options)
+        return parser
+
+
+def verb_of(argv: Sequence[str]) -> str | None:
+    """The verb in ``argv`` (the first word that is not an option or an option's value)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--quotes", "--config"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in VERBS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser (with ``only``, that verb's alone); global options work before
+    or after the verb."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--quotes",
@@ -58,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: quotebot ask jonze editing",
         parents=[common],
     )
-    verbs = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+    verbs = _Verbs(parser.add_subparsers(dest="verb", metavar="COMMAND", required=True), only)
     ask = verbs.add_parser(
         "ask",
         parents=[common],
