@@ -10,8 +10,10 @@ thread, answers flowing meanwhile.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
@@ -19,6 +21,7 @@ from types import FrameType
 from bot.adapters.contract import Fatal, ServeOptions, Service
 from bot.adapters.registry import BY_NAME
 from bot.answers import Answerer
+from bot.book import Quote
 from bot.delivery import Daily, Poster, SystemClock
 from bot.environment import SettingsError
 from bot.loader import load_book
@@ -31,6 +34,8 @@ FIRST_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 60.0
 # A service that served this long before failing starts its backoff afresh.
 HEALTHY_S = 300.0
+# Quotes freed at a time when a reload lets go of the old book.
+FREE_CHUNK = 1_000
 # Failures in a row (each within HEALTHY_S of its start) before a service is given up.
 MAX_FAILURES = 8
 
@@ -179,16 +184,42 @@ class Reloader:
                 return
 
     def _load_and_swap(self) -> bool:
-        loaded = load_book([self.quotes])
-        if loaded.problems:
-            for problem in loaded.problems:
-                log.warning("reload: %s", problem)
-            kept = len(self.answerer.book.quotes)
-            log.warning("reload: kept the last good quote book (%d quotes)", kept)
-            return False
-        self.answerer.book = loaded.book
-        log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), len(loaded.files))
+        # The cyclic collector is paused while the new book is built and the old one freed:
+        # a full collection walks every object of both, and holds the GIL throughout.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            loaded = load_book([self.quotes])
+            if loaded.problems:
+                for problem in loaded.problems:
+                    log.warning("reload: %s", problem)
+                kept = len(self.answerer.book.quotes)
+                log.warning("reload: kept the last good quote book (%d quotes)", kept)
+                quotes = list(loaded.book.quotes)
+                del loaded
+                _release(quotes)
+                return False
+            old, self.answerer.book = self.answerer.book, loaded.book
+            files = len(loaded.files)
+            log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), files)
+            # Only this thread holds the old book now (or an answer about to finish with it).
+            quotes = list(old.quotes)
+            del loaded, old
+            _release(quotes)
+            # What is left is the new book, here to stay: keep collections from walking it.
+            gc.freeze()
+        finally:
+            if collecting:
+                gc.enable()
         return True
+
+
+def _release(quotes: list[Quote]) -> None:
+    """Let go of a book's quotes a thousand at a time, the GIL given up in between: freed in
+    one go, a large book's objects are released in one long call the loop waits behind."""
+    while quotes:
+        del quotes[-FREE_CHUNK:]
+        time.sleep(0)
 
 
 async def serve(services: Sequence[Service], reloader: Reloader) -> list[str]:
@@ -200,6 +231,8 @@ async def serve(services: Sequence[Service], reloader: Reloader) -> list[str]:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     loop.add_signal_handler(signal.SIGHUP, reloader.request)
+    # The book loaded at start stays: keep the cyclic collector from walking it again and again.
+    gc.freeze()
     if _early_reload:
         _early_reload = False
         reloader.request()
