@@ -13,7 +13,8 @@ import pytest
 
 from bot.daily import quote_of_the_day
 from bot.loader import load_book
-from bot.store import SCHEMA_VERSION, PostgresStore, SQLiteStore, open_store
+from bot.store import open_store
+from bot.store_sql import SCHEMA_VERSION, PostgresStore, SQLiteStore
 
 from .conftest import QUOTES
 from .fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord
