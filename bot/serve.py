@@ -14,7 +14,7 @@ import gc
 import logging
 import signal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -24,7 +24,7 @@ from bot.answers import Answerer
 from bot.book import Quote
 from bot.delivery import Daily, Poster, SystemClock
 from bot.environment import SettingsError
-from bot.loader import load_book
+from bot.loader import LoadResult, load_book
 from bot.settings_file import DailyConfig
 from bot.store import Store, open_store, without_password
 
@@ -150,10 +150,17 @@ class Reloader:
     """Reloads the quote files on request, off the event loop; a broken file keeps the
     book the bot has. Requests that arrive during a reload are folded into one more."""
 
-    def __init__(self, answerer: Answerer, quotes: Path, services: Sequence[Service] = ()) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        quotes: Path,
+        services: Sequence[Service] = (),
+        load: Callable[[list[Path]], LoadResult] = load_book,
+    ) -> None:
         self.answerer = answerer
         self.quotes = quotes
         self.services = services
+        self._load = load
         self._task: asyncio.Task[None] | None = None
         self._again = False
 
@@ -189,7 +196,7 @@ class Reloader:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            loaded = load_book([self.quotes])
+            loaded = self._load([self.quotes])
             if loaded.problems:
                 for problem in loaded.problems:
                     log.warning("reload: %s", problem)

@@ -19,7 +19,7 @@ from bot.answers import Answerer
 from bot.environment import SettingsError
 from bot.loader import load_book
 
-from .conftest import QUOTES
+from .conftest import GOOD_FILE, QUOTES, write
 from .fakes.slack import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -216,6 +216,19 @@ async def test_socket_mode_unknown_command_is_a_helpful_miss(socket_bot):
     payload = (await socket_bot.slash_command("/nolan", "time"))["payload"]
     assert payload["response_type"] == "ephemeral"
     assert "There is no /nolan command here." in payload["text"]
+
+
+async def test_a_hyphenated_director_command_answers_over_socket_mode(fake, tmp_path):
+    write(tmp_path, "varda.yaml", GOOD_FILE.replace("command: varda", "command: agnes-varda"))
+    stop = asyncio.Event()
+    answerer = Answerer(load_book([tmp_path]).book)
+    task = asyncio.create_task(slack.run(answerer, socket_settings(fake), stop))
+    await fake.connected()
+    payload = (await fake.slash_command("/agnes-varda", "cats"))["payload"]
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    assert payload["response_type"] == "in_channel"
+    assert "cats" in payload["blocks"][0]["text"]["text"]
 
 
 async def test_a_failing_answer_gets_an_apology_not_silence(fake):
