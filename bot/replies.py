@@ -133,3 +133,5 @@ def topic_lines(listing: TopicListing, markup: Markup) -> list[str]:
 
 
 MORE_TOPICS = "…and {n} more: ask one director's topics"
+# What a user sees when answering failed on our side (logged), on every platform.
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."

@@ -49,6 +49,16 @@ class Service(Protocol):
         """Let go of connections; safe to call twice, and after a failed start."""
 
 
+async def run_once(service: Service, stop: asyncio.Event) -> None:
+    """Start ``service`` and serve until ``stop`` is set, closing it however that ends (no
+    restarts: ``quotebot run`` supervises; this is for one platform on its own)."""
+    await service.start()
+    try:
+        await service.serve(stop)
+    finally:
+        await service.close()
+
+
 class Platform(Protocol):
     """What a platform package offers the face."""
 

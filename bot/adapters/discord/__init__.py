@@ -11,7 +11,6 @@ from bot.adapters.discord.gateway import QuoteClient, hold, pin_gateway, use_api
 from bot.adapters.discord.invite import PERMISSIONS, application_id, invite_url
 from bot.adapters.discord.poster import DiscordPoster
 from bot.adapters.discord.render import (
-    APOLOGY,
     NO_MENTIONS,
     daily_embed,
     miss_content,
@@ -23,6 +22,7 @@ from bot.adapters.discord.render import (
 from bot.adapters.discord.service import PLATFORM, DiscordService, run, start
 from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.discord.sync import sync_if_changed
+from bot.replies import APOLOGY
 
 __all__ = [
     "APOLOGY",

@@ -10,10 +10,11 @@ import discord
 from discord import app_commands
 
 from bot import limits
-from bot.adapters.discord.render import APOLOGY, NO_MENTIONS, render
+from bot.adapters.discord.render import NO_MENTIONS, render
 from bot.answers import Answer, Answerer
 from bot.autocomplete import Choice, director_choices, quote_topic_choices, topic_choices
 from bot.catalogue import Catalogue, CommandInfo, catalogue
+from bot.replies import APOLOGY
 
 log = logging.getLogger("quotebot.discord")
 

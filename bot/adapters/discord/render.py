@@ -22,7 +22,6 @@ from bot.replies import (
 )
 
 COLOUR = discord.Colour(0x1D1C1D)
-APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
 NO_MENTIONS = discord.AllowedMentions.none()
 
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping
 import aiohttp
 import discord
 
-from bot.adapters.contract import ServeOptions
+from bot.adapters.contract import ServeOptions, run_once
 from bot.adapters.discord.gateway import QuoteClient, hold, pin_gateway, use_api_base
 from bot.adapters.discord.poster import DiscordPoster
 from bot.adapters.discord.settings import DiscordSettings
@@ -118,12 +118,7 @@ async def run(
 ) -> None:
     """Start, then answer application commands until ``stop`` is set; ``on_connected`` is
     called once every shard has its session (READY)."""
-    service = DiscordService(answerer, settings, on_connected)
-    await service.start()
-    try:
-        await service.serve(stop)
-    finally:
-        await service.close()
+    await run_once(DiscordService(answerer, settings, on_connected), stop)
 
 
 class DiscordPlatform:

@@ -10,10 +10,11 @@ from bot.adapters.slack.commands import build_app
 from bot.adapters.slack.http import ReplayGuard, http_app, serve_http
 from bot.adapters.slack.manifest import manifest
 from bot.adapters.slack.poster import PERMANENT_ERRORS, SlackPoster
-from bot.adapters.slack.render import APOLOGY, chunks, daily_message, escape, render
+from bot.adapters.slack.render import chunks, daily_message, escape, render
 from bot.adapters.slack.service import PLATFORM, SlackService, check_tokens, run
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode
+from bot.replies import APOLOGY
 
 __all__ = [
     "APOLOGY",

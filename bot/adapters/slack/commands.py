@@ -10,9 +10,10 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.render import APOLOGY, render
+from bot.adapters.slack.render import render
 from bot.adapters.slack.settings import SlackSettings
 from bot.answers import Answerer
+from bot.replies import APOLOGY
 
 log = logging.getLogger("quotebot.slack")
 

@@ -20,8 +20,6 @@ from bot.replies import (
     topic_lines,
 )
 
-APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
-
 
 def escape(text: str) -> str:
     """Escape text for mrkdwn: ``&``, ``<`` and ``>``, and nothing else (Slack's rule).

@@ -11,7 +11,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.contract import ServeOptions
+from bot.adapters.contract import ServeOptions, run_once
 from bot.adapters.slack.commands import build_app
 from bot.adapters.slack.http import OnListening, serve_http
 from bot.adapters.slack.poster import SlackPoster
@@ -99,12 +99,7 @@ async def run(
 ) -> None:
     """Check the tokens, then answer slash commands (Socket Mode, or HTTP on ``http``)
     until ``stop`` is set."""
-    service = SlackService(answerer, settings, http, on_listening)
-    await service.start()
-    try:
-        await service.serve(stop)
-    finally:
-        await service.close()
+    await run_once(SlackService(answerer, settings, http, on_listening), stop)
 
 
 class SlackPlatform:
