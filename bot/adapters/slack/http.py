@@ -1,31 +1,40 @@
-"""Slack over HTTP: POST /slack/events to bolt, behind a replay guard; GET /healthz."""
+"""Slack over HTTP: POST /slack/events verified before anything parses it, then to bolt;
+GET /healthz.
+
+Verification is quotebot's own, in front of bolt: exactly one signature and one timestamp
+header, the timestamp an integer within five minutes, the v0 HMAC-SHA256 of the raw
+bytes compared in constant time, and a signature never seen before (bolt remembers
+nothing, so a captured request could be replayed). Anything else gets 401 and one log
+line (at most one a minute), and is never decoded, parsed or remembered.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 log = logging.getLogger("quotebot.slack")
 
-# Slack rejects requests signed more than five minutes ago (bolt checks this); a replay
-# inside those five minutes is refused by ReplayGuard.
+# Slack signs each request with the time it was sent; older than this is refused.
 SIGNATURE_WINDOW_S = 300
+# The largest request Slack sends is a few kilobytes.
+MAX_BODY_BYTES = 1 << 20
+REFUSED_LOG_EVERY_S = 60.0
 OnListening = Callable[[str, int], Awaitable[None] | None]
 
 
 class ReplayGuard:
-    """Refuses a signed request seen before, while its signature could still be valid.
-
-    Bolt checks the signature and its age; it does not remember what it has seen, so a
-    captured request could be played again within the five minutes.
-    """
+    """Refuses a signed request seen before, while its signature could still be valid."""
 
     def __init__(
         self, window_s: float = SIGNATURE_WINDOW_S, clock: Callable[[], float] = time.monotonic
@@ -35,7 +44,8 @@ class ReplayGuard:
         self._seen: OrderedDict[str, float] = OrderedDict()
 
     def first_time(self, signature: str) -> bool:
-        """True the first time ``signature`` is offered within the window."""
+        """True the first time ``signature`` is offered within the window (only verified
+        signatures are offered, so the memory holds only what Slack sent)."""
         now = self._clock()
         while self._seen and next(iter(self._seen.values())) < now - self._window:
             self._seen.popitem(last=False)
@@ -44,42 +54,133 @@ class ReplayGuard:
         self._seen[signature] = now
         return True
 
+    def __len__(self) -> int:
+        return len(self._seen)
+
     def forget(self, signature: str) -> None:
-        """Let ``signature`` through again (its request failed verification)."""
+        """Let ``signature`` through again."""
         self._seen.pop(signature, None)
 
 
-def http_app(app: AsyncApp, guard: ReplayGuard | None = None) -> web.Application:
-    """An aiohttp application: POST /slack/events to bolt, GET /healthz."""
-    replay = guard or ReplayGuard()
+class SlackSignature:
+    """Checks Slack's request signature over the raw bytes, before anything reads them."""
+
+    def __init__(
+        self,
+        secret: str,
+        clock: Callable[[], float] = time.time,
+        window_s: float = SIGNATURE_WINDOW_S,
+    ) -> None:
+        self._secret = secret.encode()
+        self._clock = clock
+        self._window = window_s
+
+    def refusal(self, all_of: Callable[[str], list[str]], body: bytes) -> str | None:
+        """Why the request is not Slack's, or None when its signature verifies.
+        ``all_of(name)`` gives every value of a header (so a doubled header is seen)."""
+        signatures = all_of("X-Slack-Signature")
+        stamps = all_of("X-Slack-Request-Timestamp")
+        if len(signatures) != 1 or len(stamps) != 1:
+            return "not exactly one signature and one timestamp header"
+        stamp, signature = stamps[0].strip(), signatures[0].strip()
+        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+            return "timestamp is not a number of seconds"
+        if abs(self._clock() - int(stamp)) > self._window:
+            return "timestamp is more than five minutes off"
+        digest = hmac.new(self._secret, b"v0:" + stamp.encode() + b":" + body, hashlib.sha256)
+        if not hmac.compare_digest(f"v0={digest.hexdigest()}".encode(), signature.encode()):
+            return "signature does not match"
+        return None
+
+
+class _Throttled:
+    """One log line per reason a minute, with how many were left unsaid."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+        self._quiet: dict[str, int] = {}
+
+    def warn(self, reason: str) -> None:
+        now = time.monotonic()
+        if now - self._last.get(reason, -REFUSED_LOG_EVERY_S) < REFUSED_LOG_EVERY_S:
+            self._quiet[reason] = self._quiet.get(reason, 0) + 1
+            return
+        self._last[reason] = now
+        more = self._quiet.pop(reason, 0)
+        also = f" (and {more} more since the last line)" if more else ""
+        log.warning("Slack: refused a request to /slack/events: %s%s", reason, also)
+
+
+def http_app(
+    app: AsyncApp,
+    secret: str,
+    guard: ReplayGuard | None = None,
+    clock: Callable[[], float] = time.time,
+) -> web.Application:
+    """An aiohttp application: POST /slack/events (verified) to bolt, GET /healthz."""
+    replay = guard if guard is not None else ReplayGuard()
+    signature = SlackSignature(secret, clock)
+    refused = _Throttled()
+
+    def refuse(reason: str) -> web.Response:
+        refused.warn(reason)
+        return web.Response(status=401, text="unverified request")
 
     async def events(request: web.Request) -> web.StreamResponse:
-        signature = request.headers.get("X-Slack-Signature", "")
-        if signature and not replay.first_time(signature):
-            return web.Response(status=401, text="replayed request")
-        response = await app.async_dispatch(await to_bolt_request(request))
-        if response.status == 401:
-            replay.forget(signature)
-        return await to_aiohttp_response(response)
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            return refuse("body too large")
+        body = await request.content.read(MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            return refuse("body too large")
+        reason = signature.refusal(lambda name: request.headers.getall(name, []), body)
+        if reason is not None:
+            return refuse(reason)
+        if not replay.first_time(request.headers["X-Slack-Signature"].strip()):
+            return refuse("replayed (the same signed request was seen in the last five minutes)")
+        return await _dispatch(app, request, body, refused)
 
     async def healthz(_: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True})
 
-    web_app = web.Application()
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post("/slack/events", events)
     web_app.router.add_get("/healthz", healthz)
     return web_app
 
 
+async def _dispatch(
+    app: AsyncApp, request: web.Request, body: bytes, refused: _Throttled
+) -> web.StreamResponse:
+    """Hand a verified request to bolt. Slack sends UTF-8 forms or JSON; a signed body
+    that is neither (only someone holding the secret can send one) is a 400."""
+    try:
+        bolt_request = AsyncBoltRequest(
+            body=body.decode("utf-8"),
+            query=request.query_string,
+            headers={k: request.headers.getall(k) for k in request.headers},
+        )
+    # bolt parses the body as it is built: JSON that is not an object fails there.
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        refused.warn(f"signed but unreadable ({exc.__class__.__name__})")
+        return web.Response(status=400, text="unreadable request")
+    try:
+        response = await app.async_dispatch(bolt_request)
+    except Exception as exc:  # noqa: BLE001 - bolt could not read a signed body: refuse it
+        refused.warn(f"signed but unreadable ({exc.__class__.__name__})")
+        return web.Response(status=400, text="unreadable request")
+    return await to_aiohttp_response(response)
+
+
 async def serve_http(
     app: AsyncApp,
+    secret: str,
     host: str,
     port: int,
     stop: asyncio.Event,
     on_listening: OnListening | None = None,
 ) -> None:
     """Serve bolt over HTTP on ``host:port`` until ``stop`` is set."""
-    runner = web.AppRunner(http_app(app), handle_signals=False, access_log=None)
+    runner = web.AppRunner(http_app(app, secret), handle_signals=False, access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)

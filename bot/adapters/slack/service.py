@@ -79,7 +79,14 @@ class SlackService:
     async def serve(self, stop: asyncio.Event) -> None:
         assert self._app is not None, "start() first"
         if self.http is not None:
-            await serve_http(self._app, self.http[0], self.http[1], stop, self.on_listening)
+            await serve_http(
+                self._app,
+                self.settings.signing_secret,
+                self.http[0],
+                self.http[1],
+                stop,
+                self.on_listening,
+            )
         else:
             await serve_socket_mode(self._app, self.settings, stop, self._first_url)
 
