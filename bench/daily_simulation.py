@@ -43,7 +43,7 @@ from bot.environment import bundled_quotes
 from bot.loader import load_book
 from bot.schedule import slot_on
 from bot.settings_file import DailyConfig, Target
-from bot.store_sql import PostgresStore
+from bot.store_postgres import PostgresStore
 from tests.fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord, rate_limited
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 

@@ -26,7 +26,7 @@ from bot.delivery import Daily, Poster, SystemClock
 from bot.environment import SettingsError
 from bot.loader import LoadResult, load_book
 from bot.settings_file import DailyConfig
-from bot.store import Store, open_store, without_password
+from bot.store import Store, StoreError, open_store, without_password
 
 log = logging.getLogger("quotebot")
 
@@ -64,6 +64,8 @@ def open_state_store(env: Mapping[str, str]) -> Store:
     where = env.get("QUOTEBOT_DB") or "quotebot.db"
     try:
         return open_store(where)
+    except StoreError as exc:
+        raise SettingsError(f"the state store QUOTEBOT_DB: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
         shown = without_password(where)
         raise SettingsError(

@@ -14,7 +14,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
-    from bot.store_sql import PostgresStore, SQLiteStore
+    from bot.store_postgres import PostgresStore
+    from bot.store_sqlite import SQLiteStore
 
 Status = Literal["claimed", "sent", "failed", "released"]
 # choose(used keys of the current cycle, current cycle, last key picked) -> (key, cycle)
@@ -68,19 +69,39 @@ class Store(Protocol):
 def open_store(where: str) -> SQLiteStore | PostgresStore:
     """``postgresql://…`` (or ``postgres://…``) opens PostgreSQL; anything else is a
     SQLite file path."""
-    from bot.store_sql import PostgresStore, SQLiteStore
+    from bot.store_postgres import PostgresStore
+    from bot.store_sqlite import SQLiteStore
 
     if where.startswith(("postgresql://", "postgres://")):
         return PostgresStore(where)
     return SQLiteStore(where)
 
 
-def without_password(url: str) -> str:
-    """The URL for messages: any password replaced by ***."""
-    from urllib.parse import urlsplit, urlunsplit
+class StoreError(Exception):
+    """The state store cannot be used as it is; the message says what was found."""
 
-    parts = urlsplit(url)
-    if parts.password is None:
+
+_SECRET_PARAMS = frozenset({"password", "passfile", "sslpassword", "sslkey"})
+
+
+def without_password(url: str) -> str:
+    """The URL for messages: a password, in the user part or the query, replaced by ***;
+    a URL that cannot be read at all is not shown."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if "://" not in url:  # a SQLite path
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            user, _, host = netloc.rpartition("@")
+            netloc = f"{user.partition(':')[0]}:***@{host}"
+        query = [
+            (key, "***" if key.casefold() in _SECRET_PARAMS else value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, safe="*")))
+    except ValueError:
+        scheme = url.partition(":")[0] if url[:12].isascii() else ""
+        return f"{scheme}://… (not a readable URL)" if scheme.isalpha() else "(not a readable URL)"

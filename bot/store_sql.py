@@ -4,15 +4,12 @@ atomic statement or one short transaction."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import Any, Protocol
 
-from bot.store import Chooser, PostRecord, without_password
+from bot.store import Chooser, PostRecord, StoreError
 
 # Versioned migrations: each runs once, in order, in one transaction with its version.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
@@ -69,10 +66,11 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
-class _SQLStore:
+class SQLStore:
     """The SQL both back ends share; they differ in connecting, locking and placeholders."""
 
     placeholder = "?"
+    where: str  # the database, for messages (no password)
 
     def _sql(self, statement: str) -> str:
         return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
@@ -88,12 +86,31 @@ class _SQLStore:
             return list(cursor.fetchall()) if cursor.description else []
 
     def _migrate(self) -> None:
+        """Create or bring the tables up to this version; StoreError, in one line, for a
+        database that is not a quotebot store or is newer than this quotebot."""
+        try:
+            self._migrate_once()
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
+            said = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
+            raise StoreError(
+                f"{self.where} is not a quotebot state store this version can use ({said}); "
+                "point QUOTEBOT_DB at a new file or database"
+            ) from None
+
+    def _migrate_once(self) -> None:
         # One transaction under the lock: instances starting together migrate once.
         with self._transaction() as cursor:
             self._lock(cursor)
             cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             cursor.execute("SELECT MAX(version) FROM schema_version")
             current = cursor.fetchone()[0] or 0
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.where} is at schema version {current}, newer than this quotebot "
+                    f"knows ({SCHEMA_VERSION}): upgrade quotebot, or point QUOTEBOT_DB elsewhere"
+                )
             for version, statements in MIGRATIONS:
                 if version <= current:
                     continue
@@ -183,65 +200,3 @@ class _SQLStore:
     def picks(self) -> list[tuple[str, str]]:
         rows = self._execute("SELECT day, quote_key FROM daily_picks ORDER BY day")
         return [(str(d), str(k)) for d, k in rows]
-
-
-class SQLiteStore(_SQLStore):
-    """A SQLite file; several processes on one machine may share it."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.where = str(path)
-        # Autocommit; transactions are explicit. Waits up to 30 s for another process's lock.
-        # One connection, used from worker threads one transaction at a time (_guard).
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._guard = threading.Lock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._migrate()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
-        with self._guard:
-            cursor = self._db.cursor()
-            # IMMEDIATE takes the write lock at once: a read-then-write cannot interleave.
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                yield cursor
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            cursor.execute("COMMIT")
-
-    def close(self) -> None:
-        # Under the guard: a worker thread may still be in a transaction whose caller
-        # was cancelled (asyncio cannot stop a thread), and closing under it crashes libpq.
-        with self._guard:
-            self._db.close()
-
-
-class PostgresStore(_SQLStore):
-    """A PostgreSQL database, for instances on several machines."""
-
-    placeholder = "%s"
-
-    def __init__(self, url: str) -> None:
-        import psycopg
-
-        self.where = without_password(url)
-        self._db = psycopg.connect(url, autocommit=True, connect_timeout=10)
-        self._guard = threading.Lock()
-        self._migrate()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Cursor]:
-        with self._guard, self._db.transaction(), self._db.cursor() as cursor:
-            yield cursor
-
-    def _lock(self, cursor: Cursor) -> None:
-        # One lock for quotebot's read-then-write steps, released at commit.
-        cursor.execute("SELECT pg_advisory_xact_lock(7402551190)")
-
-    def close(self) -> None:
-        # Under the guard: a worker thread may still be in a transaction whose caller
-        # was cancelled (asyncio cannot stop a thread), and closing under it crashes libpq.
-        with self._guard:
-            self._db.close()

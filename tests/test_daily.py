@@ -24,7 +24,8 @@ from bot.loader import load_book
 from bot.schedule import due, next_slot, slot_on
 from bot.settings_file import ConfigError, DailyConfig, Target, load_config, parse_daily
 from bot.store import open_store
-from bot.store_sql import SCHEMA_VERSION, SQLiteStore
+from bot.store_sql import SCHEMA_VERSION
+from bot.store_sqlite import SQLiteStore
 
 from .conftest import GOOD_FILE, QUOTES, write
 from .fakes.clock import FakeClock

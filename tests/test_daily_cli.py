@@ -14,7 +14,9 @@ import pytest
 from bot.daily import quote_of_the_day
 from bot.loader import load_book
 from bot.store import open_store
-from bot.store_sql import SCHEMA_VERSION, PostgresStore, SQLiteStore
+from bot.store_postgres import PostgresStore
+from bot.store_sql import SCHEMA_VERSION
+from bot.store_sqlite import SQLiteStore
 
 from .conftest import QUOTES
 from .fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord

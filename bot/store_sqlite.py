@@ -1,0 +1,49 @@
+"""The state store in a SQLite file: the default; processes on one machine may share it."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.store import StoreError
+from bot.store_sql import SQLStore
+
+
+class SQLiteStore(SQLStore):
+    """A SQLite file; several processes on one machine may share it."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.where = str(path)
+        # Autocommit; transactions are explicit. Waits up to 30 s for another process's lock.
+        # One connection, used from worker threads one transaction at a time (_guard).
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._guard = threading.Lock()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(f"{self.where} is not a SQLite database ({exc})") from None
+        self._migrate()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        with self._guard:
+            cursor = self._db.cursor()
+            # IMMEDIATE takes the write lock at once: a read-then-write cannot interleave.
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+
+    def close(self) -> None:
+        # Under the guard: a worker thread may still be in a transaction whose caller
+        # was cancelled (asyncio cannot stop a thread), and closing under it crashes libpq.
+        with self._guard:
+            self._db.close()
