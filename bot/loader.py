@@ -8,6 +8,7 @@ format by :mod:`bot.director_file`. A file with any problem is left out whole.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,15 +68,16 @@ def _load_file(path: Path) -> tuple[Director | None, list[Problem]]:
     if root is None:
         return None, [Problem(shown, 1, "the file is empty")]
     # An alias is composed as a shared node, so walking one could expand a "billion
-    # laughs"; refuse them before walking. Only a file with a * can have one.
-    if "*" in text:
-        aliases = [
-            Problem(shown, event_line(event), f"YAML aliases (*{event.anchor}) are not allowed")
+    # laughs": refuse anchors and aliases before walking. Only a file with a * or an
+    # anchor-like & can have one; the events say for sure.
+    if "*" in text or _ANCHOR_LIKE.search(text):
+        marked = [
+            Problem(shown, event_line(event), _anchor_problem(event))
             for event in events(text)
-            if isinstance(event, yaml.AliasEvent)
+            if getattr(event, "anchor", None) is not None
         ]
-        if aliases:
-            return None, aliases
+        if marked:
+            return None, marked
     try:
         director = read_director(reader, root)
     except Invalid:
@@ -108,6 +110,17 @@ def load_book(paths: Iterable[Path]) -> LoadResult:
         shown = ", ".join(str(p) for p in paths) or "."
         problems.append(Problem(shown, 0, "no quote files (*.yaml) found"))
     return LoadResult(QuoteBook(directors), tuple(problems), tuple(str(p) for p in files))
+
+
+# "&name" where a node can start: after a line start, a space, [ { , : or -.
+_ANCHOR_LIKE = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
+
+
+def _anchor_problem(event: yaml.Event) -> str:
+    name = getattr(event, "anchor", "")
+    if isinstance(event, yaml.AliasEvent):
+        return f"YAML aliases (*{name}) are not allowed"
+    return f"YAML anchors (&{name}) are not allowed: write the value out"
 
 
 def _clash(

@@ -179,3 +179,17 @@ def test_empty_folder_is_a_problem_not_a_crash(tmp_path):
     loaded = load_book([tmp_path])
     assert len(loaded.book) == 0
     assert "no quote files" in str(loaded.problems[0])
+
+
+def test_an_anchor_without_an_alias_is_refused_as_the_readme_says(tmp_path):
+    path = write(tmp_path, "anchor.yaml", GOOD_FILE.replace("title: A", "title: &t A"))
+    assert problems_of(path) == [
+        f"{path}:6: YAML anchors (&t) are not allowed: write the value out"
+    ]
+
+
+def test_ampersands_in_text_are_not_anchors(tmp_path):
+    text = GOOD_FILE.replace("about cats", "about R&D, cats & &dogs [&x]")
+    director, problems = load_file(write(tmp_path, "amp.yaml", text))
+    assert problems == [] and director is not None
+    assert "R&D, cats & &dogs [&x]" in director.quotes[-1].text
