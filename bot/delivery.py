@@ -85,6 +85,12 @@ class Result:
         return f"{self.target}: {self.outcome}{f' ({self.detail})' if self.detail else ''}"
 
 
+def said(exc: BaseException) -> str:
+    """An exception in one line: its class and the first line of its message."""
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"{exc.__class__.__name__}: {first}" if first else exc.__class__.__name__
+
+
 def instance_id() -> str:
     """Who holds a claim, for the logs: host, process and a random part."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -122,6 +128,13 @@ class Daily:
         return [task.result() for task in tasks]
 
     async def _post_one(self, day: date, target: Target, quote: Quote) -> Result:
+        try:
+            return await self._deliver(day, target, quote)
+        except Exception as exc:  # noqa: BLE001 - the store failed: this target's result says so
+            log.error("daily %s %s: the state store failed: %s", day, target, said(exc))
+            return Result(target, "gave up for now", f"the state store failed: {said(exc)}")
+
+    async def _deliver(self, day: date, target: Target, quote: Quote) -> Result:
         name = str(target)
         record = (await asyncio.to_thread(self.store.posts, day)).get(name)
         if record is not None and record.status == "sent":
@@ -150,9 +163,17 @@ class Daily:
                 await asyncio.to_thread(self.store.release, day, name, self.owner, reason)
                 return Result(target, "gave up for now", reason)
             else:
-                await asyncio.to_thread(
-                    self.store.mark_sent, day, name, self.owner, self._epoch(), message_id
-                )
+                try:
+                    await asyncio.to_thread(
+                        self.store.mark_sent, day, name, self.owner, self._epoch(), message_id
+                    )
+                except Exception as exc:  # noqa: BLE001 - posted, but not recorded: say so
+                    detail = (
+                        f"posted as message {message_id}, but the state store could not record "
+                        f"it ({said(exc)})"
+                    )
+                    log.error("daily %s %s: %s", day, name, detail)
+                    return Result(target, "failed", detail)
                 return Result(target, "posted", f"message {message_id}")
             reason = failure.reason
             if failure.permanent:

@@ -20,6 +20,7 @@ class PostgresStore(SQLStore):
     transaction fails that call alone and is replaced."""
 
     placeholder = "%s"
+    table_exists = "SELECT to_regclass(?) IS NOT NULL"
 
     def __init__(self, url: str) -> None:
         import psycopg

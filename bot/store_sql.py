@@ -71,6 +71,8 @@ class SQLStore:
 
     placeholder = "?"
     where: str  # the database, for messages (no password)
+    # One row, true when the table named by the parameter exists.
+    table_exists = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
 
     def _sql(self, statement: str) -> str:
         return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
@@ -95,15 +97,19 @@ class SQLStore:
         except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
             said = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
             raise StoreError(
-                f"{self.where} is not a quotebot state store this version can use ({said}); "
-                "point QUOTEBOT_DB at a new file or database"
+                f"{self.where}: cannot use it as quotebot's state store ({said}); point "
+                "QUOTEBOT_DB at a new file or database, or one quotebot may write to"
             ) from None
 
     def _migrate_once(self) -> None:
         # One transaction under the lock: instances starting together migrate once.
         with self._transaction() as cursor:
             self._lock(cursor)
-            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            # Looked for, not CREATE ... IF NOT EXISTS: a role that may use the tables but
+            # not create any (a common grant in PostgreSQL) must still be able to start.
+            cursor.execute(self._sql(self.table_exists), ("schema_version",))
+            if not cursor.fetchone()[0]:
+                cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
             cursor.execute("SELECT MAX(version) FROM schema_version")
             current = cursor.fetchone()[0] or 0
             if current > SCHEMA_VERSION:

@@ -507,5 +507,5 @@ async def test_a_store_out_of_reach_is_retried_without_stopping_the_scheduler(
     await run_scheduler(daily, clock)
     await close(daily)
     flaky.close()
-    assert "this round failed" in caplog.text
+    assert "the state store failed: OperationalError" in caplog.text
     assert len(discord_fake.messages) == 1 and len(slack_fake.messages) == 1

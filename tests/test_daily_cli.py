@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.daily import quote_of_the_day
@@ -231,3 +233,29 @@ async def test_an_unreachable_store_exits_2_without_its_password(tmp_path: Path)
     assert code == 2
     assert "cannot open the state store QUOTEBOT_DB (postgresql://quotebot:***@127.0.0.1:9" in err
     assert "s3cret-pw" not in err
+
+
+async def test_a_post_the_store_cannot_record_is_one_line_and_exit_1(fakes, tmp_path, postgres_url):
+    # A role that may claim a post but not record it sent (no UPDATE of sent_at): the
+    # store write after a successful post fails, as on a read-only or full disk.
+    open_store(postgres_url).close()
+    role = f"qb_no_record_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        admin.execute(f"GRANT SELECT, INSERT, UPDATE ON daily_picks TO {role}")
+        admin.execute(f"GRANT SELECT ON schema_version TO {role}")
+        admin.execute(f"GRANT SELECT, INSERT ON daily_posts TO {role}")
+        admin.execute(
+            f"GRANT UPDATE (status, owner, claimed_at, attempts, reason) ON daily_posts TO {role}"
+        )
+    try:
+        url = postgres_url.replace("postgres@", f"{role}@", 1)
+        code, out, err = await daily("--post", env=env_for(fakes, url, write_config(tmp_path)))
+        assert code == 1
+        assert "Traceback" not in err and "ExceptionGroup" not in err
+        assert f"slack:{SLACK_CHANNEL}: failed (posted as message " in out
+        assert "but the state store could not record it (InsufficientPrivilege: " in out
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f"DROP OWNED BY {role}")
+            admin.execute(f"DROP ROLE {role}")

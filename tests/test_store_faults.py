@@ -134,7 +134,7 @@ def test_an_unknown_schema_is_one_line_naming_what_was_found(tmp_path: Path, set
     with pytest.raises(StoreError) as failed:
         open_store(str(path))
     message = str(failed.value)
-    assert message.startswith(f"{path} is not a quotebot state store this version can use (")
+    assert message.startswith(f"{path}: cannot use it as quotebot's state store (")
     assert "\n" not in message
 
 

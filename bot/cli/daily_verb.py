@@ -10,7 +10,7 @@ from bot.adapters import terminal
 from bot.answers import QuoteAnswer
 from bot.cli.context import EXIT_MISS, EXIT_OK, Context
 from bot.daily import day_label
-from bot.delivery import Daily, SystemClock
+from bot.delivery import Daily, SystemClock, said
 from bot.environment import SettingsError
 
 
@@ -32,9 +32,10 @@ def daily(context: Context) -> int:
         raise context.fail(str(exc)) from None
     runner = Daily(config, store, posters, lambda: answerer.book, SystemClock())
     try:
-        if not answerer.book.quotes:
-            raise context.fail("the quote book is empty", EXIT_MISS)
+        # context.answerer() refused an empty book: there is a quote for every date.
         return asyncio.run(_daily(runner, day, args.post, context))
+    except Exception as exc:  # noqa: BLE001 - the store failed: one line, not a traceback
+        raise context.fail(f"the state store failed: {said(exc)}", EXIT_MISS) from None
     finally:
         store.close()
 
