@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -448,3 +449,39 @@ def test_discord_invite_without_id_or_token_says_what_to_give():
     err = io.StringIO()
     assert cli.main(["discord-invite"], {}, stdout=io.StringIO(), stderr=err) == 2
     assert "--client-id" in err.getvalue() and "DISCORD_TOKEN" in err.getvalue()
+
+
+def _answer(status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+    def respond():
+        from aiohttp import web
+
+        return web.Response(
+            status=status,
+            body=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+
+    return respond
+
+
+COMMANDS = f"/applications/{APP_ID}/commands"
+START_FAILURES = [
+    (("GET", "/users/@me"), _answer(503, {"message": "upstream connect error"}),
+     "Discord answered 503"),
+    (("GET", COMMANDS), _answer(429, {"message": "You are being rate limited.",
+                                      "retry_after": 3600.0, "global": False},
+                                {"Retry-After": "3600", "Via": "1.1 google"}),
+     "Discord rate-limited quotebot at start for 3600 s"),
+    (("PUT", COMMANDS), _answer(400, {"message": "Invalid Form Body", "code": 50035}),
+     "Discord answered 400"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("route", "respond", "said"), START_FAILURES)
+async def test_a_failure_at_start_is_one_line_naming_it(fake, answerer, route, respond, said):
+    fake.broken[route] = respond
+    with pytest.raises(SettingsError) as failed:
+        await asyncio.wait_for(adapter.start(answerer, settings_for(fake)), 20)
+    message = str(failed.value)
+    assert message.startswith(said), message
+    assert "\n" not in message and TOKEN not in message

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,8 @@ class FakeDiscord:
     # Messages created, oldest first; and answers to give instead, next first.
     messages: list[dict[str, Any]] = field(default_factory=list)
     failures: list[web.Response] = field(default_factory=list)
+    # Answers given for every request to (method, path), whatever else would be said.
+    broken: dict[tuple[str, str], Callable[[], web.Response]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _port: int = 0
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -149,6 +151,8 @@ class FakeDiscord:
         if parts[0] == "interactions" and len(parts) == 4 and parts[3] == "callback":
             # An interaction callback is authorised by its token in the URL, not a header.
             return self._callback(parts[1], parts[2], data)
+        if (request.method, path) in self.broken:
+            return self.broken[(request.method, path)]()
         if request.headers.get("Authorization") != f"Bot {self.token}":
             return _json({"message": "401: Unauthorized", "code": 0}, 401)
         route = (request.method, path)

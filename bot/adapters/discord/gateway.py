@@ -34,6 +34,7 @@ FATAL_CLOSES = {
     "check the bot's settings in the Developer Portal",
 }
 DROPPED_LOG_EVERY_S = 60.0
+RATE_LIMIT_WAIT_S = 30.0
 
 # quotebot has no voice: discord.py's warnings that voice libraries are missing are noise.
 discord.VoiceClient.warn_nacl = False
@@ -96,6 +97,9 @@ class QuoteClient(discord.AutoShardedClient):
             # keeps the server list for logging and for the daily post's channels.
             intents=discord.Intents(guilds=True),
             allowed_mentions=NO_MENTIONS,
+            # A longer 429 is handed back (RateLimited) instead of waited out in silence:
+            # at start that is one line saying so, not a bot that never comes up.
+            max_ratelimit_timeout=RATE_LIMIT_WAIT_S,
         )
         self.answerer = answerer
         self.settings = settings

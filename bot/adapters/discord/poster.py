@@ -10,13 +10,11 @@ import aiohttp
 import discord
 from discord.http import handle_message_parameters
 
-from bot.adapters.discord.gateway import use_api_base
+from bot.adapters.discord.gateway import RATE_LIMIT_WAIT_S, use_api_base
 from bot.adapters.discord.render import NO_MENTIONS, daily_embed
 from bot.adapters.discord.settings import DiscordSettings
 from bot.book import Quote
 from bot.delivery import DeliveryError
-
-RATE_LIMIT_WAIT_S = 30.0
 
 
 class DiscordPoster:
