@@ -4,6 +4,7 @@ platforms' limits: generated books with long names, many topics and long texts."
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -50,7 +51,7 @@ ASKS = [("quote", ""), ("quote", "topics"), ("quote", "zzzz qqqq"), ("d0", ""), 
         ("d0", "zzzz"), ("nolan", "x"), ("quote", "d0 zzzz")]  # fmt: skip
 
 
-def check_slack(payload: dict) -> None:
+def check_slack(payload: dict[str, Any]) -> None:
     assert len(payload["text"]) <= limits.SLACK_SECTION_MAX
     assert len(payload["blocks"]) <= limits.SLACK_BLOCKS_MAX
     for block in payload["blocks"]:
@@ -60,7 +61,7 @@ def check_slack(payload: dict) -> None:
         assert all(1 <= len(text) <= limits.SLACK_SECTION_MAX for text in shown)
 
 
-def check_discord(kwargs: dict) -> None:
+def check_discord(kwargs: dict[str, Any]) -> None:
     if "content" in kwargs:
         assert len(kwargs["content"]) <= limits.DISCORD_CONTENT_MAX
     embeds = kwargs.get("embeds") or ([kwargs["embed"]] if "embed" in kwargs else [])

@@ -16,12 +16,14 @@ import hmac
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+
+from bot.adapters.http_server import OnListening, serve_app
 
 log = logging.getLogger("quotebot.slack")
 
@@ -30,7 +32,6 @@ SIGNATURE_WINDOW_S = 300
 # The largest request Slack sends is a few kilobytes.
 MAX_BODY_BYTES = 1 << 20
 REFUSED_LOG_EVERY_S = 60.0
-OnListening = Callable[[str, int], Awaitable[None] | None]
 
 
 class ReplayGuard:
@@ -180,18 +181,4 @@ async def serve_http(
     on_listening: OnListening | None = None,
 ) -> None:
     """Serve bolt over HTTP on ``host:port`` until ``stop`` is set."""
-    runner = web.AppRunner(http_app(app, secret), handle_signals=False, access_log=None)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound = runner.addresses[0]
-        log.info("Slack: listening on http://%s:%s/slack/events", bound[0], bound[1])
-        if on_listening is not None:
-            result = on_listening(bound[0], bound[1])
-            if result is not None:
-                await result
-        await stop.wait()
-    finally:
-        await runner.cleanup()
-        log.info("Slack: stopped listening")
+    await serve_app(http_app(app, secret), host, port, stop, "Slack /slack/events", on_listening)

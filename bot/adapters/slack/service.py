@@ -12,8 +12,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.contract import ServeOptions, run_once
+from bot.adapters.http_server import OnListening
 from bot.adapters.slack.commands import build_app
-from bot.adapters.slack.http import OnListening, serve_http
+from bot.adapters.slack.http import serve_http
 from bot.adapters.slack.poster import SlackPoster
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode

@@ -1,0 +1,153 @@
+"""quotebot's HTTP server: an aiohttp application behind a guard against slow and idle
+clients, so that connections that never finish a request cannot lock out one that does.
+
+Every connection must send a whole request head within :data:`HEAD_TIMEOUT_S` of
+connecting, idle keep-alive connections close after :data:`KEEPALIVE_S`, and at most
+:data:`MAX_CONNECTIONS` are open at once: when a new one comes and all places are taken,
+the connection quiet the longest gives up its place. (Under systemd's default limit of
+1,024 file descriptors a thousand half-open connections would otherwise leave no room.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+log = logging.getLogger("quotebot.http")
+
+MAX_CONNECTIONS = 512
+HEAD_TIMEOUT_S = 10.0
+KEEPALIVE_S = 15.0
+LOG_EVERY_S = 60.0
+OnListening = Callable[[str, int], Awaitable[None] | None]
+
+
+class ConnectionGuard:
+    """The open connections, least recently heard from first."""
+
+    def __init__(self, max_connections: int = MAX_CONNECTIONS) -> None:
+        self.max_connections = max_connections
+        self._open: OrderedDict[_Guarded, None] = OrderedDict()
+        self._closed_since_log = 0
+        self._logged = -LOG_EVERY_S
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def admit(self, connection: _Guarded) -> None:
+        while len(self._open) >= self.max_connections:
+            quiet, _ = self._open.popitem(last=False)
+            quiet.close("too many open connections; this one was the quietest")
+        self._open[connection] = None
+
+    def heard(self, connection: _Guarded) -> None:
+        if connection in self._open:
+            self._open.move_to_end(connection)
+
+    def gone(self, connection: _Guarded) -> None:
+        self._open.pop(connection, None)
+
+    def closed(self, why: str) -> None:
+        """Count a connection closed by the guard; one log line a minute says how many."""
+        self._closed_since_log += 1
+        now = time.monotonic()
+        if now - self._logged >= LOG_EVERY_S:
+            log.warning(
+                "HTTP: closed %d slow or idle connection(s) (latest: %s)",
+                self._closed_since_log,
+                why,
+            )
+            self._closed_since_log = 0
+            self._logged = now
+
+
+class _Guarded(asyncio.Protocol):
+    """Stands between the event loop and aiohttp's protocol for one connection."""
+
+    def __init__(self, inner: asyncio.Protocol, guard: ConnectionGuard) -> None:
+        self._inner = inner
+        self._guard = guard
+        self._transport: asyncio.Transport | None = None
+        self._deadline: asyncio.TimerHandle | None = None
+        self._tail = b""  # the last bytes seen, to find the end of the first head
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._guard.admit(self)
+        loop = asyncio.get_running_loop()
+        self._deadline = loop.call_later(HEAD_TIMEOUT_S, self.close, "no request head in time")
+        self._inner.connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self._guard.heard(self)
+        if self._deadline is not None:
+            seen = self._tail + data
+            if b"\r\n\r\n" in seen:
+                self._deadline.cancel()
+                self._deadline = None
+            self._tail = seen[-3:]
+        self._inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self._inner.eof_received()
+
+    def pause_writing(self) -> None:
+        self._inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self._inner.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._guard.gone(self)
+        self._inner.connection_lost(exc)
+
+    def close(self, why: str) -> None:
+        if self._transport is not None and not self._transport.is_closing():
+            self._guard.closed(why)
+            self._transport.abort()
+
+
+async def serve_app(
+    app: web.Application,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    label: str,
+    on_listening: OnListening | None = None,
+    guard: ConnectionGuard | None = None,
+) -> None:
+    """Serve ``app`` on ``host:port`` until ``stop`` is set; logs ``{label}: listening on
+    http://host:port/…`` (the label names the platform and its path)."""
+    runner = web.AppRunner(
+        app, handle_signals=False, access_log=None, keepalive_timeout=KEEPALIVE_S
+    )
+    await runner.setup()
+    server: asyncio.Server | None = None
+    connections = guard if guard is not None else ConnectionGuard()
+    try:
+        factory = runner.server
+        assert factory is not None
+        server = await asyncio.get_running_loop().create_server(
+            lambda: _Guarded(factory(), connections), host, port, reuse_address=True
+        )
+        bound = server.sockets[0].getsockname()
+        where, _, path = label.partition(" ")
+        log.info("%s: listening on http://%s:%s%s", where, bound[0], bound[1], path)
+        if on_listening is not None:
+            result = on_listening(bound[0], bound[1])
+            if result is not None:
+                await result
+        await stop.wait()
+    finally:
+        if server is not None:
+            server.close()
+        await runner.cleanup()
+        log.info("%s: stopped listening", label.partition(" ")[0])
