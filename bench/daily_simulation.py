@@ -42,6 +42,7 @@ from bot.delivery import LEASE_S, Daily, Poster
 from bot.environment import bundled_quotes
 from bot.loader import load_book
 from bot.schedule import slot_on
+from bot.scheduler import run_schedule
 from bot.settings_file import DailyConfig, Target
 from bot.store_postgres import PostgresStore
 from tests.fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord, rate_limited
@@ -121,6 +122,9 @@ class Flaky:
         self.before()
         return await self.inner.post(channel, quote, day)
 
+    async def find(self, channel: str, day: date, since: float) -> str | None:
+        return await self.inner.find(channel, day, since)
+
     async def close(self) -> None:
         await self.inner.close()
 
@@ -199,7 +203,7 @@ async def simulate(args: argparse.Namespace) -> None:
         }
         daily = Daily(CONFIG, store, posters, lambda: book, clock, owner=f"instance-{n}")
         stop = asyncio.Event()
-        task = asyncio.create_task(daily.run(stop))
+        task = asyncio.create_task(run_schedule(daily, stop))
         task.add_done_callback(lambda _t: clock.changed.set())
         tasks[n] = (task, stop, daily)
         began[n] = clock.now()

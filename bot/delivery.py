@@ -14,14 +14,13 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Literal, Protocol
 
 from bot.book import Quote, QuoteBook
 from bot.daily import quote_of_the_day
-from bot.schedule import due, next_slot, slot_on
 from bot.settings_file import DailyConfig, Target
 from bot.store import Store
 
@@ -33,6 +32,8 @@ LEASE_S = 600.0
 MAX_ATTEMPTS = 5
 BACKOFF_S = 2.0
 MAX_WAIT_S = 60.0
+# Looking for an earlier try's post starts this long before that try's claim.
+LOOK_MARGIN_S = 60.0
 
 
 class DeliveryError(Exception):
@@ -50,6 +51,10 @@ class Poster(Protocol):
 
     async def post(self, channel: str, quote: Quote, day: date) -> str:
         """Post; return the message's ID. Raises DeliveryError."""
+
+    async def find(self, channel: str, day: date, since: float) -> str | None:
+        """This bot's post for ``day`` in ``channel`` since ``since`` (epoch seconds): its
+        message ID, or None. Raises DeliveryError when the platform cannot say."""
 
     async def close(self) -> None: ...
 
@@ -151,30 +156,28 @@ class Daily:
             reason = f"no {target.platform} credentials"
             await asyncio.to_thread(self.store.release, day, name, self.owner, reason)
             return Result(target, "gave up for now", reason)
+        # An earlier try (a crashed instance's, or one whose answer was lost) may have
+        # reached the platform: look in the channel before sending again.
+        since = (record.claimed_at if record is not None else self._epoch()) - LOOK_MARGIN_S
+        look = record is not None
         reason = ""
         for attempt in range(MAX_ATTEMPTS):
+            found = await self._find(poster, target, day, since) if look else None
+            if found is not None:
+                return await self._record_sent(day, target, found, "found in the channel")
             try:
                 message_id = await poster.post(target.channel, quote, day)
             except DeliveryError as exc:
                 failure: DeliveryError = exc
+                # Refused with a wait (429) is known not sent; anything else may have been.
+                look = exc.retry_after is None
             except Exception as exc:  # a bug in one poster must not stop the others
                 log.exception("daily %s %s: the post failed unexpectedly", day, name)
                 reason = f"unexpected error: {exc.__class__.__name__}"
                 await asyncio.to_thread(self.store.release, day, name, self.owner, reason)
                 return Result(target, "gave up for now", reason)
             else:
-                try:
-                    await asyncio.to_thread(
-                        self.store.mark_sent, day, name, self.owner, self._epoch(), message_id
-                    )
-                except Exception as exc:  # noqa: BLE001 - posted, but not recorded: say so
-                    detail = (
-                        f"posted as message {message_id}, but the state store could not record "
-                        f"it ({said(exc)})"
-                    )
-                    log.error("daily %s %s: %s", day, name, detail)
-                    return Result(target, "failed", detail)
-                return Result(target, "posted", f"message {message_id}")
+                return await self._record_sent(day, target, message_id)
             reason = failure.reason
             if failure.permanent:
                 log.error("daily %s %s: failed for good: %s", day, name, reason)
@@ -203,50 +206,33 @@ class Daily:
         )
         return Result(target, "gave up for now", reason)
 
-    def _unfinished(self, results: Sequence[Result]) -> bool:
-        return any(r.outcome in ("claimed elsewhere", "gave up for now") for r in results)
+    async def _record_sent(
+        self, day: date, target: Target, message_id: str, found: str = ""
+    ) -> Result:
+        try:
+            await asyncio.to_thread(
+                self.store.mark_sent, day, str(target), self.owner, self._epoch(), message_id
+            )
+        except Exception as exc:  # noqa: BLE001 - posted, but not recorded: say so
+            detail = (
+                f"posted as message {message_id}, but the state store could not record it "
+                f"({said(exc)})"
+            )
+            log.error("daily %s %s: %s", day, target, detail)
+            return Result(target, "failed", detail)
+        if found:
+            log.info(
+                "daily %s %s: message %s was already there (%s)", day, target, message_id, found
+            )
+            return Result(target, "already posted", f"message {message_id}, {found}")
+        return Result(target, "posted", f"message {message_id}")
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Post each date's quote at its slot (or late, within the grace period) until
-        ``stop`` is set. A slot whose posts are unfinished (another instance's claim, a
-        failure worth retrying, the store out of reach) is tried again every minute
-        while its grace period lasts."""
-        cfg = self.config
-        log.info(
-            "daily: %s (%s) to %s", cfg.schedule, cfg.timezone.key,
-            ", ".join(str(t) for t in cfg.targets) or "no targets",
-        )  # fmt: skip
-        done: set[date] = set()
-        while not stop.is_set():
-            now = self.clock.now()
-            day = due(cfg.schedule, cfg.timezone, now, cfg.grace)
-            wake = next_slot(cfg.schedule, cfg.timezone, now)
-            if day is not None and day not in done and cfg.targets:
-                posting = asyncio.ensure_future(self.post(day))
-                stopping = asyncio.ensure_future(stop.wait())
-                await asyncio.wait({posting, stopping}, return_when=asyncio.FIRST_COMPLETED)
-                stopping.cancel()
-                if not posting.done():  # stopped mid-post (e.g. waiting out a 429)
-                    posting.cancel()
-                    await asyncio.gather(posting, return_exceptions=True)
-                    break
-                try:
-                    results: list[Result] | None = posting.result()
-                except Exception:  # e.g. the database is down: the bots must not stop for it
-                    log.exception("daily %s: this round failed; trying again shortly", day)
-                    results = None
-                for result in results or ():
-                    log.info("daily %s %s", day, result)
-                if results is None or self._unfinished(results):
-                    slot = slot_on(cfg.schedule, cfg.timezone, day)
-                    assert slot is not None
-                    retry = self.clock.now() + timedelta(seconds=min(self.lease_s, 60.0))
-                    wake = min(wake, retry, slot + cfg.grace + timedelta(seconds=1))
-                else:
-                    done.add(day)
-            seconds = (wake - self.clock.now()).total_seconds()
-            sleeper = asyncio.ensure_future(self.clock.sleep(max(seconds, 0.0)))
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            sleeper.cancel()
-            stopper.cancel()
+    async def _find(self, poster: Poster, target: Target, day: date, since: float) -> str | None:
+        """This date's post already in the channel, if the platform says there is one. If
+        it cannot say (no permission to read the channel), the post goes ahead."""
+        try:
+            return await poster.find(target.channel, day, since)
+        except Exception as exc:  # noqa: BLE001 - not knowing is no reason to lose the post
+            why = exc.reason if isinstance(exc, DeliveryError) else said(exc)
+            log.warning("daily %s %s: could not look for an earlier post (%s)", day, target, why)
+            return None

@@ -25,6 +25,7 @@ from bot.book import Quote
 from bot.delivery import Daily, Poster, SystemClock
 from bot.environment import SettingsError
 from bot.loader import LoadResult, load_book
+from bot.scheduler import run_schedule
 from bot.settings_file import DailyConfig
 from bot.store import Store, StoreError, open_store, without_password
 
@@ -98,7 +99,7 @@ class DailyService:
         runner = Daily(
             self.config, self.store, self.posters, lambda: self.answerer.book, SystemClock()
         )
-        await runner.run(stop)
+        await run_schedule(runner, stop)
 
     async def refresh(self) -> None:
         """Nothing to do: each round reads the answerer's current book."""

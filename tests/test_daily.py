@@ -22,6 +22,7 @@ from bot.daily import quote_key, quote_of_the_day
 from bot.delivery import LEASE_S, Daily
 from bot.loader import load_book
 from bot.schedule import due, next_slot, slot_on
+from bot.scheduler import run_schedule
 from bot.settings_file import ConfigError, DailyConfig, Target, load_config, parse_daily
 from bot.store import open_store
 from bot.store_sql import SCHEMA_VERSION
@@ -331,10 +332,49 @@ async def test_a_crash_after_claiming_is_retried_once_the_claim_expires(
     assert len(discord_fake.messages) == 1 and len(slack_fake.messages) == 1
 
 
+async def test_a_crash_after_the_platform_took_the_post_does_not_post_again(
+    store, discord_fake, slack_fake
+):
+    # An instance claimed both posts, the platforms accepted them, and it died before it
+    # could record them: the claims expire, and the next instance looks before sending.
+    day, slot = date(2026, 11, 25), at("2026-11-25")
+    crashed = make_daily(store, FakeClock(slot), discord_fake, slack_fake, owner="crashed")
+    quote = await crashed.quote(day)
+    for target in TARGETS:
+        assert store.claim(day, str(target), "crashed", slot.timestamp(), LEASE_S)
+        await crashed.posters[target.platform].post(target.channel, quote, day)
+    await close(crashed)
+    clock = FakeClock(slot + timedelta(seconds=LEASE_S + 1))
+    daily = make_daily(store, clock, discord_fake, slack_fake)
+    results = await daily.post(day)
+    await close(daily)
+    assert [r.outcome for r in results] == ["already posted"] * 2
+    assert all("found in the channel" in r.detail for r in results)
+    assert len(discord_fake.messages) == 1 and len(slack_fake.messages) == 1
+    assert all(record.status == "sent" for record in store.posts(day).values())
+
+
+async def test_another_dates_post_in_the_channel_is_not_taken_for_todays(
+    store, discord_fake, slack_fake
+):
+    yesterday, day, slot = date(2026, 11, 24), date(2026, 11, 25), at("2026-11-25")
+    earlier = make_daily(store, FakeClock(slot - timedelta(days=1)), discord_fake, slack_fake)
+    assert [r.outcome for r in await earlier.post(yesterday)] == ["posted"] * 2
+    await close(earlier)
+    for target in TARGETS:  # today's claims, taken and abandoned before sending anything
+        assert store.claim(day, str(target), "crashed", slot.timestamp(), LEASE_S)
+    daily = make_daily(
+        store, FakeClock(slot + timedelta(seconds=LEASE_S + 1)), discord_fake, slack_fake
+    )
+    assert [r.outcome for r in await daily.post(day)] == ["posted"] * 2
+    await close(daily)
+    assert len(discord_fake.messages) == 2 and len(slack_fake.messages) == 2
+
+
 async def run_scheduler(daily: Daily, clock: FakeClock) -> None:
     stop = asyncio.Event()
     clock.stop = stop
-    await asyncio.wait_for(daily.run(stop), 30)
+    await asyncio.wait_for(run_schedule(daily, stop), 30)
 
 
 async def test_the_scheduler_posts_at_the_slot_and_a_restart_does_not_post_again(
@@ -414,6 +454,9 @@ class Broken:
     async def post(self, channel: str, quote, day: date) -> str:
         raise KeyError("embeds")
 
+    async def find(self, channel: str, day: date, since: float) -> str | None:
+        return None
+
     async def close(self) -> None:
         pass
 
@@ -455,7 +498,7 @@ async def test_stopping_while_waiting_out_a_429_releases_the_claim(store, discor
     slack_only = DailyConfig("0 9 * * 1-5", TORONTO, (TARGETS[1],), timedelta(hours=1))
     daily = make_daily(store, clock, discord_fake, slack_fake, slack_only)
     stop = asyncio.Event()
-    run = asyncio.create_task(daily.run(stop))
+    run = asyncio.create_task(run_schedule(daily, stop))
     await clock.waiting.wait()  # the Slack post is waiting out its 429
     stop.set()
     await asyncio.wait_for(run, 10)

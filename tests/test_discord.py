@@ -155,7 +155,8 @@ def test_invite_url_asks_for_the_bot_and_commands_scopes_and_minimal_permissions
     assert url.netloc == "discord.com" and url.path == "/oauth2/authorize"
     assert query["client_id"] == [APP_ID]
     assert query["scope"] == ["bot applications.commands"]
-    assert query["permissions"] == [str(2048 + 16384)]  # Send Messages, Embed Links
+    # Send Messages, Embed Links, Read Message History
+    assert query["permissions"] == [str(2048 + 16384 + 65536)]
 
 
 # ---- connecting and syncing --------------------------------------------------------------

@@ -113,7 +113,8 @@ def test_manifest_has_every_command_and_the_scopes(answerer):
     assert set(commands) == {"/quote", "/jonze"}
     assert commands["/jonze"]["usage_hint"] == "[topic] or topics"
     assert all(1 <= len(c["description"]) <= 100 for c in commands.values())
-    assert {"commands", "chat:write"} <= set(data["oauth_config"]["scopes"]["bot"])
+    scopes = set(data["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "channels:history", "groups:history"} <= scopes
     assert data["settings"]["socket_mode_enabled"] is True
     http = slack.manifest(answerer.book, url="https://bot.example/slack/events")
     assert http["settings"]["socket_mode_enabled"] is False

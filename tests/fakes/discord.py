@@ -175,6 +175,8 @@ class FakeDiscord:
             )
         if request.method == "POST" and parts[0] == "channels" and parts[2:] == ["messages"]:
             return self._create_message(parts[1], data or {})
+        if request.method == "GET" and parts[0] == "channels" and parts[2:] == ["messages"]:
+            return self._channel_messages(parts[1], request.query)
         if parts[0] == "applications" and parts[1] == APP_ID and parts[-1] == "commands":
             scope = parts[3] if len(parts) == 5 and parts[2] == "guilds" else None
             if request.method == "PUT" and len(data or []) > COMMANDS_MAX:
@@ -229,6 +231,22 @@ class FakeDiscord:
         }
         self.messages.append(message)
         return _json(message)
+
+    def _channel_messages(self, channel: str, query: Mapping[str, str]) -> web.Response:
+        """GET /channels/{id}/messages: newest first, after a snowflake, as Discord answers
+        (without the nonce, which only the create answer and the gateway carry)."""
+        if channel in self.forbidden:
+            return _json({"message": "Missing Access", "code": 50001}, 403)
+        if channel not in self.channels:
+            return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        after = int(query.get("after", "0"))
+        limit = int(query.get("limit", "50"))
+        found = [
+            {k: v for k, v in m.items() if k not in ("nonce", "enforce_nonce")}
+            for m in reversed(self.messages)
+            if m["channel_id"] == channel and int(m["id"]) > after
+        ][:limit]
+        return _json(found)
 
     def _application(self) -> dict[str, Any]:
         return {

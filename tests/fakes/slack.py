@@ -22,6 +22,7 @@ from aiohttp import WSMsgType, web
 BOT_TOKEN = "xoxb-111-222-fakebottoken"
 APP_TOKEN = "xapp-1-A111-222-fakeapptoken"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_ID = "B0QUOTEBOT"
 
 
 @dataclass
@@ -54,6 +55,7 @@ class FakeSlack:
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     # Set by hold_method(): requests to that method wait until release() is called.
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
+    _last_ts: float = 0.0
     _arrived: dict[str, asyncio.Event] = field(default_factory=dict)
 
     @property
@@ -67,6 +69,8 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._web_api)
+        # slack-sdk reads some methods (conversations.history) with GET and a query string.
+        app.router.add_get("/api/{method}", self._web_api)
         app.router.add_get("/link", self._socket)
         app.router.add_post("/response/{id}", self._response_url)
         self._runner = web.AppRunner(app, handle_signals=False)
@@ -112,7 +116,7 @@ class FakeSlack:
                     "user": "quotebot",
                     "team_id": "T0FILMCLB",
                     "user_id": "U0QUOTEBOT",
-                    "bot_id": "B0QUOTEBOT",
+                    "bot_id": BOT_ID,
                     "is_enterprise_install": False,
                 }
             )
@@ -121,12 +125,38 @@ class FakeSlack:
         if method == "chat.postMessage":
             if call.data.get("channel") in self.missing_channels:
                 return _slack_json({"ok": False, "error": "channel_not_found"})
-            ts = f"{time.time():.6f}"
-            self.messages.append(call.data)
+            # Unique and increasing, as Slack's are within a channel.
+            ts = f"{max(time.time(), self._last_ts + 0.000001):.6f}"
+            self._last_ts = float(ts)
+            metadata = call.data.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            message = {**call.data, "ts": ts, "bot_id": BOT_ID, "type": "message"}
+            if metadata:
+                message["metadata"] = metadata
+            self.messages.append(message)
             return _slack_json(
-                {"ok": True, "channel": call.data.get("channel"), "ts": ts, "message": call.data}
+                {"ok": True, "channel": call.data.get("channel"), "ts": ts, "message": message}
             )
+        if method == "conversations.history":
+            return self._history(call.data)
         return _slack_json({"ok": False, "error": "unknown_method"})
+
+    def _history(self, data: dict[str, Any]) -> web.Response:
+        """conversations.history: newest first, after ``oldest``; metadata only when asked
+        for with include_all_metadata, as Slack does."""
+        channel = data.get("channel")
+        if channel in self.missing_channels:
+            return _slack_json({"ok": False, "error": "channel_not_found"})
+        oldest = float(data.get("oldest") or 0)
+        limit = int(data.get("limit") or 100)
+        with_metadata = str(data.get("include_all_metadata")).lower() in ("1", "true")
+        found = [
+            {k: v for k, v in m.items() if k != "metadata" or with_metadata}
+            for m in reversed(self.messages)
+            if m.get("channel") == channel and float(m["ts"]) > oldest
+        ][:limit]
+        return _slack_json({"ok": True, "messages": found, "has_more": False})
 
     def hold_method(self, method: str) -> None:
         """Keep requests to ``method`` waiting (a slow Slack) until ``release(method)``."""
@@ -230,6 +260,8 @@ def form_body(fields: Mapping[str, str]) -> str:
 
 
 async def _request_data(request: web.Request) -> dict[str, Any]:
+    if request.method == "GET":
+        return dict(request.query)
     raw = await request.text()
     if request.content_type == "application/json":
         data: dict[str, Any] = json.loads(raw) if raw else {}

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 
 import aiohttp
 import discord
 from discord.http import handle_message_parameters
 
 from bot.adapters.discord.gateway import RATE_LIMIT_WAIT_S, use_api_base
-from bot.adapters.discord.render import NO_MENTIONS, daily_embed
+from bot.adapters.discord.render import NO_MENTIONS, daily_embed, daily_title
 from bot.adapters.discord.settings import DiscordSettings
 from bot.book import Quote
 from bot.delivery import DeliveryError
+
+# Messages read back when looking for an earlier post.
+LOOK_BACK = 100
 
 
 class DiscordPoster:
@@ -27,6 +32,7 @@ class DiscordPoster:
     def __init__(self, settings: DiscordSettings) -> None:
         self.settings = settings
         self._http: discord.http.HTTPClient | None = None
+        self._user_id = ""
 
     async def _client(self) -> discord.http.HTTPClient:
         if self._http is None:
@@ -37,13 +43,14 @@ class DiscordPoster:
                 asyncio.get_running_loop(), max_ratelimit_timeout=RATE_LIMIT_WAIT_S
             )
             try:
-                await http.static_login(self.settings.token)
+                me = await http.static_login(self.settings.token)
             except discord.LoginFailure:
                 await http.close()
                 raise DeliveryError("Discord refused DISCORD_TOKEN (401)", True) from None
             except BaseException:  # cancelled mid-login (a shutdown): close its session
                 await asyncio.shield(http.close())
                 raise
+            self._user_id = str(me["id"])
             self._http = http
         return self._http
 
@@ -52,31 +59,54 @@ class DiscordPoster:
         # Discord drops a second message with the same nonce sent within a few minutes,
         # so a retry after a lost response does not post twice.
         nonce = hashlib.sha256(f"{day}/{channel}".encode()).hexdigest()[:25]
-        with handle_message_parameters(
-            embed=daily_embed(quote, day), allowed_mentions=NO_MENTIONS, nonce=nonce
-        ) as params:
-            try:
-                message = await http.send_message(channel, params=params)
-            except discord.NotFound as exc:
-                raise DeliveryError(f"unknown channel (404, code {exc.code})", True) from None
-            except discord.Forbidden as exc:
-                raise DeliveryError(
-                    f"no access or permission to post there (403, code {exc.code}): the bot "
-                    "needs View Channel, Send Messages and Embed Links",
-                    True,
-                ) from None
-            except discord.RateLimited as exc:
-                raise DeliveryError("rate limited (429)", False, exc.retry_after) from None
-            except discord.DiscordServerError as exc:
-                raise DeliveryError(f"Discord server error ({exc.status})", False) from None
-            except discord.HTTPException as exc:
-                permanent = exc.status != 429
-                raise DeliveryError(f"HTTP {exc.status}: {exc.text}", permanent) from None
-            except (TimeoutError, aiohttp.ClientError) as exc:
-                raise DeliveryError(f"network: {exc.__class__.__name__}", False) from None
+        with (
+            handle_message_parameters(
+                embed=daily_embed(quote, day), allowed_mentions=NO_MENTIONS, nonce=nonce
+            ) as params,
+            _delivery_errors(),
+        ):
+            message = await http.send_message(channel, params=params)
         return str(message["id"])
+
+    async def find(self, channel: str, day: date, since: float) -> str | None:
+        """The ID of this bot's quote of the day for ``day`` in ``channel`` posted since
+        ``since`` (epoch seconds), known by its author and its dated embed title."""
+        http = await self._client()
+        after = discord.utils.time_snowflake(datetime.fromtimestamp(since, UTC))
+        with _delivery_errors():
+            messages = await http.logs_from(channel, LOOK_BACK, after=after)
+        title = daily_title(day)
+        for message in messages:
+            author = (message.get("author") or {}).get("id")
+            embeds = message.get("embeds") or []
+            if author == self._user_id and any(e.get("title") == title for e in embeds):
+                return str(message["id"])
+        return None
 
     async def close(self) -> None:
         if self._http is not None:
             await self._http.close()
             self._http = None
+
+
+@contextmanager
+def _delivery_errors() -> Iterator[None]:
+    """discord.py's errors as DeliveryErrors: permanent for a missing channel or access."""
+    try:
+        yield
+    except discord.NotFound as exc:
+        raise DeliveryError(f"unknown channel (404, code {exc.code})", True) from None
+    except discord.Forbidden as exc:
+        raise DeliveryError(
+            f"no access or permission there (403, code {exc.code}): the bot needs View "
+            "Channel, Send Messages, Embed Links and Read Message History",
+            True,
+        ) from None
+    except discord.RateLimited as exc:
+        raise DeliveryError("rate limited (429)", False, exc.retry_after) from None
+    except discord.DiscordServerError as exc:
+        raise DeliveryError(f"Discord server error ({exc.status})", False) from None
+    except discord.HTTPException as exc:
+        raise DeliveryError(f"HTTP {exc.status}: {exc.text}", exc.status != 429) from None
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        raise DeliveryError(f"network: {exc.__class__.__name__}", False) from None

@@ -90,8 +90,14 @@ def topic_embeds(answer: TopicsAnswer) -> list[discord.Embed]:
     return embeds
 
 
+def daily_title(day: date) -> str:
+    """The quote of the day's embed title: the date, which also marks the post as that
+    date's when it is looked for again."""
+    return f"Quote of the day · {day_label(day)}"
+
+
 def daily_embed(quote: Quote, day: date) -> discord.Embed:
     """The quote of the day: the quote's embed, titled with the date."""
     embed = quote_embed(quote)
-    embed.title = f"Quote of the day · {day_label(day)}"
+    embed.title = daily_title(day)
     return embed

@@ -10,8 +10,9 @@ from bot.catalogue import catalogue
 from bot.environment import SettingsError
 
 # commands: the slash commands; chat:write: the daily quote; chat:write.public: post it
-# to a public channel without being invited.
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public")
+# to a public channel without being invited; channels:history and groups:history: find
+# a quote of the day already posted (after a crash) instead of posting it twice.
+BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "channels:history", "groups:history")
 DESCRIPTION = "Film directors' own words, on the topic you ask for."
 URL_MAX = 3_000  # a slash command's request URL in a manifest
 

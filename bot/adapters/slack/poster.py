@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -13,6 +15,9 @@ from bot.adapters.slack.settings import SlackSettings
 from bot.book import Quote
 from bot.delivery import DeliveryError
 
+# Messages read back when looking for an earlier post: far more than one channel sees
+# between a crash and the claim's expiry.
+LOOK_BACK = 100
 # chat.postMessage errors that trying again will not cure.
 PERMANENT_ERRORS = frozenset(
     {
@@ -24,27 +29,66 @@ PERMANENT_ERRORS = frozenset(
 )  # fmt: skip
 
 
+# The marker a quote of the day carries (Slack message metadata), to find it again.
+EVENT_TYPE = "quotebot_daily"
+
+
 class SlackPoster:
-    """Posts the quote of the day with chat.postMessage."""
+    """Posts the quote of the day with chat.postMessage, marked with the date in the
+    message's metadata, and finds such a post again with conversations.history."""
 
     def __init__(self, settings: SlackSettings) -> None:
         self.client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+        self._bot_id: str | None = None
 
     async def post(self, channel: str, quote: Quote, day: date) -> str:
+        marker = {"event_type": EVENT_TYPE, "event_payload": {"date": day.isoformat()}}
+        response = await self._call(
+            self.client.chat_postMessage,
+            channel=channel,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata=marker,
+            **daily_message(quote, day),
+        )
+        return str(response.get("ts"))
+
+    async def find(self, channel: str, day: date, since: float) -> str | None:
+        """The ts of this bot's quote of the day for ``day`` posted in ``channel`` since
+        ``since`` (epoch seconds), if there is one."""
+        if self._bot_id is None:
+            me = await self._call(self.client.auth_test)
+            self._bot_id = str(me.get("bot_id") or "")
+        history = await self._call(
+            self.client.conversations_history,
+            channel=channel,
+            oldest=f"{since:.6f}",
+            limit=LOOK_BACK,
+            include_all_metadata=True,
+        )
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if (
+                message.get("bot_id") == self._bot_id
+                and metadata.get("event_type") == EVENT_TYPE
+                and (metadata.get("event_payload") or {}).get("date") == day.isoformat()
+            ):
+                return str(message["ts"])
+        return None
+
+    async def _call(self, method: Callable[..., Awaitable[Any]], **arguments: Any) -> Any:  # noqa: ANN401
         try:
-            response = await self.client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **daily_message(quote, day)
-            )
+            return await method(**arguments)
         except SlackApiError as exc:
             status = exc.response.status_code
-            error = str(exc.response.get("error") or f"HTTP {status}")
+            data = exc.response.data  # not always JSON: a proxy's error page is text
+            error = str((data.get("error") if isinstance(data, dict) else None) or f"HTTP {status}")
             if status == 429:
                 retry_after = exc.response.headers.get("Retry-After", "1")
                 raise DeliveryError("rate limited (429)", False, seconds(retry_after)) from None
             raise DeliveryError(error, error in PERMANENT_ERRORS) from None
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise DeliveryError(f"network: {exc.__class__.__name__}", False) from None
-        return str(response.get("ts"))
 
     async def close(self) -> None:
         """Nothing to close: slack-sdk opens a session per request."""
