@@ -16,7 +16,7 @@ import socket
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.book import Quote, QuoteBook
@@ -32,8 +32,9 @@ LEASE_S = 600.0
 MAX_ATTEMPTS = 5
 BACKOFF_S = 2.0
 MAX_WAIT_S = 60.0
-# Looking for an earlier try's post starts this long before that try's claim.
-LOOK_MARGIN_S = 60.0
+# Looking for an earlier try's post starts this long before that try's claim (room for
+# the instance's clock and the platform's to disagree).
+LOOK_MARGIN_S = 300.0
 
 
 class DeliveryError(Exception):
@@ -73,6 +74,16 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
+
+
+class ShiftedClock(SystemClock):
+    """The system's clock moved by ``offset``: ``daily --now`` acts at another moment."""
+
+    def __init__(self, offset: timedelta) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 Outcome = Literal["posted", "already posted", "claimed elsewhere", "failed", "gave up for now"]

@@ -10,7 +10,7 @@ from bot.adapters import terminal
 from bot.answers import QuoteAnswer
 from bot.cli.context import EXIT_MISS, EXIT_OK, Context
 from bot.daily import day_label
-from bot.delivery import Daily, SystemClock, said
+from bot.delivery import Daily, ShiftedClock, SystemClock, said
 from bot.environment import SettingsError
 
 
@@ -19,7 +19,9 @@ def daily(context: Context) -> int:
     args = context.args
     config = context.config()
     answerer = context.answerer()
-    today = datetime.now(UTC).astimezone(config.timezone).date()
+    now: datetime = args.now or datetime.now(UTC)
+    clock = ShiftedClock(now - datetime.now(UTC)) if args.now else SystemClock()
+    today = now.astimezone(config.timezone).date()
     day: date = args.date or today
     if args.post and day != today:
         raise context.fail(f"--post posts today's quote ({today}); --date is for looking")
@@ -30,7 +32,7 @@ def daily(context: Context) -> int:
         posters = serve.posters_for(config, context.env) if args.post else {}
     except SettingsError as exc:
         raise context.fail(str(exc)) from None
-    runner = Daily(config, store, posters, lambda: answerer.book, SystemClock())
+    runner = Daily(config, store, posters, lambda: answerer.book, clock)
     try:
         # context.answerer() refused an empty book: there is a quote for every date.
         return asyncio.run(_daily(runner, day, args.post, context))

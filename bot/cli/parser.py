@@ -11,7 +11,7 @@ from pathlib import Path
 # Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
     from typing import Any
 
     from bot.cli.context import Context
@@ -30,6 +30,20 @@ def handler(module: str, name: str) -> Handler:
         return verb(context)
 
     return run
+
+
+def moment_argument(text: str) -> datetime:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"not a time with its offset (2026-12-01T09:05:00+01:00): {text!r}"
+        )
+    return moment
 
 
 def date_argument(text: str) -> date:
@@ -169,6 +183,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--date", metavar="YYYY-MM-DD", type=date_argument, help="another date's quote"
     )
     daily.add_argument("--post", action="store_true", help="post today's quote to the targets")
+    daily.add_argument(
+        "--now",
+        metavar="TIME",
+        type=moment_argument,
+        help="act as if it were TIME (ISO 8601 with its offset, 2026-12-01T09:05:00+01:00): "
+        "for timers that run late, and for tests",
+    )
     daily.set_defaults(func=handler("daily_verb", "daily"))
     ingest = verbs.add_parser(
         "ingest",

@@ -100,6 +100,8 @@ class FakeDiscord:
     failures: list[web.Response] = field(default_factory=list)
     # Answers given for every request to (method, path), whatever else would be said.
     broken: dict[tuple[str, str], Callable[[], web.Response]] = field(default_factory=dict)
+    # Seconds to wait before creating a message, asked of this per message; None: no wait.
+    post_delay: Callable[[], float] | None = None
     _runner: web.AppRunner | None = None
     _port: int = 0
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -174,6 +176,8 @@ class FakeDiscord:
                 }
             )
         if request.method == "POST" and parts[0] == "channels" and parts[2:] == ["messages"]:
+            if self.post_delay is not None:  # the platform taking its time (benchmarks)
+                await asyncio.sleep(self.post_delay())
             return self._create_message(parts[1], data or {})
         if request.method == "GET" and parts[0] == "channels" and parts[2:] == ["messages"]:
             return self._channel_messages(parts[1], request.query)

@@ -13,7 +13,7 @@ import itertools
 import json
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +56,10 @@ class FakeSlack:
     # Set by hold_method(): requests to that method wait until release() is called.
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
     _last_ts: float = 0.0
+    # Slack's clock, for message timestamps (a benchmark moves it with quotebot's --now).
+    clock: Callable[[], float] = time.time
+    # Seconds to wait before accepting a message, asked of this per message; None: no wait.
+    post_delay: Callable[[], float] | None = None
     _arrived: dict[str, asyncio.Event] = field(default_factory=dict)
 
     @property
@@ -123,10 +127,12 @@ class FakeSlack:
         if method == "apps.connections.open":
             return _slack_json({"ok": True, "url": f"ws://127.0.0.1:{self._port}/link"})
         if method == "chat.postMessage":
+            if self.post_delay is not None:  # the platform taking its time (benchmarks)
+                await asyncio.sleep(self.post_delay())
             if call.data.get("channel") in self.missing_channels:
                 return _slack_json({"ok": False, "error": "channel_not_found"})
             # Unique and increasing, as Slack's are within a channel.
-            ts = f"{max(time.time(), self._last_ts + 0.000001):.6f}"
+            ts = f"{max(self.clock(), self._last_ts + 0.000001):.6f}"
             self._last_ts = float(ts)
             metadata = call.data.get("metadata")
             if isinstance(metadata, str):
