@@ -259,3 +259,15 @@ async def test_a_post_the_store_cannot_record_is_one_line_and_exit_1(fakes, tmp_
         with psycopg.connect(postgres_url, autocommit=True) as admin:
             admin.execute(f"DROP OWNED BY {role}")
             admin.execute(f"DROP ROLE {role}")
+
+
+async def test_daily_now_acts_at_another_moment(fakes, tmp_path: Path):
+    env = env_for(fakes, str(tmp_path / "state.db"), write_config(tmp_path))
+    code, out, _ = await daily("--now", "2026-12-25T10:00:00-05:00", env=env)
+    assert code == 0 and "Quote of the day, Friday 25 December 2026:" in out
+    code, out, _ = await daily("--post", "--now", "2026-12-25T15:05:00+00:00", env=env)
+    assert code == 0 and out.count(": posted") == 2
+    discord, _slack = fakes
+    assert discord.messages[0]["embeds"][0]["title"].endswith("Friday 25 December 2026")
+    code, _, err = await daily("--now", "2026-12-25T10:00", env=env)
+    assert code == 2 and "not a time with its offset" in err
