@@ -81,3 +81,22 @@ def test_any_text_gets_an_answer_within_both_platforms_limits(text, command):
         assert "@everyone" not in kwargs["content"] and "@here" not in kwargs["content"]
     if isinstance(answer, Miss):
         assert not any(unseen(c) for c in answer.message)
+
+
+def test_long_autocomplete_input_is_cut_before_anything_keeps_it():
+    import tracemalloc
+
+    from bot.autocomplete import director_choices, quote_topic_choices, topic_choices
+
+    book = ANSWERER.book
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for n in range(300):
+        typed = f"{n}" + "e" * 50_000
+        topic_choices(book, "jonze", typed)
+        director_choices(book, typed)
+        quote_topic_choices(book, typed, typed)
+    kept = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    # 300 typed values of 50 KB each are 15 MB; what is kept is bounded by their 100-character cuts.
+    assert kept < 2_000_000, kept
