@@ -141,3 +141,21 @@ async def test_a_sighup_before_serving_is_remembered_and_done_once_serving(slack
     await bot.wait_for_log(r"reload: 9 quotes from 1 file")
     await slack_answers(base, slack)
     assert await bot.stop() == 0
+
+
+async def test_a_port_in_use_stops_that_platform_with_one_line(slack):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": slack.api_url}  # fmt: skip
+    try:
+        bot = await start_bot("run", "slack", "--http", str(port), env=env)
+        err = await bot.exit_with(2)
+    finally:
+        taken.close()
+    assert f"error: cannot listen on 127.0.0.1:{port} (address already in use)" in err
+    assert "Traceback" not in err

@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.adapters.contract import Fatal
+
 log = logging.getLogger("quotebot.http")
 
 MAX_CONNECTIONS = 512
@@ -135,9 +137,13 @@ async def serve_app(
     try:
         factory = runner.server
         assert factory is not None
-        server = await asyncio.get_running_loop().create_server(
-            lambda: _Guarded(factory(), connections), host, port, reuse_address=True
-        )
+        try:
+            server = await asyncio.get_running_loop().create_server(
+                lambda: _Guarded(factory(), connections), host, port, reuse_address=True
+            )
+        except OSError as exc:  # in use, or not an address of this machine: settings
+            why = exc.strerror or str(exc).rsplit(": ", 1)[-1]  # asyncio wraps the errno's words
+            raise Fatal(f"cannot listen on {host}:{port} ({why.lower()})") from None
         bound = server.sockets[0].getsockname()
         where, _, path = label.partition(" ")
         log.info("%s: listening on http://%s:%s%s", where, bound[0], bound[1], path)
