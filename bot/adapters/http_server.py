@@ -142,7 +142,7 @@ async def serve_app(
                 lambda: _Guarded(factory(), connections), host, port, reuse_address=True
             )
         except OSError as exc:  # in use, or not an address of this machine: settings
-            why = exc.strerror or str(exc).rsplit(": ", 1)[-1]  # asyncio wraps the errno's words
+            why = (exc.strerror or str(exc)).rsplit(": ", 1)[-1]  # asyncio wraps the words
             raise Fatal(f"cannot listen on {host}:{port} ({why.lower()})") from None
         bound = server.sockets[0].getsockname()
         where, _, path = label.partition(" ")
