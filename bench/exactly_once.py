@@ -7,7 +7,7 @@ the grace period.
 Each trial takes a date of its own. A first `daily --post --now SLOT+1min` is killed with
 SIGKILL: half the time at a random moment of its whole run, half the time a random
 0-60 ms after the fake platform received its post (which the platform, answering in
-5-40 ms, may or may not have accepted by then). A second `daily --post --now SLOT+11min`
+5-40 ms, may or may not have accepted by then). A second `daily --post --now SLOT+12min`
 (after the 10-minute claim has expired, inside the 60-minute grace) then runs to the end.
 The trial passes when the channel holds exactly one post of that date. The fakes are the
 test suite's fake Discord and fake Slack; PostgreSQL is $QUOTEBOT_TEST_PG (.ci/postgres
@@ -71,10 +71,13 @@ class Arrivals:
         return rng.uniform(0.005, 0.040)
 
 
-async def daily_post(env: dict[str, str], now: datetime) -> asyncio.subprocess.Process:
+async def daily_post(
+    env: dict[str, str], now: datetime, output: bool = False
+) -> asyncio.subprocess.Process:
+    out = asyncio.subprocess.PIPE if output else asyncio.subprocess.DEVNULL
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "daily", "--post", "--now", now.isoformat(),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        env=env, stdout=out, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
 
 
@@ -110,10 +113,15 @@ async def trial(
     await first.wait()
     if posts_on(platform, fake, day):
         how += ", post already taken"
-    second = await daily_post(env, slot + timedelta(minutes=11))
-    await asyncio.wait_for(second.wait(), 60)
+    # Twelve minutes after the slot: the killed run's claim (taken a minute after the slot,
+    # plus however long its start took) has surely passed its ten-minute lease.
+    second = await daily_post(env, slot + timedelta(minutes=12), output=True)
+    said, _ = await asyncio.wait_for(second.communicate(), 60)
     count = posts_on(platform, fake, day)
-    return how, "ok" if count == 1 else ("lost" if count == 0 else "double")
+    outcome = "ok" if count == 1 else ("lost" if count == 0 else "double")
+    if outcome != "ok":
+        print(f"  trial {n} ({day}, killed {how}): {outcome}: {said.decode().strip()}", flush=True)
+    return how, outcome
 
 
 async def store_urls(folder: Path) -> dict[str, str]:
