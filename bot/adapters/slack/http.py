@@ -58,10 +58,6 @@ class ReplayGuard:
     def __len__(self) -> int:
         return len(self._seen)
 
-    def forget(self, signature: str) -> None:
-        """Let ``signature`` through again."""
-        self._seen.pop(signature, None)
-
 
 class SlackSignature:
     """Checks Slack's request signature over the raw bytes, before anything reads them."""
