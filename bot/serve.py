@@ -22,7 +22,7 @@ from bot.adapters.contract import Fatal, ServeOptions, Service
 from bot.adapters.registry import BY_NAME
 from bot.answers import Answerer
 from bot.book import Quote
-from bot.delivery import Daily, Poster, SystemClock
+from bot.delivery import Daily, Poster, SystemClock, said
 from bot.environment import SettingsError
 from bot.loader import LoadResult, load_book
 from bot.scheduler import run_schedule
@@ -135,7 +135,7 @@ async def supervise(service: Service, stop: asyncio.Event) -> str | None:
         except Exception as exc:  # noqa: BLE001 - any failure of one service is its own
             await service.close()
             failures = 1 if loop.time() - began > HEALTHY_S else failures + 1
-            reason = f"{exc.__class__.__name__}: {exc}".rstrip(": ")[:300]
+            reason = said(exc)
             if failures > MAX_FAILURES:
                 log.error(
                     "%s stopped after %d failures in a row: %s", service.name, failures, reason
