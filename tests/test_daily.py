@@ -354,6 +354,28 @@ async def test_a_crash_after_the_platform_took_the_post_does_not_post_again(
     assert all(record.status == "sent" for record in store.posts(day).values())
 
 
+async def test_a_public_channel_posted_to_without_membership_is_joined_to_look(
+    store, discord_fake, slack_fake
+):
+    # chat:write.public posts where the bot was never added; reading the history needs
+    # membership, so quotebot joins (channels:join) rather than post a second time.
+    slack_fake.joined = set()
+    day, slot = date(2026, 11, 25), at("2026-11-25")
+    crashed = make_daily(store, FakeClock(slot), discord_fake, slack_fake, owner="crashed")
+    quote = await crashed.quote(day)
+    assert store.claim(day, str(TARGETS[1]), "crashed", slot.timestamp(), LEASE_S)
+    await crashed.posters["slack"].post(SLACK_CHANNEL, quote, day)
+    await close(crashed)
+    daily = make_daily(
+        store, FakeClock(slot + timedelta(seconds=LEASE_S + 1)), discord_fake, slack_fake
+    )
+    results = await daily.post(day)
+    await close(daily)
+    assert [r.outcome for r in results] == ["posted", "already posted"]
+    assert slack_fake.joined == {SLACK_CHANNEL}
+    assert len(slack_fake.messages) == 1
+
+
 async def test_another_dates_post_in_the_channel_is_not_taken_for_todays(
     store, discord_fake, slack_fake
 ):

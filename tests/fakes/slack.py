@@ -56,6 +56,8 @@ class FakeSlack:
     # Set by hold_method(): requests to that method wait until release() is called.
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
     _last_ts: float = 0.0
+    # Channels the bot is a member of (history needs it); None: every channel.
+    joined: set[str] | None = None
     # Slack's clock, for message timestamps (a benchmark moves it with quotebot's --now).
     clock: Callable[[], float] = time.time
     # Seconds to wait before accepting a message, asked of this per message; None: no wait.
@@ -146,6 +148,10 @@ class FakeSlack:
             )
         if method == "conversations.history":
             return self._history(call.data)
+        if method == "conversations.join":
+            if self.joined is not None:
+                self.joined.add(str(call.data.get("channel")))
+            return _slack_json({"ok": True, "channel": {"id": call.data.get("channel")}})
         return _slack_json({"ok": False, "error": "unknown_method"})
 
     def _history(self, data: dict[str, Any]) -> web.Response:
@@ -154,6 +160,8 @@ class FakeSlack:
         channel = data.get("channel")
         if channel in self.missing_channels:
             return _slack_json({"ok": False, "error": "channel_not_found"})
+        if self.joined is not None and channel not in self.joined:
+            return _slack_json({"ok": False, "error": "not_in_channel"})
         oldest = float(data.get("oldest") or 0)
         limit = int(data.get("limit") or 100)
         with_metadata = str(data.get("include_all_metadata")).lower() in ("1", "true")
@@ -266,13 +274,15 @@ def form_body(fields: Mapping[str, str]) -> str:
 
 
 async def _request_data(request: web.Request) -> dict[str, Any]:
-    if request.method == "GET":
-        return dict(request.query)
+    # slack-sdk sends some methods' arguments in the query string, even with POST
+    # (conversations.join), others as a form or JSON body.
+    data: dict[str, Any] = dict(request.query)
     raw = await request.text()
     if request.content_type == "application/json":
-        data: dict[str, Any] = json.loads(raw) if raw else {}
-        return data
-    return dict(urllib.parse.parse_qsl(raw))
+        data.update(json.loads(raw) if raw else {})
+    else:
+        data.update(urllib.parse.parse_qsl(raw))
+    return data
 
 
 def _slack_json(data: dict[str, Any]) -> web.Response:

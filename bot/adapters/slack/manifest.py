@@ -11,8 +11,12 @@ from bot.environment import SettingsError
 
 # commands: the slash commands; chat:write: the daily quote; chat:write.public: post it
 # to a public channel without being invited; channels:history and groups:history: find
-# a quote of the day already posted (after a crash) instead of posting it twice.
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "channels:history", "groups:history")
+# a quote of the day already posted (after a crash) instead of posting it twice, and
+# channels:join to be let read a public channel it posted to without being a member.
+BOT_SCOPES = (
+    "commands", "chat:write", "chat:write.public", "channels:history", "groups:history",
+    "channels:join",
+)  # fmt: skip
 DESCRIPTION = "Film directors' own words, on the topic you ask for."
 URL_MAX = 3_000  # a slash command's request URL in a manifest
 

@@ -59,13 +59,15 @@ class SlackPoster:
         if self._bot_id is None:
             me = await self._call(self.client.auth_test)
             self._bot_id = str(me.get("bot_id") or "")
-        history = await self._call(
-            self.client.conversations_history,
-            channel=channel,
-            oldest=f"{since:.6f}",
-            limit=LOOK_BACK,
-            include_all_metadata=True,
-        )
+        try:
+            history = await self._history(channel, since)
+        except DeliveryError as exc:
+            if exc.reason != "not_in_channel":
+                raise
+            # Posted to a public channel it was never added to (chat:write.public): the
+            # bot may read the history only as a member, so it joins (channels:join).
+            await self._call(self.client.conversations_join, channel=channel)
+            history = await self._history(channel, since)
         for message in history.get("messages") or []:
             metadata = message.get("metadata") or {}
             if (
@@ -75,6 +77,15 @@ class SlackPoster:
             ):
                 return str(message["ts"])
         return None
+
+    async def _history(self, channel: str, since: float) -> Any:  # noqa: ANN401
+        return await self._call(
+            self.client.conversations_history,
+            channel=channel,
+            oldest=f"{since:.6f}",
+            limit=LOOK_BACK,
+            include_all_metadata=True,
+        )
 
     async def _call(self, method: Callable[..., Awaitable[Any]], **arguments: Any) -> Any:  # noqa: ANN401
         try:
