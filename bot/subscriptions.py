@@ -1,0 +1,139 @@
+"""A channel's own quote of the day: what `/qotd` asks for, read from what people type.
+
+Slack's ``/qotd 09:00 Europe/Paris weekdays jonze`` (words in any order), ``/qotd off``,
+``/qotd list`` and ``/qotd`` alone are read here into a :class:`QotdRequest`; Discord's
+options go through the same checks (:func:`read_time`, :func:`read_zone`). A
+subscription's posting time becomes a cron schedule, so :mod:`bot.schedule`'s daylight
+saving rules hold for it too. (Issue 11: the store and the platforms' /qotd come next.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import time
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Days = Literal["daily", "weekdays"]
+    Action = Literal["show", "set", "off", "list"]
+
+_CLOCK = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<half>am|pm)?", re.IGNORECASE)
+_DAYS = {"daily": "daily", "everyday": "daily", "every day": "daily", "weekdays": "weekdays"}
+
+
+class QotdError(Exception):
+    """What was typed cannot be a /qotd request; the message says why and what would do."""
+
+
+@dataclass(frozen=True)
+class QotdRequest:
+    """A /qotd request: show, set, off or list; for set, when and from whom."""
+
+    action: Action
+    at: time | None = None
+    zone: str | None = None
+    days: Days = "daily"
+    director: str | None = None
+
+    def schedule(self) -> str:
+        """The posting time as a cron schedule in the subscription's zone."""
+        assert self.at is not None
+        weekdays = "1-5" if self.days == "weekdays" else "*"
+        return f"{self.at.minute} {self.at.hour} * * {weekdays}"
+
+
+def read_time(text: str) -> time | None:
+    """``09:00``, ``9:30``, ``21:30``, ``9am``, ``9:15 pm`` or ``9`` as a time of day."""
+    found = _CLOCK.fullmatch(text.strip())
+    if found is None:
+        return None
+    hour, minute = int(found["h"]), int(found["m"] or 0)
+    half = (found["half"] or "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def read_zone(text: str) -> str | None:
+    """The IANA zone ``text`` names (any case), or None."""
+    name = _zones().get(text.strip().casefold())
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def closest_zones(text: str, limit: int = 3) -> list[str]:
+    """The IANA names most like ``text``: ``Europe/Pari`` -> Europe/Paris; ``paris`` too."""
+    from rapidfuzz import fuzz, process
+
+    zones = _zones()
+    query = text.strip().casefold()
+    cities = {key.rsplit("/", 1)[-1]: key for key in zones}
+    by_city = process.extract(query, cities.keys(), scorer=fuzz.ratio, limit=limit)
+    by_name = process.extract(query, zones.keys(), scorer=fuzz.WRatio, limit=limit)
+    ranked = sorted(
+        [(score, zones[cities[city]]) for city, score, _ in by_city]
+        + [(score, zones[key]) for key, score, _ in by_name],
+        reverse=True,
+    )
+    return list(dict.fromkeys(name for _, name in ranked))[:limit]
+
+
+def read_request(
+    text: str, directors: Collection[str], default_zone: str | None = None
+) -> QotdRequest:
+    """What ``/qotd text`` asks for. QotdError says what is wrong, with suggestions."""
+    words = text.split()
+    if not words:
+        return QotdRequest("show")
+    if len(words) == 1 and words[0].casefold() in ("off", "stop"):
+        return QotdRequest("off")
+    if len(words) == 1 and words[0].casefold() == "list":
+        return QotdRequest("list")
+    at = zone = director = None
+    days: Days = "daily"
+    rest = " ".join(words).casefold().replace("every day", "everyday").split()
+    for word in rest:
+        if word in _DAYS:
+            days = "weekdays" if _DAYS[word] == "weekdays" else "daily"
+        elif at is None and (clock := read_time(word)) is not None:
+            at = clock
+        elif word in ("am", "pm") and at is not None:
+            at = read_time(f"{at.hour}:{at.minute:02d}{word}") or at
+        elif zone is None and (named := read_zone(word)) is not None:
+            zone = named
+        elif director is None and word in directors:
+            director = word
+        elif "/" in word:
+            close = ", ".join(closest_zones(word))
+            raise QotdError(f"There is no time zone “{word}”. Did you mean {close}?")
+        else:
+            raise QotdError(
+                f"“{word}” is not a time (09:00, 9am), a time zone (Europe/Paris), "
+                "weekdays or daily, or a director's command."
+            )
+    if at is None:
+        raise QotdError("Say when: /qotd 09:00 Europe/Paris (or 9am), optionally weekdays.")
+    zone = zone or default_zone
+    if zone is None:
+        raise QotdError("Say which time zone: /qotd 09:00 Europe/Paris")
+    return QotdRequest("set", at, zone, days, director)
