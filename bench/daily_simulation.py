@@ -147,6 +147,9 @@ async def simulate(args: argparse.Namespace) -> None:
     end = start + timedelta(days=365)
     clock = SimClock(start)
     discord, slack = await FakeDiscord().start(), await FakeSlack().start()
+    # Slack stamps messages with the simulated time, as it would with the real one, so
+    # that looking for an earlier post (after a crash) sees what was posted.
+    slack.clock = lambda: clock.now().timestamp()
     book = load_book([bundled_quotes()]).book
     admin = psycopg.connect(args.db, autocommit=True)
     name = f"quotebot_sim_{uuid.uuid4().hex[:8]}"
