@@ -23,6 +23,24 @@ Chooser = Callable[[set[str], int, str | None], tuple[str, int]]
 
 
 @dataclass(frozen=True)
+class SubscriptionRecord:
+    """A channel's own quote of the day, as the store keeps it."""
+
+    platform: str
+    workspace: str  # Slack team or Discord server ID; "" for operator targets
+    channel: str
+    at_time: str  # "HH:MM" in the zone
+    zone: str  # an IANA name
+    days: str  # "daily" or "weekdays"
+    director: str | None  # a director's command, or None for any director
+    owner: str  # "chat" (set with /qotd) or "operator" (quotebot.toml)
+    set_by: str  # who set it: a user ID, or "quotebot.toml"
+    paused: str | None  # why posting stopped (channel gone, no access), or None
+    next_due: float  # the next slot, epoch seconds
+    updated_at: float
+
+
+@dataclass(frozen=True)
 class PostRecord:
     """What the store knows of one target's post for one date."""
 
@@ -62,6 +80,31 @@ class Store(Protocol):
 
     def picks(self) -> list[tuple[str, str]]:
         """Every (day, quote key) picked, by day."""
+
+    def subscribe(self, record: SubscriptionRecord) -> None:
+        """Create or replace a channel's subscription (setting it again resumes it)."""
+
+    def unsubscribe(self, platform: str, workspace: str, channel: str) -> bool:
+        """Remove a channel's subscription; True if there was one."""
+
+    def subscription(
+        self, platform: str, workspace: str, channel: str
+    ) -> SubscriptionRecord | None:
+        """A channel's subscription, if it has one."""
+
+    def subscriptions(
+        self, platform: str | None = None, workspace: str | None = None
+    ) -> list[SubscriptionRecord]:
+        """Every subscription (of one platform, or one workspace), by platform and channel."""
+
+    def due_subscriptions(self, now: float, limit: int) -> list[SubscriptionRecord]:
+        """Active subscriptions whose next slot has come by ``now``, earliest first."""
+
+    def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
+        """Move a subscription's next slot on (after its post, or past a missed one)."""
+
+    def pause(self, platform: str, workspace: str, channel: str, reason: str, now: float) -> None:
+        """Stop posting to a channel until its subscription is set again, saying why."""
 
     def close(self) -> None: ...
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from bot.store import Chooser, PostRecord, StoreError
+from bot.store_subscriptions import SubscriptionSQL
 
 # Versioned migrations: each runs once, in order, in one transaction with its version.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
@@ -34,6 +35,30 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
                 reason TEXT,
                 PRIMARY KEY (day, target)
             )""",
+        ),
+    ),
+    (
+        2,
+        (
+            # A channel's own quote of the day, set from chat (owner 'chat') or written in
+            # quotebot.toml (owner 'operator'); next_due is the next slot, indexed so the
+            # scheduler asks for what is due instead of keeping a timer per channel.
+            """CREATE TABLE subscriptions (
+                platform TEXT NOT NULL,
+                workspace TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                at_time TEXT NOT NULL,
+                zone TEXT NOT NULL,
+                days TEXT NOT NULL,
+                director TEXT,
+                owner TEXT NOT NULL,
+                set_by TEXT NOT NULL,
+                paused TEXT,
+                next_due DOUBLE PRECISION NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (platform, workspace, channel)
+            )""",
+            "CREATE INDEX subscriptions_due ON subscriptions (next_due)",
         ),
     ),
 )
@@ -66,7 +91,7 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
-class SQLStore:
+class SQLStore(SubscriptionSQL):
     """The SQL both back ends share; they differ in connecting, locking and placeholders."""
 
     placeholder = "?"

@@ -1,0 +1,83 @@
+"""The subscriptions table of the SQL state store: a channel's own quote of the day."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.store import SubscriptionRecord
+
+_COLUMNS = (
+    "platform, workspace, channel, at_time, zone, days, director, owner, set_by, paused, "
+    "next_due, updated_at"
+)
+_UPSERT = f"""
+INSERT INTO subscriptions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (platform, workspace, channel) DO UPDATE
+SET at_time = excluded.at_time, zone = excluded.zone, days = excluded.days,
+    director = excluded.director, owner = excluded.owner, set_by = excluded.set_by,
+    paused = excluded.paused, next_due = excluded.next_due, updated_at = excluded.updated_at
+"""
+_KEY = "platform = ? AND workspace = ? AND channel = ?"
+
+
+class SubscriptionSQL:
+    """Subscriptions in SQL, for :class:`bot.store_sql.SQLStore` (which runs the statements)."""
+
+    def _execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def subscribe(self, record: SubscriptionRecord) -> None:
+        r = record
+        self._execute(
+            _UPSERT,
+            (r.platform, r.workspace, r.channel, r.at_time, r.zone, r.days, r.director,
+             r.owner, r.set_by, r.paused, r.next_due, r.updated_at),
+        )  # fmt: skip
+
+    def unsubscribe(self, platform: str, workspace: str, channel: str) -> bool:
+        gone = self._execute(
+            f"DELETE FROM subscriptions WHERE {_KEY} RETURNING channel",
+            (platform, workspace, channel),
+        )
+        return bool(gone)
+
+    def subscription(
+        self, platform: str, workspace: str, channel: str
+    ) -> SubscriptionRecord | None:
+        rows = self._execute(
+            f"SELECT {_COLUMNS} FROM subscriptions WHERE {_KEY}", (platform, workspace, channel)
+        )
+        return SubscriptionRecord(*rows[0]) if rows else None
+
+    def subscriptions(
+        self, platform: str | None = None, workspace: str | None = None
+    ) -> list[SubscriptionRecord]:
+        given = {"platform": platform, "workspace": workspace}
+        where = " AND ".join(f"{name} = ?" for name, value in given.items() if value is not None)
+        rows = self._execute(
+            f"SELECT {_COLUMNS} FROM subscriptions {'WHERE ' + where if where else ''} "
+            "ORDER BY platform, workspace, channel",
+            tuple(value for value in given.values() if value is not None),
+        )
+        return [SubscriptionRecord(*row) for row in rows]
+
+    def due_subscriptions(self, now: float, limit: int) -> list[SubscriptionRecord]:
+        rows = self._execute(
+            f"SELECT {_COLUMNS} FROM subscriptions WHERE next_due <= ? AND paused IS NULL "
+            "ORDER BY next_due LIMIT ?",
+            (now, limit),
+        )
+        return [SubscriptionRecord(*row) for row in rows]
+
+    def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
+        self._execute(
+            f"UPDATE subscriptions SET next_due = ? WHERE {_KEY}",
+            (next_due, platform, workspace, channel),
+        )
+
+    def pause(self, platform: str, workspace: str, channel: str, reason: str, now: float) -> None:
+        self._execute(
+            f"UPDATE subscriptions SET paused = ?, updated_at = ? WHERE {_KEY}",
+            (reason, now, platform, workspace, channel),
+        )
