@@ -44,8 +44,13 @@ class QotdRequest:
     def schedule(self) -> str:
         """The posting time as a cron schedule in the subscription's zone."""
         assert self.at is not None
-        weekdays = "1-5" if self.days == "weekdays" else "*"
-        return f"{self.at.minute} {self.at.hour} * * {weekdays}"
+        return cron_for(self.at, self.days)
+
+
+def cron_for(at: time, days: str) -> str:
+    """A daily (or weekday) posting time as a cron schedule."""
+    weekdays = "1-5" if days == "weekdays" else "*"
+    return f"{at.minute} {at.hour} * * {weekdays}"
 
 
 def read_time(text: str) -> time | None:

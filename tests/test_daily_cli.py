@@ -271,3 +271,52 @@ async def test_daily_now_acts_at_another_moment(fakes, tmp_path: Path):
     assert discord.messages[0]["embeds"][0]["title"].endswith("Friday 25 December 2026")
     code, _, err = await daily("--now", "2026-12-25T10:00", env=env)
     assert code == 2 and "not a time with its offset" in err
+
+
+async def test_daily_list_shows_every_subscription_with_its_next_post(tmp_path: Path):
+    from bot.store import SubscriptionRecord
+
+    db = str(tmp_path / "state.db")
+    store = open_store(db)
+    for channel, paused in (("C0FILMCLB2", None), ("C0GONE", "channel_not_found")):
+        store.subscribe(
+            SubscriptionRecord(
+                "slack",
+                "T0FILMCLB",
+                channel,
+                "21:30",
+                "Europe/Paris",
+                "weekdays",
+                "jonze",
+                "chat",
+                "U0CINEPHILE",
+                paused,
+                0.0,
+                0.0,
+            )
+        )
+    store.close()
+    env = {"QUOTEBOT_DB": db, "QUOTEBOT_CONFIG": str(write_config(tmp_path))}
+    # A Saturday: the toml's weekday 09:00 UTC and the chat's weekday 21:30 in Paris are
+    # both next on Monday.
+    code, out, _ = await daily("--list", "--now", "2026-11-28T12:00:00-05:00", env=env)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["platform", "channel", "when", "zone", "days", "director",
+                                "next", "post", "set", "by"]  # fmt: skip
+    assert any(
+        line.split()[:2] == ["discord", CHANNEL_ID] and "2026-11-30 09:00" in line for line in lines
+    )
+    paris = next(line for line in lines if "C0FILMCLB2" in line)
+    assert "21:30" in paris and "weekdays" in paris and "jonze" in paris
+    assert "2026-11-30 21:30" in paris and "U0CINEPHILE" in paris
+    assert "paused: channel_not_found" in next(line for line in lines if "C0GONE" in line)
+
+
+async def test_daily_list_with_nothing_subscribed_says_how_to_start(tmp_path: Path):
+    env = {
+        "QUOTEBOT_DB": str(tmp_path / "state.db"),
+        "QUOTEBOT_CONFIG": str(tmp_path / "none.toml"),
+    }
+    code, out, _ = await daily("--list", env=env)
+    assert code == 0 and out.startswith("no subscriptions: /qotd in a channel")

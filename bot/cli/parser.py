@@ -184,6 +184,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     daily.add_argument("--post", action="store_true", help="post today's quote to the targets")
     daily.add_argument(
+        "--list",
+        action="store_true",
+        help="every subscription: platform, channel, time, zone, days, director, next post",
+    )
+    daily.add_argument(
         "--now",
         metavar="TIME",
         type=moment_argument,
