@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot import limits
 from bot.book import QuoteBook
 from bot.matching import complete
+from bot.replies import cut
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,7 @@ def _typed(text: str) -> str:
 
 
 def _fit(label: str) -> str:
-    cap = limits.CHOICE_NAME_MAX
-    return label if len(label) <= cap else label[: cap - 1] + "…"
+    return cut(label, limits.CHOICE_NAME_MAX)
 
 
 def topic_choices(book: QuoteBook, command: str, typed: str) -> list[Choice]:

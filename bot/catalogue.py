@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot import limits
 from bot.book import QuoteBook
+from bot.replies import cut
 
 QUOTE_DESCRIPTION = "A film director's own words, on the topic you ask for"
 QUOTE_USAGE = "[director] [topic]"
@@ -48,9 +49,7 @@ class Catalogue:
 
 def director_description(name: str) -> str:
     """A director command's description, within Discord's 100 characters."""
-    text = f"{name}, in their own words"
-    cap = limits.COMMAND_DESCRIPTION_MAX
-    return text if len(text) <= cap else text[: cap - 1] + "…"
+    return cut(f"{name}, in their own words", limits.COMMAND_DESCRIPTION_MAX)
 
 
 def catalogue(book: QuoteBook, max_commands: int) -> Catalogue:

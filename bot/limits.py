@@ -58,7 +58,6 @@ AUTOCOMPLETE_INPUT_MAX = 100  # a string option's value is at most this long
 SLACK_SECTION_MAX = 3_000  # characters in a section's text
 SLACK_BLOCKS_MAX = 50  # blocks in one message
 SLACK_APP_NAME_MAX = 35  # the manifest's display name
-SLACK_APP_DESCRIPTION_MAX = 140
 
 
 def slack_escaped_length(text: str) -> int:

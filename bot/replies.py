@@ -78,6 +78,11 @@ class Markup:
     max_length: int = 2_000
 
 
+def cut(text: str, size: int) -> str:
+    """``text`` within ``size`` characters, an ellipsis marking a cut."""
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
 def fit_list(items: Sequence[str], budget: int, sep: str = ", ") -> str:
     """As many of ``items`` as fit in ``budget`` characters, then ``…and N more``."""
     shown: list[str] = []

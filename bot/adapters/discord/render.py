@@ -17,6 +17,7 @@ from bot.replies import (
     Miss,
     QuoteAnswer,
     TopicsAnswer,
+    cut,
     miss_text,
     topic_lines,
 )
@@ -37,11 +38,6 @@ MARKDOWN = Markup(
     code=lambda text: f"`{text}`",
     max_length=limits.DISCORD_CONTENT_MAX,
 )
-
-
-def cut(text: str, size: int) -> str:
-    """``text`` within ``size`` characters, an ellipsis marking a cut."""
-    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def quote_embed(quote: Quote) -> discord.Embed:
