@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from bot.adapters.contract import Fatal
+from bot.adapters.throttle import Throttle
 
 log = logging.getLogger("quotebot.http")
 
 MAX_CONNECTIONS = 512
 HEAD_TIMEOUT_S = 10.0
 KEEPALIVE_S = 15.0
-LOG_EVERY_S = 60.0
 OnListening = Callable[[str, int], Awaitable[None] | None]
 
 
@@ -35,8 +34,7 @@ class ConnectionGuard:
     def __init__(self, max_connections: int = MAX_CONNECTIONS) -> None:
         self.max_connections = max_connections
         self._open: OrderedDict[_Guarded, None] = OrderedDict()
-        self._closed_since_log = 0
-        self._logged = -LOG_EVERY_S
+        self._throttle = Throttle()
 
     def __len__(self) -> int:
         return len(self._open)
@@ -56,16 +54,9 @@ class ConnectionGuard:
 
     def closed(self, why: str) -> None:
         """Count a connection closed by the guard; one log line a minute says how many."""
-        self._closed_since_log += 1
-        now = time.monotonic()
-        if now - self._logged >= LOG_EVERY_S:
-            log.warning(
-                "HTTP: closed %d slow or idle connection(s) (latest: %s)",
-                self._closed_since_log,
-                why,
-            )
-            self._closed_since_log = 0
-            self._logged = now
+        count = self._throttle.due("closed")
+        if count:
+            log.warning("HTTP: closed %d slow or idle connection(s) (latest: %s)", count, why)
 
 
 class _Guarded(asyncio.Protocol):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from bot.adapters.discord.commands import QuoteTree, add_commands
 from bot.adapters.discord.render import NO_MENTIONS
 from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.discord.sync import sync_if_changed
+from bot.adapters.throttle import Throttle
 from bot.answers import Answerer
 
 log = logging.getLogger("quotebot.discord")
@@ -33,7 +33,6 @@ FATAL_CLOSES = {
     4014: "Discord refused the intents (close 4014): quotebot asks for no privileged intent; "
     "check the bot's settings in the Developer Portal",
 }
-DROPPED_LOG_EVERY_S = 60.0
 RATE_LIMIT_WAIT_S = 30.0
 
 # quotebot has no voice: discord.py's warnings that voice libraries are missing are noise.
@@ -58,8 +57,7 @@ class _FrameGuard:
     (at most once a minute per event), instead of ending the whole connection."""
 
     def __init__(self) -> None:
-        self._last: dict[str, float] = {}
-        self._dropped: dict[str, int] = {}
+        self._throttle = Throttle()
 
     def wrap(self, parsers: MutableMapping[str, Callable[[Any], None]]) -> None:
         for event, parse in list(parsers.items()):
@@ -75,11 +73,8 @@ class _FrameGuard:
         return parse_or_drop
 
     def _drop(self, event: str, exc: Exception) -> None:
-        self._dropped[event] = self._dropped.get(event, 0) + 1
-        now = time.monotonic()
-        if now - self._last.get(event, -DROPPED_LOG_EVERY_S) >= DROPPED_LOG_EVERY_S:
-            self._last[event] = now
-            count = self._dropped.pop(event)
+        count = self._throttle.due(event)
+        if count:
             log.warning(
                 "Discord: dropped %d %s frame(s) discord.py could not read (%s)",
                 count,

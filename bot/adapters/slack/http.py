@@ -24,6 +24,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.adapters.http_server import OnListening, serve_app
+from bot.adapters.throttle import Throttle
 
 log = logging.getLogger("quotebot.slack")
 
@@ -31,7 +32,6 @@ log = logging.getLogger("quotebot.slack")
 SIGNATURE_WINDOW_S = 300
 # The largest request Slack sends is a few kilobytes.
 MAX_BODY_BYTES = 1 << 20
-REFUSED_LOG_EVERY_S = 60.0
 
 
 class ReplayGuard:
@@ -90,22 +90,17 @@ class SlackSignature:
         return None
 
 
-class _Throttled:
+class _Refusals:
     """One log line per reason a minute, with how many were left unsaid."""
 
     def __init__(self) -> None:
-        self._last: dict[str, float] = {}
-        self._quiet: dict[str, int] = {}
+        self._throttle = Throttle()
 
     def warn(self, reason: str) -> None:
-        now = time.monotonic()
-        if now - self._last.get(reason, -REFUSED_LOG_EVERY_S) < REFUSED_LOG_EVERY_S:
-            self._quiet[reason] = self._quiet.get(reason, 0) + 1
-            return
-        self._last[reason] = now
-        more = self._quiet.pop(reason, 0)
-        also = f" (and {more} more since the last line)" if more else ""
-        log.warning("Slack: refused a request to /slack/events: %s%s", reason, also)
+        count = self._throttle.due(reason)
+        if count:
+            also = f" (and {count - 1} more since the last line)" if count > 1 else ""
+            log.warning("Slack: refused a request to /slack/events: %s%s", reason, also)
 
 
 def http_app(
@@ -117,7 +112,7 @@ def http_app(
     """An aiohttp application: POST /slack/events (verified) to bolt, GET /healthz."""
     replay = guard if guard is not None else ReplayGuard()
     signature = SlackSignature(secret, clock)
-    refused = _Throttled()
+    refused = _Refusals()
 
     def refuse(reason: str) -> web.Response:
         refused.warn(reason)
@@ -146,7 +141,7 @@ def http_app(
 
 
 async def _dispatch(
-    app: AsyncApp, request: web.Request, body: bytes, refused: _Throttled
+    app: AsyncApp, request: web.Request, body: bytes, refused: _Refusals
 ) -> web.StreamResponse:
     """Hand a verified request to bolt. Slack sends UTF-8 forms or JSON; a signed body
     that is neither (only someone holding the secret can send one) is a 400."""
