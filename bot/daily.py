@@ -2,7 +2,8 @@
 
 One quote per date, the same on every target, recorded in the store; no quote repeats
 until every quote of the book has had a day (a cycle), and a new cycle never starts with
-the quote just shown. Posting it is :mod:`bot.delivery`'s job.
+the quote just shown. A subscription to one director gets that director's own quote of
+the day, from a cycle of their quotes alone. Posting it is :mod:`bot.delivery`'s job.
 """
 
 from __future__ import annotations
@@ -44,10 +45,23 @@ def choose_for(
     return choose
 
 
-def quote_of_the_day(day: date, book: QuoteBook, store: Store, now: float) -> Quote:
-    """The quote ``day`` gets (picking and recording it if nobody has yet)."""
-    by_key = {quote_key(q): q for q in book.quotes}
+def pool_of(book: QuoteBook, director: str | None) -> tuple[str, Sequence[Quote]]:
+    """The pool a subscription draws from: ``("", every quote)``, or a director's command
+    and their quotes (the whole book again if that director has left it)."""
+    found = book.by_command(director) if director else None
+    if found is None or not found.quotes:
+        return "", book.quotes
+    return found.command, found.quotes
+
+
+def quote_of_the_day(
+    day: date, book: QuoteBook, store: Store, now: float, director: str | None = None
+) -> Quote:
+    """The quote ``day`` gets (picking and recording it if nobody has yet): the same
+    everywhere, or with ``director`` that director's own, from their own cycle."""
+    pool, quotes = pool_of(book, director)
+    by_key = {quote_key(q): q for q in quotes}
     if not by_key:
         raise ValueError("the quote book is empty")
-    key = store.pick(day, set(by_key), choose_for(day, list(by_key)), now)
+    key = store.pick(day, set(by_key), choose_for(day, list(by_key)), now, pool)
     return by_key[key]

@@ -40,11 +40,19 @@ LOOK_MARGIN_S = 300.0
 class DeliveryError(Exception):
     """A post did not go through: permanent (unknown channel, no permission) or not."""
 
-    def __init__(self, reason: str, permanent: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        permanent: bool,
+        retry_after: float | None = None,
+        channel: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+        # The channel is gone or closed to the bot: its subscription pauses until set again.
+        self.channel = channel
 
 
 class Poster(Protocol):
@@ -96,6 +104,8 @@ class Result:
     target: Target
     outcome: Outcome
     detail: str = ""
+    # Failed because the channel is gone or closed to the bot: pause its subscription.
+    channel_closed: bool = False
 
     def __str__(self) -> str:
         return f"{self.target}: {self.outcome}{f' ({self.detail})' if self.detail else ''}"
@@ -130,20 +140,23 @@ class Daily:
     def _epoch(self) -> float:
         return self.clock.now().timestamp()
 
-    async def quote(self, day: date) -> Quote:
+    async def quote(self, day: date, director: str | None = None) -> Quote:
+        """``day``'s quote (``director``'s own, for a subscription to one director)."""
         # The store's drivers block: every call goes through a thread, off the event loop.
         book, now = self.book(), self._epoch()
-        return await asyncio.to_thread(quote_of_the_day, day, book, self.store, now)
+        return await asyncio.to_thread(quote_of_the_day, day, book, self.store, now, director)
 
     async def post(self, day: date) -> list[Result]:
         """Post ``day``'s quote to every target that has not had it; one result each."""
         quote = await self.quote(day)
         # A task group: cancelling the post (shutdown) cancels every target's post with it.
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._post_one(day, t, quote)) for t in self.config.targets]
+            tasks = [group.create_task(self.deliver(day, t, quote)) for t in self.config.targets]
         return [task.result() for task in tasks]
 
-    async def _post_one(self, day: date, target: Target, quote: Quote) -> Result:
+    async def deliver(self, day: date, target: Target, quote: Quote) -> Result:
+        """Post ``quote`` as ``day``'s to ``target`` unless it has been; never raises for
+        the store or the platform failing (the result says so)."""
         try:
             return await self._deliver(day, target, quote)
         except Exception as exc:  # noqa: BLE001 - the store failed: this target's result says so
@@ -152,7 +165,7 @@ class Daily:
 
     async def _deliver(self, day: date, target: Target, quote: Quote) -> Result:
         name = str(target)
-        record = (await asyncio.to_thread(self.store.posts, day)).get(name)
+        record = await asyncio.to_thread(self.store.post, day, name)
         if record is not None and record.status == "sent":
             return Result(target, "already posted", f"message {record.message_id}")
         if record is not None and record.status == "failed":
@@ -193,7 +206,7 @@ class Daily:
             if failure.permanent:
                 log.error("daily %s %s: failed for good: %s", day, name, reason)
                 await asyncio.to_thread(self.store.mark_failed, day, name, self.owner, reason)
-                return Result(target, "failed", reason)
+                return Result(target, "failed", reason, failure.channel)
             if attempt == MAX_ATTEMPTS - 1:
                 break
             wait = failure.retry_after

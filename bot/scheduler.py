@@ -1,64 +1,105 @@
-"""The quote of the day's scheduler: each date's posts at its slot (or late, within the
-grace period), retried every minute while posts are unfinished."""
+"""The quote of the day's scheduler: one loop over the subscriptions the store says are
+due (an indexed next slot), never a timer per subscription.
+
+It wakes at the earliest next slot (or every minute, to see subscriptions set on another
+instance), runs a round (:func:`bot.rounds.post_round`) over what is due, and sleeps
+again. Posts left unfinished (another instance's claim, a failure worth retrying, the
+store out of reach) come round again a minute later while their grace period lasts.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
-from bot.delivery import Daily, Result
-from bot.schedule import due, next_slot, slot_on
+from bot.delivery import Daily, Result, said
+from bot.rounds import post_round, sync_operator
+from bot.store import SubscriptionRecord
 
 log = logging.getLogger("quotebot.daily")
 
-
-def _unfinished(results: Sequence[Result]) -> bool:
-    return any(r.outcome in ("claimed elsewhere", "gave up for now") for r in results)
+# Subscriptions taken from the store per round; a full batch is followed at once by another.
+BATCH = 500
+# Longest sleep: a subscription set on another instance is seen within this.
+POLL_S = 60.0
+# Shortest pause between rounds that did not empty the queue (a store refusing to move
+# a subscription on must not turn the loop into a spin).
+MIN_PAUSE_S = 1.0
 
 
 async def run_schedule(daily: Daily, stop: asyncio.Event) -> None:
-    """Post each date's quote at its slot (or late, within the grace period) until
-    ``stop`` is set. A slot whose posts are unfinished (another instance's claim, a
-    failure worth retrying, the store out of reach) is tried again every minute
-    while its grace period lasts."""
+    """Post every subscription's quote of the day at its slot (or late, within the grace
+    period) until ``stop`` is set. Only the platforms ``daily`` has posters for are
+    served: an instance never moves on a subscription it cannot post."""
     cfg = daily.config
+    platforms = set(daily.posters)
     log.info(
-        "daily: %s (%s) to %s", cfg.schedule, cfg.timezone.key,
+        "daily: subscriptions on %s; quotebot.toml: %s (%s) to %s",
+        ", ".join(sorted(platforms)) or "no platform", cfg.schedule, cfg.timezone.key,
         ", ".join(str(t) for t in cfg.targets) or "no targets",
     )  # fmt: skip
-    done: set[date] = set()
+    synced = False
+    announced: float | None = None
     while not stop.is_set():
         now = daily.clock.now()
-        day = due(cfg.schedule, cfg.timezone, now, cfg.grace)
-        wake = next_slot(cfg.schedule, cfg.timezone, now)
-        if day is not None and day not in done and cfg.targets:
-            posting = asyncio.ensure_future(daily.post(day))
-            stopping = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({posting, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            stopping.cancel()
-            if not posting.done():  # stopped mid-post (e.g. waiting out a 429)
-                posting.cancel()
-                await asyncio.gather(posting, return_exceptions=True)
-                break
-            try:
-                results: list[Result] | None = posting.result()
-            except Exception:  # e.g. the database is down: the bots must not stop for it
-                log.exception("daily %s: this round failed; trying again shortly", day)
-                results = None
-            for result in results or ():
-                log.info("daily %s %s", day, result)
-            if results is None or _unfinished(results):
-                slot = slot_on(cfg.schedule, cfg.timezone, day)
-                assert slot is not None
-                retry = daily.clock.now() + timedelta(seconds=min(daily.lease_s, 60.0))
-                wake = min(wake, retry, slot + cfg.grace + timedelta(seconds=1))
-            else:
-                done.add(day)
-        seconds = (wake - daily.clock.now()).total_seconds()
-        sleeper = asyncio.ensure_future(daily.clock.sleep(max(seconds, 0.0)))
-        stopper = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        sleeper.cancel()
-        stopper.cancel()
+        wake = now + timedelta(seconds=POLL_S)
+        full = failed = False
+        try:
+            if not synced:
+                await asyncio.to_thread(sync_operator, daily.store, cfg, now)
+                synced = True
+            records = await asyncio.to_thread(
+                daily.store.due_subscriptions, now.timestamp(), BATCH, platforms
+            )
+            if records:
+                results = await _round(daily, records, now, stop)
+                if results is None:  # stopped mid-round
+                    break
+                for result in results:
+                    log.info("daily %s", result)
+                full = len(records) == BATCH
+            upcoming = await asyncio.to_thread(daily.store.next_due, platforms)
+            if upcoming is not None:
+                wake = min(wake, datetime.fromtimestamp(upcoming, now.tzinfo))
+            if upcoming != announced:
+                announced = upcoming
+                log.info("daily: next slot %s", _shown(upcoming))
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is down: the bots go on
+            log.error("daily: this round failed (%s); trying again shortly", said(exc))
+            failed = True
+        if full and not failed:
+            continue
+        if wake <= now or failed:
+            wake = max(wake, now + timedelta(seconds=MIN_PAUSE_S))
+        await _sleep_until(daily, wake, stop)
+
+
+def _shown(moment: float | None) -> str:
+    if moment is None:
+        return "none (no subscriptions)"
+    return f"{datetime.fromtimestamp(moment, UTC):%Y-%m-%d %H:%M} UTC"
+
+
+async def _round(
+    daily: Daily, records: list[SubscriptionRecord], now: datetime, stop: asyncio.Event
+) -> list[Result] | None:
+    """A round, cut short (None) if ``stop`` is set meanwhile (e.g. waiting out a 429)."""
+    posting = asyncio.ensure_future(post_round(daily, records, now))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({posting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not posting.done():
+        posting.cancel()
+        await asyncio.gather(posting, return_exceptions=True)
+        return None
+    return posting.result()
+
+
+async def _sleep_until(daily: Daily, wake: datetime, stop: asyncio.Event) -> None:
+    seconds = (wake - daily.clock.now()).total_seconds()
+    sleeper = asyncio.ensure_future(daily.clock.sleep(max(seconds, 0.0)))
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    sleeper.cancel()
+    stopper.cancel()

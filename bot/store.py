@@ -8,7 +8,7 @@ seconds), never the database's, so tests can move time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -38,6 +38,20 @@ class SubscriptionRecord:
     paused: str | None  # why posting stopped (channel gone, no access), or None
     next_due: float  # the next slot, epoch seconds
     updated_at: float
+    schedule: str = ""  # cron, in the zone; "" for the time and days above
+
+    @property
+    def cron(self) -> str:
+        """When it posts, as a cron schedule in its zone."""
+        if self.schedule:
+            return self.schedule
+        hour, minute = self.at_time.split(":")
+        return f"{int(minute)} {int(hour)} * * {'1-5' if self.days == 'weekdays' else '*'}"
+
+    @property
+    def target(self) -> str:
+        """Its posts' name in the ledger: one post per channel and date, whoever set it."""
+        return f"{self.platform}:{self.channel}"
 
 
 @dataclass(frozen=True)
@@ -58,9 +72,10 @@ class PostRecord:
 class Store(Protocol):
     """What the quote of the day needs remembered."""
 
-    def pick(self, day: date, valid: set[str], choose: Chooser, now: float) -> str:
-        """The quote key of ``day``: the one already picked if still ``valid``, else
-        ``choose``'s, recorded atomically (two instances asking at once get one answer)."""
+    def pick(self, day: date, valid: set[str], choose: Chooser, now: float, pool: str = "") -> str:
+        """The quote key of ``day`` in ``pool`` ("" the whole book, else a director's
+        command): the one already picked if still ``valid``, else ``choose``'s, recorded
+        atomically (two instances asking at once get one answer)."""
 
     def claim(self, day: date, target: str, owner: str, now: float, lease: float) -> bool:
         """Take the post of ``day`` to ``target`` for ``owner``: True if it was free, was
@@ -75,11 +90,14 @@ class Store(Protocol):
     def release(self, day: date, target: str, owner: str, reason: str) -> None:
         """Give the claim back after a temporary failure, for a later try."""
 
+    def post(self, day: date, target: str) -> PostRecord | None:
+        """One target's record for ``day``, if there is one."""
+
     def posts(self, day: date) -> dict[str, PostRecord]:
         """Every target's record for ``day``."""
 
-    def picks(self) -> list[tuple[str, str]]:
-        """Every (day, quote key) picked, by day."""
+    def picks(self, pool: str = "") -> list[tuple[str, str]]:
+        """Every (day, quote key) picked in ``pool``, by day."""
 
     def subscribe(self, record: SubscriptionRecord) -> None:
         """Create or replace a channel's subscription (setting it again resumes it)."""
@@ -97,8 +115,14 @@ class Store(Protocol):
     ) -> list[SubscriptionRecord]:
         """Every subscription (of one platform, or one workspace), by platform and channel."""
 
-    def due_subscriptions(self, now: float, limit: int) -> list[SubscriptionRecord]:
-        """Active subscriptions whose next slot has come by ``now``, earliest first."""
+    def due_subscriptions(
+        self, now: float, limit: int, platforms: Collection[str] | None = None
+    ) -> list[SubscriptionRecord]:
+        """Active subscriptions (of ``platforms``, or all) whose next slot has come by
+        ``now``, earliest first."""
+
+    def next_due(self, platforms: Collection[str] | None = None) -> float | None:
+        """The earliest next slot of the active subscriptions (of ``platforms``), if any."""
 
     def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
         """Move a subscription's next slot on (after its post, or past a missed one)."""

@@ -61,6 +61,31 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "CREATE INDEX subscriptions_due ON subscriptions (next_due)",
         ),
     ),
+    (
+        3,
+        (
+            # Any cron schedule, not only a time and days: quotebot.toml's targets are
+            # subscriptions too (owner 'operator'), with the schedule written there.
+            "ALTER TABLE subscriptions ADD COLUMN schedule TEXT NOT NULL DEFAULT ''",
+            """UPDATE subscriptions SET schedule =
+                CAST(CAST(substr(at_time, 4, 2) AS INTEGER) AS TEXT) || ' ' ||
+                CAST(CAST(substr(at_time, 1, 2) AS INTEGER) AS TEXT) || ' * * ' ||
+                CASE WHEN days = 'weekdays' THEN '1-5' ELSE '*' END
+              WHERE schedule = ''""",
+            # A director-filtered subscription draws from that director's own cycle: the
+            # picks are kept per pool ('' is the whole book, else a director's command).
+            """CREATE TABLE quote_picks (
+                pool TEXT NOT NULL,
+                day TEXT NOT NULL,
+                quote_key TEXT NOT NULL,
+                cycle INTEGER NOT NULL,
+                picked_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (pool, day)
+            )""",
+            "INSERT INTO quote_picks SELECT '', day, quote_key, cycle, picked_at FROM daily_picks",
+            "DROP TABLE daily_picks",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -155,43 +180,43 @@ class SQLStore(SubscriptionSQL):
     def schema_version(self) -> int:
         return int(self._execute("SELECT MAX(version) FROM schema_version")[0][0] or 0)
 
-    def pick(self, day: date, valid: set[str], choose: Chooser, now: float) -> str:
+    def pick(self, day: date, valid: set[str], choose: Chooser, now: float, pool: str = "") -> str:
         with self._transaction() as cursor:
             self._lock(cursor)
-            cursor.execute(
-                self._sql("SELECT quote_key FROM daily_picks WHERE day = ?"), (str(day),)
-            )
-            row = cursor.fetchone()
+
+            def one(statement: str, *params: object) -> Any:  # noqa: ANN401
+                cursor.execute(self._sql(statement), (pool, *params))
+                return cursor.fetchone()
+
+            row = one("SELECT quote_key FROM quote_picks WHERE pool = ? AND day = ?", str(day))
             if row is not None and row[0] in valid:
                 return str(row[0])
-            cursor.execute("SELECT COALESCE(MAX(cycle), 0) FROM daily_picks")
-            cycle = int(cursor.fetchone()[0])
-            cursor.execute(
-                self._sql("SELECT quote_key FROM daily_picks WHERE cycle = ? AND day <> ?"),
-                (cycle, str(day)),
-            )
-            used = {str(r[0]) for r in cursor.fetchall()}
+            cycle = int(one("SELECT COALESCE(MAX(cycle), 0) FROM quote_picks WHERE pool = ?")[0])
             cursor.execute(
                 self._sql(
-                    "SELECT quote_key FROM daily_picks WHERE day <> ? ORDER BY picked_at DESC, "
-                    "day DESC LIMIT 1"
+                    "SELECT quote_key FROM quote_picks WHERE pool = ? AND cycle = ? AND day <> ?"
                 ),
-                (str(day),),
+                (pool, cycle, str(day)),
             )
-            last = cursor.fetchone()
+            used = {str(r[0]) for r in cursor.fetchall()}
+            last = one(
+                "SELECT quote_key FROM quote_picks WHERE pool = ? AND day <> ? "
+                "ORDER BY picked_at DESC, day DESC LIMIT 1",
+                str(day),
+            )
             key, cycle = choose(used, cycle, str(last[0]) if last else None)
             if row is None:
                 cursor.execute(
-                    self._sql("INSERT INTO daily_picks VALUES (?, ?, ?, ?)"),
-                    (str(day), key, cycle, now),
+                    self._sql("INSERT INTO quote_picks VALUES (?, ?, ?, ?, ?)"),
+                    (pool, str(day), key, cycle, now),
                 )
             else:  # the quote picked for this date has left the book
                 cursor.execute(
                     self._sql(
-                        "UPDATE daily_picks SET quote_key = ?, cycle = ?, picked_at = ? "
-                        "WHERE day = ?"
+                        "UPDATE quote_picks SET quote_key = ?, cycle = ?, picked_at = ? "
+                        "WHERE pool = ? AND day = ?"
                     ),
-                    (key, cycle, now, str(day)),
+                    (key, cycle, now, pool, str(day)),
                 )
             return key
 
@@ -220,6 +245,13 @@ class SQLStore(SubscriptionSQL):
             (reason, str(day), target, owner),
         )
 
+    def post(self, day: date, target: str) -> PostRecord | None:
+        rows = self._execute(
+            f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE day = ? AND target = ?",
+            (str(day), target),
+        )
+        return PostRecord(*rows[0]) if rows else None
+
     def posts(self, day: date) -> dict[str, PostRecord]:
         rows = self._execute(f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE day = ?", (str(day),))
         return {str(r[1]): PostRecord(*r) for r in rows}
@@ -228,6 +260,8 @@ class SQLStore(SubscriptionSQL):
         rows = self._execute(f"SELECT {_POST_COLUMNS} FROM daily_posts ORDER BY day, target")
         return [PostRecord(*r) for r in rows]
 
-    def picks(self) -> list[tuple[str, str]]:
-        rows = self._execute("SELECT day, quote_key FROM daily_picks ORDER BY day")
+    def picks(self, pool: str = "") -> list[tuple[str, str]]:
+        rows = self._execute(
+            "SELECT day, quote_key FROM quote_picks WHERE pool = ? ORDER BY day", (pool,)
+        )
         return [(str(d), str(k)) for d, k in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,12 +23,26 @@ class SQLiteStore(SQLStore):
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self._guard = threading.Lock()
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=30000")
+            self._use_wal()
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreError(f"{self.where} is not a SQLite database ({exc})") from None
         self._migrate()
+
+    def _use_wal(self) -> None:
+        """Switch the file to write-ahead logging (readers never wait for the writer).
+        Switching needs the file to itself and SQLite does not wait for that: processes
+        opening a new store together try again for a while."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:

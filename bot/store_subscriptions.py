@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from bot.store import SubscriptionRecord
 
 _COLUMNS = (
     "platform, workspace, channel, at_time, zone, days, director, owner, set_by, paused, "
-    "next_due, updated_at"
+    "next_due, updated_at, schedule"
 )
 _UPSERT = f"""
-INSERT INTO subscriptions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO subscriptions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (platform, workspace, channel) DO UPDATE
 SET at_time = excluded.at_time, zone = excluded.zone, days = excluded.days,
     director = excluded.director, owner = excluded.owner, set_by = excluded.set_by,
-    paused = excluded.paused, next_due = excluded.next_due, updated_at = excluded.updated_at
+    paused = excluded.paused, next_due = excluded.next_due, updated_at = excluded.updated_at,
+    schedule = excluded.schedule
 """
 _KEY = "platform = ? AND workspace = ? AND channel = ?"
+
+
+def _among(platforms: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
+    """A condition keeping the rows of ``platforms`` (None: every platform)."""
+    if platforms is None:
+        return "", ()
+    names = tuple(sorted(platforms)) or ("",)
+    return f"AND platform IN ({', '.join('?' for _ in names)})", names
 
 
 class SubscriptionSQL:
@@ -32,7 +41,7 @@ class SubscriptionSQL:
         self._execute(
             _UPSERT,
             (r.platform, r.workspace, r.channel, r.at_time, r.zone, r.days, r.director,
-             r.owner, r.set_by, r.paused, r.next_due, r.updated_at),
+             r.owner, r.set_by, r.paused, r.next_due, r.updated_at, r.cron),
         )  # fmt: skip
 
     def unsubscribe(self, platform: str, workspace: str, channel: str) -> bool:
@@ -62,13 +71,23 @@ class SubscriptionSQL:
         )
         return [SubscriptionRecord(*row) for row in rows]
 
-    def due_subscriptions(self, now: float, limit: int) -> list[SubscriptionRecord]:
+    def due_subscriptions(
+        self, now: float, limit: int, platforms: Collection[str] | None = None
+    ) -> list[SubscriptionRecord]:
+        among, names = _among(platforms)
         rows = self._execute(
             f"SELECT {_COLUMNS} FROM subscriptions WHERE next_due <= ? AND paused IS NULL "
-            "ORDER BY next_due LIMIT ?",
-            (now, limit),
+            f"{among} ORDER BY next_due, platform, workspace, channel LIMIT ?",
+            (now, *names, limit),
         )
         return [SubscriptionRecord(*row) for row in rows]
+
+    def next_due(self, platforms: Collection[str] | None = None) -> float | None:
+        among, names = _among(platforms)
+        rows = self._execute(
+            f"SELECT MIN(next_due) FROM subscriptions WHERE paused IS NULL {among}", names
+        )
+        return None if not rows or rows[0][0] is None else float(rows[0][0])
 
     def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
         self._execute(

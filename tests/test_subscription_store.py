@@ -94,9 +94,53 @@ def test_a_version_1_store_is_migrated_keeping_its_posts(tmp_path: Path):
                    "TEXT, reason TEXT, PRIMARY KEY (day, target))")  # fmt: skip
     store = open_store(str(path))
     try:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
         assert store.picks() == [("2026-11-24", "Spike Jonze:abc")]
         store.subscribe(record("C1", 1.0))
         assert len(store.subscriptions()) == 1
     finally:
         store.close()
+
+
+def test_a_version_2_store_keeps_its_subscriptions_with_their_schedule(tmp_path: Path):
+    path = tmp_path / "v2.db"
+    store = open_store(str(path))
+    store.close()
+    with sqlite3.connect(path) as db:  # take it back to version 2, one chat row in it
+        db.execute("DELETE FROM schema_version WHERE version = 3")
+        db.execute("DROP TABLE quote_picks")
+        db.execute("CREATE TABLE daily_picks (day TEXT PRIMARY KEY, quote_key TEXT NOT NULL, "
+                   "cycle INTEGER NOT NULL, picked_at DOUBLE PRECISION NOT NULL)")  # fmt: skip
+        db.execute("ALTER TABLE subscriptions DROP COLUMN schedule")
+        db.execute("INSERT INTO subscriptions VALUES ('slack', 'T1', 'C1', '07:05', "
+                   "'Europe/Paris', 'weekdays', NULL, 'chat', 'U1', NULL, 5.0, 1.0)")  # fmt: skip
+    store = open_store(str(path))
+    try:
+        (kept,) = store.subscriptions()
+        assert (kept.schedule, kept.cron) == ("5 7 * * 1-5", "5 7 * * 1-5")
+    finally:
+        store.close()
+
+
+def test_picks_are_kept_per_pool(store):
+    def choose(used: set[str], cycle: int, last: str | None) -> tuple[str, int]:
+        return ("jonze:1" if "jonze:1" not in used else "jonze:2"), cycle
+
+    from datetime import date
+
+    assert store.pick(date(2026, 11, 24), {"jonze:1"}, choose, 0.0, pool="jonze") == "jonze:1"
+    assert store.pick(date(2026, 11, 25), {"jonze:1", "jonze:2"}, choose, 1.0, "jonze") == (
+        "jonze:2"
+    )
+    assert store.picks("jonze") == [("2026-11-24", "jonze:1"), ("2026-11-25", "jonze:2")]
+    assert store.picks() == []
+
+
+def test_due_and_next_due_keep_to_the_platforms_asked_for(store):
+    store.subscribe(record("C1", 100.0))
+    store.subscribe(record("3000000000000000001", 50.0, platform="discord", workspace="G"))
+    assert [s.platform for s in store.due_subscriptions(500.0, 10, {"slack"})] == ["slack"]
+    assert store.due_subscriptions(500.0, 10, set()) == []
+    assert store.next_due({"slack"}) == 100.0
+    assert store.next_due() == 50.0
+    assert store.next_due({"teams"}) is None

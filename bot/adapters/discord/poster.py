@@ -95,12 +95,13 @@ def _delivery_errors() -> Iterator[None]:
     try:
         yield
     except discord.NotFound as exc:
-        raise DeliveryError(f"unknown channel (404, code {exc.code})", True) from None
+        raise DeliveryError(f"unknown channel (404, code {exc.code})", True, channel=True) from None
     except discord.Forbidden as exc:
         raise DeliveryError(
             f"no access or permission there (403, code {exc.code}): the bot needs View "
             "Channel, Send Messages, Embed Links and Read Message History",
             True,
+            channel=True,
         ) from None
     except discord.RateLimited as exc:
         raise DeliveryError("rate limited (429)", False, exc.retry_after) from None

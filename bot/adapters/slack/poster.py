@@ -29,6 +29,17 @@ PERMANENT_ERRORS = frozenset(
 )  # fmt: skip
 
 
+# Of those, the ones that say the channel is gone or closed to the bot (not the bot's own
+# set-up): its subscription pauses until set again.
+CHANNEL_CLOSED = frozenset(
+    {
+        "channel_not_found", "not_in_channel", "is_archived", "no_permission",
+        "restricted_action", "restricted_action_read_only_channel", "ekm_access_denied",
+        "access_denied",
+    }
+)  # fmt: skip
+
+
 # The marker a quote of the day carries (Slack message metadata), to find it again.
 EVENT_TYPE = "quotebot_daily"
 
@@ -97,7 +108,9 @@ class SlackPoster:
             if status == 429:
                 retry_after = exc.response.headers.get("Retry-After", "1")
                 raise DeliveryError("rate limited (429)", False, seconds(retry_after)) from None
-            raise DeliveryError(error, error in PERMANENT_ERRORS) from None
+            raise DeliveryError(
+                error, error in PERMANENT_ERRORS, channel=error in CHANNEL_CLOSED
+            ) from None
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise DeliveryError(f"network: {exc.__class__.__name__}", False) from None
 
