@@ -26,6 +26,8 @@ from .fakes.slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from .test_run import start_bot
 
 SLACK_CHANNEL = "C0FILMCLB1"
+# Five minutes past the settings file's weekday 09:00 UTC slot: --post finds it due.
+AT_SLOT = ("--now", "2026-11-25T09:05:00+00:00")
 BOOK = load_book([QUOTES]).book
 
 
@@ -121,10 +123,10 @@ async def test_daily_for_nine_consecutive_dates_shows_nine_different_quotes(tmp_
 
 async def test_daily_post_twice_posts_once_per_target(fakes, tmp_path: Path):
     env = env_for(fakes, str(tmp_path / "state.db"), write_config(tmp_path))
-    code, out, err = await daily("--post", env=env)
+    code, out, err = await daily("--post", *AT_SLOT, env=env)
     assert code == 0, err
     assert f"discord:{CHANNEL_ID}: posted" in out and f"slack:{SLACK_CHANNEL}: posted" in out
-    code, out, _ = await daily("--post", env=env)
+    code, out, _ = await daily("--post", *AT_SLOT, env=env)
     assert code == 0
     assert out.count("already posted") == 2
     discord, slack = fakes
@@ -141,7 +143,7 @@ async def test_eight_concurrent_daily_posts_share_a_store_and_post_once(
         else request.getfixturevalue("postgres_url")
     )
     env = env_for(fakes, db, write_config(tmp_path))
-    runs = await asyncio.gather(*(daily("--post", env=env) for _ in range(8)))
+    runs = await asyncio.gather(*(daily("--post", *AT_SLOT, env=env) for _ in range(8)))
     assert all(code == 0 for code, _, _ in runs), [err for _, _, err in runs]
     outs = "".join(out for _, out, _ in runs)
     assert outs.count(": posted") == 2
@@ -153,7 +155,7 @@ async def test_daily_post_reports_a_failing_target_and_exits_1(fakes, tmp_path: 
     _discord, slack = fakes
     slack.missing_channels.add(SLACK_CHANNEL)
     env = env_for(fakes, str(tmp_path / "state.db"), write_config(tmp_path))
-    code, out, _ = await daily("--post", env=env)
+    code, out, _ = await daily("--post", *AT_SLOT, env=env)
     assert code == 1
     assert f"slack:{SLACK_CHANNEL}: failed (channel_not_found)" in out
     assert f"discord:{CHANNEL_ID}: posted" in out
@@ -163,7 +165,7 @@ async def test_daily_post_reports_a_failing_target_and_exits_1(fakes, tmp_path: 
     ("args", "drop", "message"),
     [
         (["--post"], "SLACK_BOT_TOKEN", "error: SLACK_BOT_TOKEN is not set"),
-        (["--post", "--date", "2020-01-01"], "", "--post posts today's quote"),
+        (["--post", "--date", "2020-01-01"], "", "--post posts what is due now"),
         (["--date", "tomorrow"], "", "not a date"),
     ],
 )
@@ -248,13 +250,15 @@ async def test_a_post_the_store_cannot_record_is_one_line_and_exit_1(fakes, tmp_
         admin.execute(f"CREATE ROLE {role} LOGIN")
         admin.execute(f"GRANT SELECT, INSERT, UPDATE ON quote_picks TO {role}")
         admin.execute(f"GRANT SELECT ON schema_version TO {role}")
+        admin.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON subscriptions TO {role}")
         admin.execute(f"GRANT SELECT, INSERT ON daily_posts TO {role}")
         admin.execute(
             f"GRANT UPDATE (status, owner, claimed_at, attempts, reason) ON daily_posts TO {role}"
         )
     try:
         url = postgres_url.replace("postgres@", f"{role}@", 1)
-        code, out, err = await daily("--post", env=env_for(fakes, url, write_config(tmp_path)))
+        env = env_for(fakes, url, write_config(tmp_path))
+        code, out, err = await daily("--post", *AT_SLOT, env=env)
         assert code == 1
         assert "Traceback" not in err and "ExceptionGroup" not in err
         assert f"slack:{SLACK_CHANNEL}: failed (posted as message " in out
@@ -269,7 +273,10 @@ async def test_daily_now_acts_at_another_moment(fakes, tmp_path: Path):
     env = env_for(fakes, str(tmp_path / "state.db"), write_config(tmp_path))
     code, out, _ = await daily("--now", "2026-12-25T10:00:00-05:00", env=env)
     assert code == 0 and "Quote of the day, Friday 25 December 2026:" in out
+    # Six hours past the 09:00 UTC slot, beyond the hour's grace: nothing is due.
     code, out, _ = await daily("--post", "--now", "2026-12-25T15:05:00+00:00", env=env)
+    assert code == 0 and out.startswith("nothing due at 2026-12-25T15:05+00:00")
+    code, out, _ = await daily("--post", "--now", "2026-12-25T10:05:00+01:00", env=env)
     assert code == 0 and out.count(": posted") == 2
     discord, _slack = fakes
     assert discord.messages[0]["embeds"][0]["title"].endswith("Friday 25 December 2026")

@@ -172,17 +172,20 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     daily = verbs.add_parser(
         "daily",
         parents=[common],
-        help="the quote of the day; --post sends it to the targets now",
+        help="the quote of the day; --post sends what is due now, --list shows every channel",
         description="Print the quote of the day (the date in the [daily] timezone of the "
-        "settings file). With --post, post it now to every target that has not had it today "
-        "and say what happened to each, so a system timer can drive the posts instead of "
-        "quotebot run. The state store is $QUOTEBOT_DB: a SQLite file (default quotebot.db "
-        "here) or a postgresql:// URL.",
+        "settings file). With --post, post what is due now, exactly as a round of quotebot "
+        "run's scheduler would: for every subscription (set with /qotd, or a target in the "
+        "settings file), its slot on the current local date if that slot has passed, is "
+        "within the grace period and has not been posted; earlier dates are never caught up. "
+        "A system timer can drive the posts instead of quotebot run. Exit 0 when everything "
+        "due was posted or nothing was due, 1 when a post failed. The state store is "
+        "$QUOTEBOT_DB: a SQLite file (default quotebot.db here) or a postgresql:// URL.",
     )
     daily.add_argument(
         "--date", metavar="YYYY-MM-DD", type=date_argument, help="another date's quote"
     )
-    daily.add_argument("--post", action="store_true", help="post today's quote to the targets")
+    daily.add_argument("--post", action="store_true", help="post whatever is due now")
     daily.add_argument(
         "--list",
         action="store_true",
