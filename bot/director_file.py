@@ -66,6 +66,8 @@ def _check_command(reader: NodeReader, node: yaml.Node, command: str) -> None:
         )
     elif command == limits.GLOBAL_COMMAND:
         reader.report(node, f"command {command!r} is quotebot's own command for every director")
+    elif command == limits.QOTD_COMMAND:
+        reader.report(node, f"command {command!r} is quotebot's quote of the day command")
     elif command in limits.SLACK_BUILTIN_COMMANDS:
         reader.report(node, f"command {command!r} is one of Slack's built-in commands")
 

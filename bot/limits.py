@@ -13,6 +13,8 @@ COMMAND_NAME_MAX = 31
 
 # The command every book gets beside the directors' own.
 GLOBAL_COMMAND = "quote"
+# The quote of the day's own command (set up from chat): no director may take it.
+QOTD_COMMAND = "qotd"
 
 # Slack's built-in slash commands: an app cannot take these names.
 SLACK_BUILTIN_COMMANDS = frozenset(

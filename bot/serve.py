@@ -25,6 +25,7 @@ from bot.book import Quote
 from bot.delivery import Daily, Poster, SystemClock, said
 from bot.environment import SettingsError
 from bot.loader import LoadResult, load_book
+from bot.qotd import QotdDesk
 from bot.scheduler import run_schedule
 from bot.settings_file import DailyConfig
 from bot.store import Store, StoreError, open_store, without_password
@@ -74,9 +75,18 @@ def open_state_store(env: Mapping[str, str]) -> Store:
         ) from None
 
 
-def posters_for(config: DailyConfig, env: Mapping[str, str]) -> dict[str, Poster]:
-    """A poster for each platform the targets name; SettingsError names a missing token."""
-    return {name: BY_NAME[name].load().poster(env) for name in sorted(config.platforms())}
+def posters_for(
+    config: DailyConfig, env: Mapping[str, str], platforms: Sequence[str] = ()
+) -> dict[str, Poster]:
+    """A poster for each platform the targets name, and for ``platforms`` (those being
+    served, whose channels may subscribe with /qotd); SettingsError names a missing token."""
+    names = sorted(config.platforms() | {name for name in platforms if name in BY_NAME})
+    return {name: BY_NAME[name].load().poster(env) for name in names}
+
+
+def make_desk(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> QotdDesk:
+    """What answers /qotd on every platform: the state store, opened on first use."""
+    return QotdDesk(lambda: open_state_store(env), config, lambda: answerer.book)
 
 
 class DailyService:
@@ -84,10 +94,17 @@ class DailyService:
 
     name = "daily"
 
-    def __init__(self, config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> None:
+    def __init__(
+        self,
+        config: DailyConfig,
+        env: Mapping[str, str],
+        answerer: Answerer,
+        platforms: Sequence[str] = (),
+    ) -> None:
         self.config = config
         self.answerer = answerer
-        self.posters = posters_for(config, env)  # settings checked before anything starts
+        # Settings checked before anything starts.
+        self.posters = posters_for(config, env, platforms)
         self.env = env
         self.store: Store | None = None
 
@@ -234,19 +251,36 @@ def _release(quotes: list[Quote]) -> None:
 
 async def serve(services: Sequence[Service], reloader: Reloader) -> list[str]:
     """Run every service until SIGINT or SIGTERM. Returns [] when stopped, or, when every
-    service ended on its own, why each stopped."""
+    platform ended on its own, why each stopped. The quote of the day's scheduler (a
+    companion) serves the platforms: it stops when they have all stopped."""
     global _early_reload
     stop = asyncio.Event()
+    no_platforms = asyncio.Event()
+
+    def stop_all() -> None:
+        stop.set()
+        no_platforms.set()
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, stop_all)
     loop.add_signal_handler(signal.SIGHUP, reloader.request)
     # The book loaded at start stays: keep the cyclic collector from walking it again and again.
     gc.freeze()
     if _early_reload:
         _early_reload = False
         reloader.request()
-    reasons = await asyncio.gather(*(supervise(s, stop) for s in services))
+    platforms = [s for s in services if not isinstance(s, DailyService)]
+    companions = [s for s in services if isinstance(s, DailyService)]
+
+    async def every_platform() -> list[str | None]:
+        reasons = await asyncio.gather(*(supervise(s, stop) for s in platforms))
+        no_platforms.set()
+        return reasons
+
+    serving = asyncio.ensure_future(every_platform())
+    await asyncio.gather(serving, *(supervise(s, no_platforms) for s in companions))
+    reasons = serving.result()
     await reloader.wait()
     if stop.is_set():
         log.info("stopped")

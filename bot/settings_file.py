@@ -16,6 +16,7 @@ from cronsim import CronSim, CronSimError
 
 DEFAULT_SCHEDULE = "0 9 * * 1-5"
 DEFAULT_GRACE = timedelta(hours=1)
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 UTC = ZoneInfo("UTC")
 
 
@@ -27,7 +28,7 @@ class ChannelRule:
     described: str
 
 
-_KEYS = {"schedule", "timezone", "targets", "grace_minutes"}
+_KEYS = {"schedule", "timezone", "targets", "grace_minutes", "admins"}
 
 
 class ConfigError(Exception):
@@ -53,6 +54,8 @@ class DailyConfig:
     timezone: ZoneInfo = UTC
     targets: tuple[Target, ...] = ()
     grace: timedelta = DEFAULT_GRACE
+    # Slack user IDs who may use /qotd besides the workspace's admins and owners.
+    admins: frozenset[str] = frozenset()
 
     def platforms(self) -> set[str]:
         return {t.platform for t in self.targets}
@@ -109,7 +112,12 @@ def parse_daily(
     grace = daily.get("grace_minutes", DEFAULT_GRACE.total_seconds() / 60)
     if not isinstance(grace, int | float) or isinstance(grace, bool) or not 0 <= grace <= 1440:
         raise fail("grace_minutes", "must be a number of minutes from 0 to 1440")
-    return DailyConfig(schedule, zone, parsed, timedelta(minutes=grace))
+    admins = daily.get("admins", [])
+    if not isinstance(admins, list) or not all(
+        isinstance(a, str) and _USER_ID.fullmatch(a) for a in admins
+    ):
+        raise fail("admins", 'must be a list of Slack user IDs like ["U0123ABCD"]')
+    return DailyConfig(schedule, zone, parsed, timedelta(minutes=grace), frozenset(admins))
 
 
 def _target(

@@ -4,7 +4,7 @@ Slack's ``/qotd 09:00 Europe/Paris weekdays jonze`` (words in any order), ``/qot
 ``/qotd list`` and ``/qotd`` alone are read here into a :class:`QotdRequest`; Discord's
 options go through the same checks (:func:`read_time`, :func:`read_zone`). A
 subscription's posting time becomes a cron schedule, so :mod:`bot.schedule`'s daylight
-saving rules hold for it too. (Issue 11: the store and the platforms' /qotd come next.)
+saving rules hold for it too. :mod:`bot.qotd` answers the request.
 """
 
 from __future__ import annotations
@@ -103,6 +103,35 @@ def closest_zones(text: str, limit: int = 3) -> list[str]:
     return list(dict.fromkeys(name for _, name in ranked))[:limit]
 
 
+def request_from_options(
+    at: str, zone: str, days: str | None, director: str | None, directors: Collection[str]
+) -> QotdRequest:
+    """``/qotd set`` from a platform's separate options (Discord's), checked as the text
+    form is. QotdError says what is wrong, with suggestions."""
+    clock = read_time(at)
+    if clock is None:
+        raise QotdError(f"“{cut_typed(at)}” is not a time of day: 09:00, 21:30 or 9am.")
+    named = read_zone(zone)
+    if named is None:
+        close = ", ".join(closest_zones(zone))
+        raise QotdError(f"There is no time zone “{cut_typed(zone)}”. Did you mean {close}?")
+    chosen = (days or "daily").casefold()
+    if chosen not in _DAYS:
+        raise QotdError("days is “every day” or “weekdays”.")
+    command = (director or "").strip().casefold().lstrip("/") or None
+    if command is not None and command not in directors:
+        raise QotdError(f"There is no director /{cut_typed(command)} here.")
+    return QotdRequest(
+        "set", clock, named, "weekdays" if _DAYS[chosen] == "weekdays" else "daily", command
+    )
+
+
+def cut_typed(text: str) -> str:
+    """What someone typed, short enough to quote back."""
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def read_request(
     text: str, directors: Collection[str], default_zone: str | None = None
 ) -> QotdRequest:
@@ -126,14 +155,14 @@ def read_request(
             at = read_time(f"{at.hour}:{at.minute:02d}{word}") or at
         elif zone is None and (named := read_zone(word)) is not None:
             zone = named
-        elif director is None and word in directors:
-            director = word
+        elif director is None and word.lstrip("/") in directors:
+            director = word.lstrip("/")
         elif "/" in word:
             close = ", ".join(closest_zones(word))
-            raise QotdError(f"There is no time zone “{word}”. Did you mean {close}?")
+            raise QotdError(f"There is no time zone “{cut_typed(word)}”. Did you mean {close}?")
         else:
             raise QotdError(
-                f"“{word}” is not a time (09:00, 9am), a time zone (Europe/Paris), "
+                f"“{cut_typed(word)}” is not a time (09:00, 9am), a time zone (Europe/Paris), "
                 "weekdays or daily, or a director's command."
             )
     if at is None:

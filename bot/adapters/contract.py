@@ -15,6 +15,7 @@ from typing import Protocol
 
 from bot.answers import Answerer
 from bot.delivery import Poster
+from bot.qotd import QotdDesk
 
 
 class Fatal(Exception):
@@ -28,6 +29,8 @@ class ServeOptions:
     platform's own connection (Socket Mode, the gateway)."""
 
     http: tuple[str, int] | None = None
+    # Answers /qotd against the state store; None: /qotd says it is not set up.
+    desk: QotdDesk | None = None
 
 
 class Service(Protocol):

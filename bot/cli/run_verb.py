@@ -23,18 +23,22 @@ def run(context: Context) -> int:
     if not platforms or platforms == ["terminal"]:
         terminal.run_prompt(answerer, context.stdin, context.out)
         return EXIT_OK
-    options = ServeOptions(http=(args.host, args.http) if args.http is not None else None)
+    desk = serve.make_desk(config, context.env, answerer)
+    http = (args.host, args.http) if args.http is not None else None
+    options = ServeOptions(http=http, desk=desk)
+    served = [p for p in platforms if p in BY_NAME]
     try:
-        services: list[Service] = serve.platform_services(
-            [p for p in platforms if p in BY_NAME], context.env, answerer, options
-        )
-        if config.targets:
-            services.append(serve.DailyService(config, context.env, answerer))
+        services: list[Service] = serve.platform_services(served, context.env, answerer, options)
+        # Always: channels on the platforms served may subscribe with /qotd at any time.
+        services.append(serve.DailyService(config, context.env, answerer, served))
     except SettingsError as exc:
         raise context.fail(str(exc)) from None
     context.configure_logging()
     reloader = serve.Reloader(answerer, context.quotes, services)
-    reasons = asyncio.run(serve.serve(services, reloader))
+    try:
+        reasons = asyncio.run(serve.serve(services, reloader))
+    finally:
+        desk.close()
     for reason in reasons:
         context.err.write(f"error: {reason}\n")
     return EXIT_USAGE if reasons else EXIT_OK

@@ -20,6 +20,7 @@ from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode
 from bot.answers import Answerer
 from bot.environment import SettingsError
+from bot.qotd import QotdDesk
 
 log = logging.getLogger("quotebot.slack")
 
@@ -65,17 +66,19 @@ class SlackService:
         settings: SlackSettings,
         http: tuple[str, int] | None = None,
         on_listening: OnListening | None = None,
+        desk: QotdDesk | None = None,
     ) -> None:
         self.answerer = answerer
         self.settings = settings
         self.http = http
         self.on_listening = on_listening
+        self.desk = desk
         self._app: AsyncApp | None = None
         self._first_url: str | None = None
 
     async def start(self) -> None:
         self._first_url = await check_tokens(self.settings, socket_mode=self.http is None)
-        self._app = build_app(self.answerer, self.settings)
+        self._app = build_app(self.answerer, self.settings, self.desk)
 
     async def serve(self, stop: asyncio.Event) -> None:
         assert self._app is not None, "start() first"
@@ -104,10 +107,11 @@ async def run(
     stop: asyncio.Event,
     http: tuple[str, int] | None = None,
     on_listening: OnListening | None = None,
+    desk: QotdDesk | None = None,
 ) -> None:
     """Check the tokens, then answer slash commands (Socket Mode, or HTTP on ``http``)
     until ``stop`` is set."""
-    await run_once(SlackService(answerer, settings, http, on_listening), stop)
+    await run_once(SlackService(answerer, settings, http, on_listening, desk), stop)
 
 
 class SlackPlatform:
@@ -119,7 +123,7 @@ class SlackPlatform:
         self, answerer: Answerer, env: Mapping[str, str], options: ServeOptions
     ) -> SlackService:
         settings = SlackSettings.from_environ(env, http=options.http is not None)
-        return SlackService(answerer, settings, options.http)
+        return SlackService(answerer, settings, options.http, desk=options.desk)
 
     def poster(self, env: Mapping[str, str]) -> SlackPoster:
         return SlackPoster(SlackSettings.for_posting(env))
