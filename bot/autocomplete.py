@@ -57,3 +57,32 @@ def quote_topic_choices(book: QuoteBook, director: str | None, typed: str) -> li
     keys = {k: t for d in book for k, t in d.topic_keys.items()}
     pairs = complete(keys, _typed(typed), limits.CHOICES_MAX)
     return [Choice(_fit(label), value) for label, value in pairs]
+
+
+# Offered before anything is typed: the zones film clubs are most often in, west to east.
+COMMON_ZONES = (
+    "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York",
+    "America/Toronto", "America/Sao_Paulo", "Europe/London", "Europe/Dublin", "Europe/Paris",
+    "Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Stockholm", "Europe/Warsaw",
+    "Europe/Athens", "Europe/Istanbul", "Africa/Lagos", "Africa/Johannesburg", "Asia/Dubai",
+    "Asia/Kolkata", "Asia/Singapore", "Asia/Shanghai", "Asia/Seoul", "Asia/Tokyo",
+    "Australia/Sydney",
+)  # fmt: skip
+
+
+def zone_choices(typed: str) -> list[Choice]:
+    """IANA time zones for what is typed: names containing it first (``paris``,
+    ``europe/par``), then the closest by spelling (``Europe/Pariss`` -> Europe/Paris)."""
+    from bot.subscriptions import all_zones, closest_zones
+
+    query = _typed(typed).strip().casefold().replace(" ", "_")
+    if not query:
+        names = list(COMMON_ZONES)
+    else:
+        zones = all_zones()
+        starts = [z for key, z in zones.items() if key.rsplit("/", 1)[-1].startswith(query)]
+        contains = [z for key, z in zones.items() if query in key]
+        names = list(dict.fromkeys(sorted(starts) + sorted(contains, key=len)))
+        if len(names) < limits.CHOICES_MAX:
+            names += [z for z in closest_zones(query, 5) if z not in names]
+    return [Choice(_fit(name), name) for name in names[: limits.CHOICES_MAX]]

@@ -1,12 +1,13 @@
 """The command catalogue: every slash command a book gives, as the platforms register them.
 
-``/quote`` first, then one command per director in file order, as many as a platform's
+``/quote`` and ``/qotd`` first, then one command per director in file order, as many as a platform's
 cap allows; the directors past it are still reached through ``/quote``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot import limits
 from bot.book import QuoteBook
@@ -15,8 +16,8 @@ from bot.replies import cut
 QUOTE_DESCRIPTION = "A film director's own words, on the topic you ask for"
 QUOTE_USAGE = "[director] [topic]"
 DIRECTOR_USAGE = "[topic] or topics"
-# Commands a platform has beside the book's (none yet): each takes a place under the cap.
-RESERVED: tuple[str, ...] = ()
+QOTD_DESCRIPTION = "The quote of the day in this channel: set it up, show it, switch it off"
+QOTD_USAGE = "[09:00 Europe/Paris [weekdays] [director] | off | list]"
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class CommandInfo:
     name: str
     description: str
     usage_hint: str
-    director: str | None = None  # the director's command; None for /quote
+    director: str | None = None  # the director's command; None for /quote and /qotd
+    kind: Literal["quote", "qotd", "director"] = "director"
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,11 @@ def director_description(name: str) -> str:
 
 def catalogue(book: QuoteBook, max_commands: int) -> Catalogue:
     """``/quote`` and as many directors' commands as fit in ``max_commands``."""
-    commands = [CommandInfo(limits.GLOBAL_COMMAND, QUOTE_DESCRIPTION, QUOTE_USAGE)]
-    room = max_commands - len(commands) - len(RESERVED)
+    commands = [
+        CommandInfo(limits.GLOBAL_COMMAND, QUOTE_DESCRIPTION, QUOTE_USAGE, kind="quote"),
+        CommandInfo(limits.QOTD_COMMAND, QOTD_DESCRIPTION, QOTD_USAGE, kind="qotd"),
+    ]
+    room = max_commands - len(commands)
     directors = list(book)
     for director in directors[:room]:
         commands.append(

@@ -70,13 +70,14 @@ def read_time(text: str) -> time | None:
 
 
 @cache
-def _zones() -> dict[str, str]:
-    return {name.casefold(): name for name in available_timezones()}
+def all_zones() -> dict[str, str]:
+    """Every IANA zone name, by its case-folded form."""
+    return {name.casefold(): name for name in sorted(available_timezones())}
 
 
 def read_zone(text: str) -> str | None:
     """The IANA zone ``text`` names (any case), or None."""
-    name = _zones().get(text.strip().casefold())
+    name = all_zones().get(text.strip().casefold())
     if name is None:
         return None
     try:
@@ -90,7 +91,7 @@ def closest_zones(text: str, limit: int = 3) -> list[str]:
     """The IANA names most like ``text``: ``Europe/Pari`` -> Europe/Paris; ``paris`` too."""
     from rapidfuzz import fuzz, process
 
-    zones = _zones()
+    zones = all_zones()
     query = text.strip().casefold()
     cities = {key.rsplit("/", 1)[-1]: key for key in zones}
     by_city = process.extract(query, cities.keys(), scorer=fuzz.ratio, limit=limit)

@@ -68,8 +68,8 @@ def test_the_manifest_is_always_valid_or_a_clear_error(count, director_names, ap
         return
     jsonschema.validate(data, SCHEMA)
     commands = [c["command"] for c in data["features"]["slash_commands"]]
-    assert commands[0] == "/quote"
-    assert commands[1:] == [f"/{d.command}" for d in directors[:49]]
+    assert commands[:2] == ["/quote", "/qotd"]
+    assert commands[2:] == [f"/{d.command}" for d in directors[:48]]
 
 
 def test_check_warns_of_each_platforms_cap(tmp_path):
@@ -77,24 +77,24 @@ def test_check_warns_of_each_platforms_cap(tmp_path):
     assert cli.main(["check", str(many(120, tmp_path))], stdout=out) == 0
     text = out.getvalue()
     assert (
-        "warning: Slack allows 50 commands: 71 director(s) are reached through /quote only" in text
+        "warning: Slack allows 50 commands: 72 director(s) are reached through /quote only" in text
     )
-    assert "warning: Discord allows 100 commands: 21 director(s)" in text
+    assert "warning: Discord allows 100 commands: 22 director(s)" in text
     assert "ok: 120 file(s), 120 director(s), 120 quotes" in text
 
 
 def test_a_small_book_has_no_cap_warning(tmp_path):
     out = io.StringIO()
-    assert cli.main(["check", str(many(49, tmp_path))], stdout=out) == 0
+    assert cli.main(["check", str(many(48, tmp_path))], stdout=out) == 0
     assert "warning" not in out.getvalue()
 
 
 def test_the_catalogue_keeps_file_order_and_names_who_is_left_out():
     book = QuoteBook([director(n) for n in range(60)])
     listed = catalogue(book, 50)
-    assert [c.name for c in listed.commands][:3] == ["quote", "d000", "d001"]
+    assert [c.name for c in listed.commands][:4] == ["quote", "qotd", "d000", "d001"]
     assert len(listed.commands) == 50
-    assert listed.left_out[0] == "Director 49"
+    assert listed.left_out[0] == "Director 48"
 
 
 @pytest.fixture
@@ -117,8 +117,8 @@ async def test_discord_registers_what_fits_and_reaches_the_rest_through_quote(
     await asyncio.wait_for(ready.wait(), 10)
     registered = [c["name"] for c in fake.commands[GUILD_ID]]
     assert len(registered) == 100
-    assert registered[:2] == ["quote", "d000"] and "d099" not in registered
-    assert "Discord allows 100 commands: 21 director(s) are reached through /quote only" in (
+    assert registered[:3] == ["quote", "qotd", "d000"] and "d098" not in registered
+    assert "Discord allows 100 commands: 22 director(s) are reached through /quote only" in (
         caplog.text
     )
     callback = await fake.interact(fake.command("quote", director="d119", topic="craft"))

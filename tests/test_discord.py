@@ -155,8 +155,8 @@ def test_invite_url_asks_for_the_bot_and_commands_scopes_and_minimal_permissions
     assert url.netloc == "discord.com" and url.path == "/oauth2/authorize"
     assert query["client_id"] == [APP_ID]
     assert query["scope"] == ["bot applications.commands"]
-    # Send Messages, Embed Links, Read Message History
-    assert query["permissions"] == [str(2048 + 16384 + 65536)]
+    # View Channel, Send Messages, Embed Links, Read Message History
+    assert query["permissions"] == [str(1024 + 2048 + 16384 + 65536)]
 
 
 # ---- connecting and syncing --------------------------------------------------------------
@@ -184,7 +184,7 @@ async def test_syncs_commands_once_and_not_again_when_unchanged(fake, running, a
     puts = fake.calls_to("PUT", f"/applications/{APP_ID}/commands")
     assert len(puts) == 1
     by_name = {c["name"]: c for c in puts[0].data}
-    assert set(by_name) == {"quote", "jonze"}
+    assert set(by_name) == {"quote", "qotd", "jonze"}
     (topic,) = by_name["jonze"]["options"]
     assert topic["name"] == "topic" and topic["autocomplete"] is True
     assert topic["required"] is False
@@ -200,7 +200,7 @@ async def test_syncs_again_when_a_director_is_added(fake, running, good_dir):
     await running(Answerer(load_book([good_dir]).book))
     puts = fake.calls_to("PUT", f"/applications/{APP_ID}/commands")
     assert len(puts) == 2
-    assert {c["name"] for c in puts[1].data} == {"quote", "jonze", "varda"}
+    assert {c["name"] for c in puts[1].data} == {"quote", "qotd", "jonze", "varda"}
 
 
 async def test_a_development_guild_gets_the_commands_instead_of_everyone(fake, running):

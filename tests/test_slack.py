@@ -110,7 +110,7 @@ def test_long_topic_lists_are_split_into_sections():
 def test_manifest_has_every_command_and_the_scopes(answerer):
     data = slack.manifest(answerer.book)
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
-    assert set(commands) == {"/quote", "/jonze"}
+    assert set(commands) == {"/quote", "/qotd", "/jonze"}
     assert commands["/jonze"]["usage_hint"] == "[topic] or topics"
     assert all(1 <= len(c["description"]) <= 100 for c in commands.values())
     scopes = set(data["oauth_config"]["scopes"]["bot"])
@@ -337,4 +337,4 @@ def test_manifest_is_valid_yaml_from_the_cli(capsys):
 
     assert main(["slack-manifest"], environ={}) == 0
     data = yaml.safe_load(capsys.readouterr().out)
-    assert data["features"]["slash_commands"][1]["command"] == "/jonze"
+    assert data["features"]["slash_commands"][2]["command"] == "/jonze"

@@ -78,6 +78,11 @@ def _user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
 
 BOT_USER = _user(APP_ID, "quotebot", bot=True)
 MEMBER_USER = _user(USER_ID, "cinephile")
+# A member's permissions in the channel, as interactions carry them: a plain member's
+# (no Manage Channels, 1 << 4, nor Administrator, 1 << 3), and a channel manager's.
+MEMBER_PERMISSIONS = "2248473465835073"
+MANAGER_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | 1 << 4)
+DM_CHANNEL_ID = "3000000000000000099"
 
 
 @dataclass
@@ -108,6 +113,8 @@ class FakeDiscord:
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _callbacks: dict[str, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Follow-up messages to interactions (POST /webhooks/{app}/{token}), oldest first.
+    followups: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -153,6 +160,8 @@ class FakeDiscord:
         if parts[0] == "interactions" and len(parts) == 4 and parts[3] == "callback":
             # An interaction callback is authorised by its token in the URL, not a header.
             return self._callback(parts[1], parts[2], data)
+        if parts[0] == "webhooks" and len(parts) == 3 and request.method == "POST":
+            return self._followup(parts[1], parts[2], data or {})
         if (request.method, path) in self.broken:
             return self.broken[(request.method, path)]()
         if request.headers.get("Authorization") != f"Bot {self.token}":
@@ -234,6 +243,21 @@ class FakeDiscord:
             "type": 0,
         }
         self.messages.append(message)
+        return _json(message)
+
+    def _followup(self, application: str, token: str, data: dict[str, Any]) -> web.Response:
+        interaction_id = token.removeprefix("token-")
+        if application != APP_ID or interaction_id not in self._callbacks:
+            return _json({"message": "Unknown Webhook", "code": 10015}, 404)
+        message = {
+            **data, "id": str(7_000_000_000_000_000_000 + next(self._ids)),
+            "channel_id": CHANNEL_ID, "author": BOT_USER, "webhook_id": APP_ID,
+            "timestamp": "2026-11-25T14:00:00.000000+00:00", "edited_timestamp": None,
+            "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": data.get("embeds", []), "pinned": False, "type": 20,
+            "flags": data.get("flags", 0),
+        }  # fmt: skip
+        self.followups.append(message)
         return _json(message)
 
     def _channel_messages(self, channel: str, query: Mapping[str, str]) -> web.Response:
@@ -375,6 +399,37 @@ class FakeDiscord:
         ]
         return self._interaction(AUTOCOMPLETE, name, data_options)
 
+    def subcommand(
+        self,
+        name: str,
+        sub: str,
+        permissions: str = MEMBER_PERMISSIONS,
+        dm: bool = False,
+        focused: str | None = None,
+        **options: str,
+    ) -> dict[str, Any]:
+        """``/name sub option:value ...`` (a command group's subcommand), as a member with
+        ``permissions`` in the channel, or in a direct message; with ``focused``, the
+        autocomplete interaction for that option."""
+        data_options: list[dict[str, Any]] = [
+            {"name": k, "type": 3, "value": v, **({"focused": True} if k == focused else {})}
+            for k, v in options.items()
+        ]
+        kind = AUTOCOMPLETE if focused else APPLICATION_COMMAND
+        made = self._interaction(kind, name, [{"name": sub, "type": 1, "options": data_options}])
+        made["member"]["permissions"] = permissions
+        if dm:
+            for key in ("guild_id", "member", "guild_locale"):
+                made.pop(key)
+            made["data"].pop("guild_id")
+            made["user"] = MEMBER_USER
+            made["channel_id"] = DM_CHANNEL_ID
+            made["channel"] = {"id": DM_CHANNEL_ID, "type": 1, "last_message_id": None,
+                               "flags": 0, "recipients": [MEMBER_USER]}  # fmt: skip
+            made["context"] = 1
+            made["authorizing_integration_owners"] = {"0": GUILD_ID}
+        return made
+
     def _interaction(self, kind: int, name: str, options: list[dict[str, Any]]) -> dict[str, Any]:
         interaction_id = str(6_000_000_000_000_000_000 + next(self._ids))
         registered = self.commands.get(GUILD_ID, []) + self.commands.get(None, [])
@@ -398,7 +453,7 @@ class FakeDiscord:
                 "pending": False,
                 "nick": None,
                 "avatar": None,
-                "permissions": "2248473465835073",
+                "permissions": MEMBER_PERMISSIONS,
             },
             "data": {
                 "id": command_id,

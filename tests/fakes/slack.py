@@ -25,6 +25,30 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_ID = "B0QUOTEBOT"
 
 
+def person(
+    user: str, name: str, tz: str, admin: bool = False, owner: bool = False
+) -> dict[str, Any]:
+    """A user as users.info documents it (the fields quotebot reads, and their neighbours)."""
+    return {
+        "id": user, "team_id": "T0FILMCLB", "name": name.lower(), "deleted": False,
+        "color": "9f69e7", "real_name": name, "tz": tz, "tz_label": "", "tz_offset": 0,
+        "profile": {"real_name": name, "display_name": name, "team": "T0FILMCLB"},
+        "is_admin": admin, "is_owner": owner, "is_primary_owner": owner,
+        "is_restricted": False, "is_ultra_restricted": False, "is_bot": False,
+        "is_app_user": False, "updated": 1_700_000_000, "has_2fa": False,
+    }  # fmt: skip
+
+
+MEMBER = "U0MEMBER1"
+ADMIN = "U0ADMIN01"
+OWNER = "U0OWNER01"
+PEOPLE = {
+    MEMBER: person(MEMBER, "Ana", "America/Toronto"),
+    ADMIN: person(ADMIN, "Bea", "Europe/Paris", admin=True),
+    OWNER: person(OWNER, "Cy", "Asia/Tokyo", owner=True),
+}
+
+
 @dataclass
 class Call:
     """One request that reached the fake."""
@@ -63,6 +87,8 @@ class FakeSlack:
     # Seconds to wait before accepting a message, asked of this per message; None: no wait.
     post_delay: Callable[[], float] | None = None
     _arrived: dict[str, asyncio.Event] = field(default_factory=dict)
+    # users.info's answers: the people of the workspace, by ID.
+    users: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(PEOPLE))
 
     @property
     def base(self) -> str:
@@ -148,6 +174,11 @@ class FakeSlack:
             )
         if method == "conversations.history":
             return self._history(call.data)
+        if method == "users.info":
+            person = self.users.get(str(call.data.get("user")))
+            if person is None:
+                return _slack_json({"ok": False, "error": "user_not_found"})
+            return _slack_json({"ok": True, "user": person})
         if method == "conversations.join":
             if self.joined is not None:
                 self.joined.add(str(call.data.get("channel")))

@@ -10,10 +10,12 @@ import discord
 from discord import app_commands
 
 from bot import limits
+from bot.adapters.discord.qotd import qotd_group
 from bot.adapters.discord.render import NO_MENTIONS, render
 from bot.answers import Answer, Answerer
 from bot.autocomplete import Choice, director_choices, quote_topic_choices, topic_choices
 from bot.catalogue import Catalogue, CommandInfo, catalogue
+from bot.qotd import QotdDesk
 from bot.replies import APOLOGY
 
 log = logging.getLogger("quotebot.discord")
@@ -114,14 +116,20 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
 
 
 def add_commands(
-    tree: QuoteTree, answerer: Answerer, guild: discord.abc.Snowflake | None
+    tree: QuoteTree,
+    answerer: Answerer,
+    guild: discord.abc.Snowflake | None,
+    desk: QotdDesk | None = None,
 ) -> Catalogue:
     """Put ``/quote`` and as many directors' commands as Discord allows on the tree
     (replacing what was there); the catalogue says who was left out."""
     listed = catalogue(answerer.book, limits.DISCORD_COMMANDS_MAX)
     tree.clear_commands(guild=guild)
     for info in listed.commands:
-        made = quote_command if info.director is None else director_command
+        if info.kind == "qotd":
+            tree.add_command(qotd_group(answerer, info, desk), guild=guild)
+            continue
+        made = quote_command if info.kind == "quote" else director_command
         tree.add_command(made(answerer, info), guild=guild)
     if listed.left_out:
         log.warning("Discord: %s", listed.note("Discord"))

@@ -20,6 +20,7 @@ from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.discord.sync import sync_if_changed
 from bot.adapters.throttle import Throttle
 from bot.answers import Answerer
+from bot.qotd import QotdDesk
 
 log = logging.getLogger("quotebot.discord")
 
@@ -86,7 +87,9 @@ class _FrameGuard:
 class QuoteClient(discord.AutoShardedClient):
     """The bot: answers application commands, syncs them at start when they changed."""
 
-    def __init__(self, answerer: Answerer, settings: DiscordSettings) -> None:
+    def __init__(
+        self, answerer: Answerer, settings: DiscordSettings, desk: QotdDesk | None = None
+    ) -> None:
         super().__init__(
             # No privileged intents: slash commands arrive whatever the intents; guilds
             # keeps the server list for logging and for the daily post's channels.
@@ -98,6 +101,7 @@ class QuoteClient(discord.AutoShardedClient):
         )
         self.answerer = answerer
         self.settings = settings
+        self.desk = desk
         self.guild = discord.Object(settings.guild_id) if settings.guild_id else None
         self.tree = QuoteTree(self, answerer)
         self.connected = asyncio.Event()
@@ -105,7 +109,7 @@ class QuoteClient(discord.AutoShardedClient):
         _FrameGuard().wrap(self._connection.parsers)
 
     async def setup_hook(self) -> None:
-        add_commands(self.tree, self.answerer, self.guild)
+        add_commands(self.tree, self.answerer, self.guild, self.desk)
         await sync_if_changed(self.tree, self.guild)
 
     async def on_shard_connect(self, shard_id: int) -> None:
@@ -126,7 +130,7 @@ class QuoteClient(discord.AutoShardedClient):
 
     async def refresh(self) -> None:
         """After the quote book is reloaded: rebuild the commands, sync if they changed."""
-        add_commands(self.tree, self.answerer, self.guild)
+        add_commands(self.tree, self.answerer, self.guild, self.desk)
         await sync_if_changed(self.tree, self.guild)
 
 

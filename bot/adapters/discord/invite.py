@@ -11,10 +11,11 @@ from bot.adapters.discord.gateway import use_api_base
 from bot.adapters.discord.settings import DiscordSettings
 from bot.environment import SettingsError
 
-# Send Messages (1 << 11) and Embed Links (1 << 14) to post the quote of the day, and Read
-# Message History (1 << 16) to find it again after a crash instead of posting it twice.
-# Slash command answers need no permission at all.
-PERMISSIONS = (1 << 11) | (1 << 14) | (1 << 16)
+# View Channel (1 << 10), Send Messages (1 << 11) and Embed Links (1 << 14) to post the
+# quote of the day, and Read Message History (1 << 16) to find it again after a crash
+# instead of posting it twice. Slash command answers (and /qotd's public line, a
+# follow-up to the interaction) need no permission at all.
+PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16)
 
 
 def invite_url(client_id: str | int) -> str:

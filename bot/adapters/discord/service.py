@@ -15,16 +15,19 @@ from bot.adapters.discord.poster import DiscordPoster
 from bot.adapters.discord.settings import DiscordSettings
 from bot.answers import Answerer
 from bot.environment import SettingsError
+from bot.qotd import QotdDesk
 
 log = logging.getLogger("quotebot.discord")
 OnConnected = Callable[[QuoteClient], Awaitable[None] | None]
 
 
-async def start(answerer: Answerer, settings: DiscordSettings) -> QuoteClient:
+async def start(
+    answerer: Answerer, settings: DiscordSettings, desk: QotdDesk | None = None
+) -> QuoteClient:
     """Log in (checking the token), sync the commands and find the gateway; the caller
     then holds the connection. SettingsError says, in one line, why it cannot start."""
     use_api_base(settings.api_base)
-    client = QuoteClient(answerer, settings)
+    client = QuoteClient(answerer, settings, desk)
     try:
         await client.login(settings.token)
         _count, gateway, _limits = await client.http.get_bot_gateway()
@@ -72,14 +75,16 @@ class DiscordService:
         answerer: Answerer,
         settings: DiscordSettings,
         on_connected: OnConnected | None = None,
+        desk: QotdDesk | None = None,
     ) -> None:
         self.answerer = answerer
         self.settings = settings
         self.on_connected = on_connected
+        self.desk = desk
         self.client: QuoteClient | None = None
 
     async def start(self) -> None:
-        self.client = await start(self.answerer, self.settings)
+        self.client = await start(self.answerer, self.settings, self.desk)
 
     async def serve(self, stop: asyncio.Event) -> None:
         client = self.client
@@ -115,10 +120,11 @@ async def run(
     settings: DiscordSettings,
     stop: asyncio.Event,
     on_connected: OnConnected | None = None,
+    desk: QotdDesk | None = None,
 ) -> None:
     """Start, then answer application commands until ``stop`` is set; ``on_connected`` is
     called once every shard has its session (READY)."""
-    await run_once(DiscordService(answerer, settings, on_connected), stop)
+    await run_once(DiscordService(answerer, settings, on_connected, desk), stop)
 
 
 class DiscordPlatform:
@@ -129,7 +135,7 @@ class DiscordPlatform:
     def service(
         self, answerer: Answerer, env: Mapping[str, str], options: ServeOptions
     ) -> DiscordService:
-        return DiscordService(answerer, DiscordSettings.from_environ(env))
+        return DiscordService(answerer, DiscordSettings.from_environ(env), desk=options.desk)
 
     def poster(self, env: Mapping[str, str]) -> DiscordPoster:
         return DiscordPoster(DiscordSettings.from_environ(env))

@@ -24,6 +24,8 @@ def comparable(commands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "required": bool(o.get("required")),
             "autocomplete": bool(o.get("autocomplete")),
             "choices": o.get("choices") or [],
+            # A subcommand's own options (/qotd set time: timezone: …).
+            "options": [option(sub) for sub in o.get("options") or []],
         }
 
     return sorted(
@@ -34,6 +36,9 @@ def comparable(commands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "description": c.get("description"),
                 "options": [option(o) for o in c.get("options") or []],
                 "nsfw": bool(c.get("nsfw")),
+                # Who sees it by default (/qotd: Manage Channels), and whether in DMs.
+                "default_member_permissions": c.get("default_member_permissions"),
+                "dm_permission": c.get("dm_permission", True) is not False,
             }
             for c in commands
         ),

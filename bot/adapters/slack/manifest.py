@@ -12,10 +12,11 @@ from bot.environment import SettingsError
 # commands: the slash commands; chat:write: the daily quote; chat:write.public: post it
 # to a public channel without being invited; channels:history and groups:history: find
 # a quote of the day already posted (after a crash) instead of posting it twice, and
-# channels:join to be let read a public channel it posted to without being a member.
+# channels:join to be let read a public channel it posted to without being a member;
+# users:read: whether the person typing /qotd is an admin or owner, and their time zone.
 BOT_SCOPES = (
     "commands", "chat:write", "chat:write.public", "channels:history", "groups:history",
-    "channels:join",
+    "channels:join", "users:read",
 )  # fmt: skip
 DESCRIPTION = "Film directors' own words, on the topic you ask for."
 URL_MAX = 3_000  # a slash command's request URL in a manifest

@@ -1,0 +1,145 @@
+"""``/qotd`` on Discord: ``show``, ``set time: timezone: [days:] [director:]``, ``off`` and
+``list``, for members who may manage the channel. The command declares Manage Channels as
+its default permission (servers may change who sees it), and each interaction is checked
+again against the member's permissions in the channel, which Discord sends with it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot import limits
+from bot.adapters.discord.render import NO_MENTIONS
+from bot.answers import Answerer
+from bot.autocomplete import Choice, director_choices, zone_choices
+from bot.catalogue import CommandInfo
+from bot.qotd import NO_DESK, Asker, QotdDesk, Wording
+from bot.subscriptions import QotdError, QotdRequest, request_from_options
+
+log = logging.getLogger("quotebot.discord")
+
+SET_USAGE = "`/qotd set time:09:00 timezone:Europe/Paris`"
+WORDING = Wording(
+    set_usage=SET_USAGE,
+    who_may="members who may manage this channel (Manage Channels)",
+    channel=lambda channel: f"<#{channel}>",
+    user=lambda user: f"<@{user}>",
+    budget=limits.DISCORD_CONTENT_MAX,
+)
+# What the bot needs in a channel to post the quote of the day there.
+NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
+
+
+def _asker(interaction: discord.Interaction[Any]) -> Asker:
+    perms = interaction.permissions
+    name = discord.utils.escape_markdown(interaction.user.display_name)
+    return Asker(
+        platform="discord",
+        workspace=str(interaction.guild_id or ""),
+        channel=str(interaction.channel_id or ""),
+        user=str(interaction.user.id),
+        name=name,
+        may_manage=perms.manage_channels or perms.administrator,
+        in_channel=interaction.guild_id is not None,
+    )
+
+
+def _missing(interaction: discord.Interaction[Any]) -> list[str]:
+    """What the bot lacks in this channel to post there (Discord sends its permissions)."""
+    have = interaction.app_permissions
+    if have.administrator:
+        return []
+    return [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
+
+
+async def _answer(
+    interaction: discord.Interaction[Any], desk: QotdDesk | None, request: QotdRequest
+) -> None:
+    if desk is None:
+        await interaction.response.send_message(NO_DESK, ephemeral=True)
+        return
+    reply = await asyncio.to_thread(desk.handle, request, _asker(interaction), WORDING)
+    text = reply.private
+    if request.action == "set" and reply.public is not None and (lacking := _missing(interaction)):
+        text += f"\n(I cannot post here yet: give me {', '.join(lacking)} in this channel.)"
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    if reply.public is not None:
+        try:
+            await interaction.followup.send(reply.public, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.warning("/qotd: could not post the public line (HTTP %s)", exc.status)
+
+
+def _choices(found: list[Choice]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=c.label, value=c.value) for c in found]
+
+
+def qotd_group(answerer: Answerer, info: CommandInfo, desk: QotdDesk | None) -> app_commands.Group:
+    """``/qotd`` and its subcommands, for server channels and channel managers."""
+    group = app_commands.Group(
+        name=info.name,
+        description=info.description,
+        default_permissions=discord.Permissions(manage_channels=True),
+        guild_only=True,
+    )
+
+    @group.command(name="show", description="This channel's quote of the day, privately")
+    async def show(interaction: discord.Interaction[Any]) -> None:
+        await _answer(interaction, desk, QotdRequest("show"))
+
+    @group.command(name="set", description="Post the quote of the day here at a time each day")
+    @app_commands.describe(
+        time="when: 09:00, 21:30 or 9am",
+        timezone="an IANA time zone, like Europe/Paris",
+        days="every day (the default) or weekdays",
+        director="only this director's quotes (default: any)",
+    )
+    @app_commands.choices(
+        days=[
+            app_commands.Choice(name="every day", value="daily"),
+            app_commands.Choice(name="weekdays", value="weekdays"),
+        ]
+    )
+    async def set_(
+        interaction: discord.Interaction[Any],
+        time: str,
+        timezone: str,
+        days: str | None = None,
+        director: str | None = None,
+    ) -> None:
+        directors = {d.command for d in answerer.book}
+        try:
+            request = request_from_options(time, timezone, days, director, directors)
+        except QotdError as exc:
+            text = f"{exc}\nUsage: {SET_USAGE}"
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await _answer(interaction, desk, request)
+
+    @set_.autocomplete("timezone")
+    async def zones(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(zone_choices(current))
+
+    @set_.autocomplete("director")
+    async def directors(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(director_choices(answerer.book, current))
+
+    @group.command(name="off", description="Stop posting the quote of the day here")
+    async def off(interaction: discord.Interaction[Any]) -> None:
+        await _answer(interaction, desk, QotdRequest("off"))
+
+    @group.command(name="list", description="Every channel of this server with a quote of the day")
+    async def list_(interaction: discord.Interaction[Any]) -> None:
+        await _answer(interaction, desk, QotdRequest("list"))
+
+    return group
