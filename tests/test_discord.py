@@ -215,7 +215,7 @@ async def test_refresh_after_a_reload_registers_the_new_command(fake, running, g
     answerer.book = load_book([good_dir]).book
     await client.refresh()
     puts = fake.calls_to("PUT", f"/applications/{APP_ID}/commands")
-    assert {c["name"] for c in puts[-1].data} == {"quote", "jonze", "varda"}
+    assert {c["name"] for c in puts[-1].data} == {"quote", "qotd", "jonze", "varda"}
     callback = await fake.interact(fake.command("varda", topic="cat"))
     assert "cats" in message(callback)["embeds"][0]["description"]
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -67,6 +68,8 @@ class Bot:
 
 
 async def start_bot(*args: str, env: dict[str, str]) -> Bot:
+    if "QUOTEBOT_DB" not in env:  # the scheduler always runs: keep its store out of the repo
+        env = {**env, "QUOTEBOT_DB": str(Path(tempfile.mkdtemp(prefix="quotebot-")) / "state.db")}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -223,7 +226,7 @@ async def test_run_discord_sighup_registers_a_new_directors_command(discord_fake
     await bot.wait_for_line(r"Discord: shard 0 connected")
     write(quotes, "varda.yaml", GOOD_FILE)
     bot.process.send_signal(signal.SIGHUP)
-    await bot.wait_for_line(r"Discord: synced 3 commands")
+    await bot.wait_for_line(r"Discord: synced 4 commands")
     callback = await discord_fake.interact(discord_fake.command("varda", topic="cat"))
     assert "about cats" in callback["data"]["embeds"][0]["description"]
     assert await bot.stop() == 0

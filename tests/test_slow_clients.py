@@ -41,9 +41,10 @@ async def half_open(host: str, port: int) -> asyncio.StreamWriter | None:
     return writer
 
 
-async def test_a_thousand_half_open_connections_do_not_lock_out_a_valid_request(slack):
+async def test_a_thousand_half_open_connections_do_not_lock_out_a_valid_request(slack, tmp_path):
     env = {
         "PATH": os.environ.get("PATH", ""),
+        "QUOTEBOT_DB": str(tmp_path / "state.db"),
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,

@@ -115,6 +115,7 @@ class FakeDiscord:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # Follow-up messages to interactions (POST /webhooks/{app}/{token}), oldest first.
     followups: list[dict[str, Any]] = field(default_factory=list)
+    _followed_up: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     @property
     def base(self) -> str:
@@ -161,7 +162,10 @@ class FakeDiscord:
             # An interaction callback is authorised by its token in the URL, not a header.
             return self._callback(parts[1], parts[2], data)
         if parts[0] == "webhooks" and len(parts) == 3 and request.method == "POST":
-            return self._followup(parts[1], parts[2], data or {})
+            async with self._followed_up:
+                answer = self._followup(parts[1], parts[2], data or {})
+                self._followed_up.notify_all()
+            return answer
         if (request.method, path) in self.broken:
             return self.broken[(request.method, path)]()
         if request.headers.get("Authorization") != f"Bot {self.token}":
@@ -203,6 +207,12 @@ class FakeDiscord:
                 self.commands[scope] = [
                     {
                         **command,
+                        # Discord answers with the permissions as a string of the bit set.
+                        "default_member_permissions": (
+                            None
+                            if command.get("default_member_permissions") is None
+                            else str(command["default_member_permissions"])
+                        ),
                         "id": str(9_000_000_000_000_000_000 + next(self._ids)),
                         "application_id": APP_ID,
                         "version": "1",
@@ -244,6 +254,14 @@ class FakeDiscord:
         }
         self.messages.append(message)
         return _json(message)
+
+    async def followed_up(self, count: int) -> list[dict[str, Any]]:
+        """Wait until ``count`` follow-up messages have arrived; all of them."""
+        async with self._followed_up:
+            await asyncio.wait_for(
+                self._followed_up.wait_for(lambda: len(self.followups) >= count), DEADLINE_S
+            )
+        return self.followups
 
     def _followup(self, application: str, token: str, data: dict[str, Any]) -> web.Response:
         interaction_id = token.removeprefix("token-")

@@ -37,13 +37,18 @@ def comparable(commands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "options": [option(o) for o in c.get("options") or []],
                 "nsfw": bool(c.get("nsfw")),
                 # Who sees it by default (/qotd: Manage Channels), and whether in DMs.
-                "default_member_permissions": c.get("default_member_permissions"),
+                "default_member_permissions": _bits(c.get("default_member_permissions")),
                 "dm_permission": c.get("dm_permission", True) is not False,
             }
             for c in commands
         ),
         key=lambda c: str(c["name"]),
     )
+
+
+def _bits(value: object) -> str | None:
+    # discord.py sends the permissions as a number, Discord answers with a string.
+    return None if value is None else str(value)
 
 
 async def sync_if_changed(
