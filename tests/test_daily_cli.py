@@ -331,3 +331,41 @@ async def test_daily_list_with_nothing_subscribed_says_how_to_start(tmp_path: Pa
     }
     code, out, _ = await daily("--list", env=env)
     assert code == 0 and out.startswith("no subscriptions: /qotd in a channel")
+
+
+async def test_daily_post_now_posts_exactly_what_is_due_among_chat_subscriptions(
+    fakes, tmp_path: Path
+):
+    from bot.store import SubscriptionRecord
+
+    db = str(tmp_path / "state.db")
+    store = open_store(db)
+    for platform, channel, at_time, paused in (
+        ("slack", "C0DUENOW1", "09:00", None),  # came five minutes ago: due
+        ("slack", "C0NOTYET1", "10:00", None),  # later today
+        ("slack", "C0MISSED1", "07:00", None),  # two hours ago, past the hour's grace
+        ("slack", "C0PAUSED1", "09:00", "channel_not_found"),
+        ("discord", CHANNEL_ID, "09:00", None),  # due, and from one director
+    ):
+        store.subscribe(
+            SubscriptionRecord(
+                platform, "T0FILMCLB", channel, at_time, "Europe/Paris", "daily",
+                "jonze" if platform == "discord" else None, "chat", "U0ADMIN01", paused,
+                0.0, 0.0,
+            )
+        )  # fmt: skip
+    store.close()
+    # No quotebot.toml at all: chat subscriptions alone are a valid set-up.
+    env = env_for(fakes, db, tmp_path / "absent.toml")
+    code, out, err = await daily("--post", "--now", "2026-12-01T09:05:00+01:00", env=env)
+    assert code == 0, err
+    assert len(out.splitlines()) == 2
+    assert "slack:C0DUENOW1: posted" in out and f"discord:{CHANNEL_ID}: posted" in out
+    for other in ("C0NOTYET1", "C0MISSED1", "C0PAUSED1"):
+        assert other not in out
+    discord, slack = fakes
+    assert [m["channel"] for m in slack.messages] == ["C0DUENOW1"]
+    assert discord.messages[0]["embeds"][0]["author"]["name"] == "Spike Jonze"
+    code, out, _ = await daily("--post", "--now", "2026-12-01T09:06:00+01:00", env=env)
+    assert code == 0 and out.count("already posted") == 2
+    assert len(slack.messages) == 1 and len(discord.messages) == 1
