@@ -15,6 +15,7 @@ import pytest
 
 from bot.adapters.discord import DiscordPoster, DiscordSettings
 from bot.adapters.slack import SlackPoster, SlackSettings
+from bot.book import QuoteBook
 from bot.delivery import Daily
 from bot.loader import load_book
 from bot.qotd import Asker, QotdDesk, Wording
@@ -37,7 +38,8 @@ WORDING = Wording("/qotd 09:00 Europe/Paris", "admins", str, str)
 
 
 @pytest.fixture
-def book(tmp_path: Path):  # noqa: ANN201 - a QuoteBook of Jonze and Varda
+def book(tmp_path: Path) -> QuoteBook:
+    """Jonze's quotes and Varda's."""
     folder = tmp_path / "quotes"
     folder.mkdir()
     write(folder, "varda.yaml", GOOD_FILE)
