@@ -574,3 +574,41 @@ async def test_a_store_out_of_reach_is_retried_without_stopping_the_scheduler(
     flaky.close()
     assert "the state store failed: OperationalError" in caplog.text
     assert len(discord_fake.messages) == 1 and len(slack_fake.messages) == 1
+
+
+async def test_pace_spaces_starts_evenly_however_many_ask_at_once():
+    from bot.pacing import Pace
+
+    now = [100.0]
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    pace = Pace(40.0, clock=lambda: now[0], sleep=sleep)
+    await asyncio.gather(*(pace.wait() for _ in range(5)))
+    assert waited == pytest.approx([0.025, 0.05, 0.075, 0.1])
+    now[0] += 10  # idle since: the next one goes at once
+    await pace.wait()
+    assert len(waited) == 4
+
+
+async def test_a_burst_of_discord_posts_keeps_under_the_global_rate_limit(store, discord_fake):
+    discord_fake.global_rate = 50
+    channels = [str(4_000_000_000_000_000_000 + n) for n in range(60)]
+    discord_fake.channels |= set(channels)
+    quote = BOOK.quotes[0]
+
+    async def burst(poster: DiscordPoster, day: date) -> None:
+        await asyncio.gather(*(poster.post(c, quote, day) for c in channels),
+                             return_exceptions=True)  # fmt: skip
+        await poster.close()
+
+    await burst(
+        DiscordPoster(DiscordSettings(TOKEN, api_base=discord_fake.api_base)), date(2026, 11, 25)
+    )
+    assert len(discord_fake.messages) == 60 and discord_fake.refused == 0
+    # The same burst unpaced: past the limit the fake says 429 (global) again and again.
+    unpaced = DiscordPoster(DiscordSettings(TOKEN, api_base=discord_fake.api_base), rate=1e6)
+    await burst(unpaced, date(2026, 11, 26))
+    assert discord_fake.refused > 0

@@ -57,7 +57,7 @@ class Bot:
         assert data["allowed_mentions"] == {"parse": []}
         return str(data["content"])
 
-    async def choices(self, focused: str, **options: str) -> list[dict[str, str]]:
+    async def choices(self, focused: str, **options: Any) -> list[dict[str, str]]:
         callback = await self.fake.interact(
             self.fake.subcommand("qotd", "set", MANAGER_PERMISSIONS, focused=focused, **options)
         )

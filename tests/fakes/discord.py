@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,6 +116,11 @@ class FakeDiscord:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # Follow-up messages to interactions (POST /webhooks/{app}/{token}), oldest first.
     followups: list[dict[str, Any]] = field(default_factory=list)
+    # Discord's global rate limit (requests a second across the bot), enforced when set;
+    # how many requests it refused.
+    global_rate: float | None = None
+    refused: int = 0
+    _recent: list[float] = field(default_factory=list)
     _followed_up: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     @property
@@ -170,6 +176,14 @@ class FakeDiscord:
             return self.broken[(request.method, path)]()
         if request.headers.get("Authorization") != f"Bot {self.token}":
             return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        if self.global_rate is not None and (wait := self._over_global_rate()):
+            self.refused += 1
+            return _json(
+                {"message": "You are being rate limited.", "retry_after": wait, "global": True},
+                429,
+                {"Retry-After": f"{wait:.3f}", "X-RateLimit-Global": "true",
+                 "X-RateLimit-Scope": "global", "Via": "1.1 google"},
+            )  # fmt: skip
         route = (request.method, path)
         if route == ("GET", "/users/@me"):
             return _json(BOT_USER)
@@ -254,6 +268,16 @@ class FakeDiscord:
         }
         self.messages.append(message)
         return _json(message)
+
+    def _over_global_rate(self) -> float:
+        """Seconds to wait if this request would pass the global limit, else 0."""
+        assert self.global_rate is not None
+        now = time.monotonic()
+        self._recent = [t for t in self._recent if t > now - 1.0]
+        if len(self._recent) >= self.global_rate:
+            return round(self._recent[0] + 1.0 - now, 3) or 0.001
+        self._recent.append(now)
+        return 0.0
 
     async def followed_up(self, count: int) -> list[dict[str, Any]]:
         """Wait until ``count`` follow-up messages have arrived; all of them."""

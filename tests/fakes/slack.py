@@ -87,6 +87,11 @@ class FakeSlack:
     # Seconds to wait before accepting a message, asked of this per message; None: no wait.
     post_delay: Callable[[], float] | None = None
     _arrived: dict[str, asyncio.Event] = field(default_factory=dict)
+    # Slack's limit for chat.postMessage, one message a second per channel, enforced when
+    # set; how many posts it refused.
+    per_channel_interval: float | None = None
+    refused: int = 0
+    _last_post: dict[str, float] = field(default_factory=dict)
     # users.info's answers: the people of the workspace, by ID.
     users: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(PEOPLE))
 
@@ -159,6 +164,15 @@ class FakeSlack:
                 await asyncio.sleep(self.post_delay())
             if call.data.get("channel") in self.missing_channels:
                 return _slack_json({"ok": False, "error": "channel_not_found"})
+            if self.per_channel_interval is not None:
+                channel, now = str(call.data.get("channel")), time.monotonic()
+                if now - self._last_post.get(channel, -1e9) < self.per_channel_interval:
+                    self.refused += 1
+                    return web.json_response(
+                        {"ok": False, "error": "ratelimited"}, status=429,
+                        headers={"Retry-After": "1"},
+                    )  # fmt: skip
+                self._last_post[channel] = now
             # Unique and increasing, as Slack's are within a channel.
             ts = f"{max(self.clock(), self._last_ts + 0.000001):.6f}"
             self._last_ts = float(ts)

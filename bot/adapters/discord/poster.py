@@ -17,9 +17,13 @@ from bot.adapters.discord.render import NO_MENTIONS, daily_embed, daily_title
 from bot.adapters.discord.settings import DiscordSettings
 from bot.book import Quote
 from bot.delivery import DeliveryError
+from bot.pacing import Pace
 
 # Messages read back when looking for an earlier post.
 LOOK_BACK = 100
+# Discord allows a bot 50 requests a second in all (its global rate limit); the daily
+# posts keep under it, leaving room for the rest of the bot's requests.
+REQUESTS_PER_S = 40.0
 
 
 class DiscordPoster:
@@ -29,12 +33,21 @@ class DiscordPoster:
     still fails is reported as a DeliveryError, permanent for a missing channel or
     permission."""
 
-    def __init__(self, settings: DiscordSettings) -> None:
+    def __init__(self, settings: DiscordSettings, rate: float = REQUESTS_PER_S) -> None:
         self.settings = settings
         self._http: discord.http.HTTPClient | None = None
         self._user_id = ""
+        self._pace = Pace(rate)
+        # Posts run concurrently: the first logs in, the others wait for its client.
+        self._logging_in = asyncio.Lock()
 
     async def _client(self) -> discord.http.HTTPClient:
+        if self._http is not None:
+            return self._http
+        async with self._logging_in:
+            return await self._log_in()
+
+    async def _log_in(self) -> discord.http.HTTPClient:
         if self._http is None:
             use_api_base(self.settings.api_base)
             # discord.py waits out a 429 itself, but not for longer than this: a longer wait
@@ -65,6 +78,7 @@ class DiscordPoster:
             ) as params,
             _delivery_errors(),
         ):
+            await self._pace.wait()
             message = await http.send_message(channel, params=params)
         return str(message["id"])
 
@@ -74,6 +88,7 @@ class DiscordPoster:
         http = await self._client()
         after = discord.utils.time_snowflake(datetime.fromtimestamp(since, UTC))
         with _delivery_errors():
+            await self._pace.wait()
             messages = await http.logs_from(channel, LOOK_BACK, after=after)
         title = daily_title(day)
         for message in messages:
