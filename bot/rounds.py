@@ -69,9 +69,7 @@ def sync_operator(store: Store, config: DailyConfig, now: datetime) -> None:
     changed targets set (which resumes a paused one), targets no longer there removed.
     An unchanged target keeps its place, so a restart posts nothing twice."""
     wanted = {(r.platform, r.channel): r for r in operator_subscriptions(config, now)}
-    for kept in store.subscriptions():
-        if kept.owner != OPERATOR:
-            continue
+    for kept in store.subscriptions(owner=OPERATOR):
         record = wanted.get((kept.platform, kept.channel))
         if record is None:
             store.unsubscribe(kept.platform, kept.workspace, kept.channel)

@@ -28,10 +28,11 @@ POLL_S = 60.0
 MIN_PAUSE_S = 1.0
 
 
-async def run_schedule(daily: Daily, stop: asyncio.Event) -> None:
+async def run_schedule(daily: Daily, stop: asyncio.Event, poll_s: float = POLL_S) -> None:
     """Post every subscription's quote of the day at its slot (or late, within the grace
     period) until ``stop`` is set. Only the platforms ``daily`` has posters for are
-    served: an instance never moves on a subscription it cannot post."""
+    served: an instance never moves on a subscription it cannot post. ``poll_s``: the
+    longest sleep (a simulation with no one subscribing meanwhile may sleep longer)."""
     cfg = daily.config
     platforms = set(daily.posters)
     log.info(
@@ -43,7 +44,7 @@ async def run_schedule(daily: Daily, stop: asyncio.Event) -> None:
     announced: float | None = None
     while not stop.is_set():
         now = daily.clock.now()
-        wake = now + timedelta(seconds=POLL_S)
+        wake = now + timedelta(seconds=poll_s)
         full = failed = False
         try:
             if not synced:

@@ -111,9 +111,9 @@ class Store(Protocol):
         """A channel's subscription, if it has one."""
 
     def subscriptions(
-        self, platform: str | None = None, workspace: str | None = None
+        self, platform: str | None = None, workspace: str | None = None, owner: str | None = None
     ) -> list[SubscriptionRecord]:
-        """Every subscription (of one platform, or one workspace), by platform and channel."""
+        """Every subscription (of one platform, workspace or owner), by platform and channel."""
 
     def due_subscriptions(
         self, now: float, limit: int, platforms: Collection[str] | None = None

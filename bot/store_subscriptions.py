@@ -60,9 +60,9 @@ class SubscriptionSQL:
         return SubscriptionRecord(*rows[0]) if rows else None
 
     def subscriptions(
-        self, platform: str | None = None, workspace: str | None = None
+        self, platform: str | None = None, workspace: str | None = None, owner: str | None = None
     ) -> list[SubscriptionRecord]:
-        given = {"platform": platform, "workspace": workspace}
+        given = {"platform": platform, "workspace": workspace, "owner": owner}
         where = " AND ".join(f"{name} = ?" for name, value in given.items() if value is not None)
         rows = self._execute(
             f"SELECT {_COLUMNS} FROM subscriptions {'WHERE ' + where if where else ''} "
