@@ -84,6 +84,11 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             )""",
             "INSERT INTO quote_picks SELECT '', day, quote_key, cycle, picked_at FROM daily_picks",
             "DROP TABLE daily_picks",
+            # What the scheduler asks every minute, answered from the index alone and in
+            # its order (the earliest active slots), however many subscriptions there are.
+            "DROP INDEX subscriptions_due",
+            """CREATE INDEX subscriptions_next ON subscriptions
+                (next_due, platform, workspace, channel) WHERE paused IS NULL""",
         ),
     ),
 )

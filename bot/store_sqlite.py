@@ -16,6 +16,10 @@ from bot.store_sql import SQLStore
 class SQLiteStore(SQLStore):
     """A SQLite file; several processes on one machine may share it."""
 
+    # Without statistics SQLite takes the primary key for "platform IN (…)" and sorts every
+    # row of those platforms: told, it walks the next-slot index and stops at the limit.
+    next_index = "INDEXED BY subscriptions_next"
+
     def __init__(self, path: str | Path) -> None:
         self.where = str(path)
         # Autocommit; transactions are explicit. Waits up to 30 s for another process's lock.

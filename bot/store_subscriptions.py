@@ -33,6 +33,9 @@ def _among(platforms: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
 class SubscriptionSQL:
     """Subscriptions in SQL, for :class:`bot.store_sql.SQLStore` (which runs the statements)."""
 
+    # How the scheduler's queries name the next-slot index, where the database needs telling.
+    next_index = ""
+
     def _execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
@@ -76,7 +79,8 @@ class SubscriptionSQL:
     ) -> list[SubscriptionRecord]:
         among, names = _among(platforms)
         rows = self._execute(
-            f"SELECT {_COLUMNS} FROM subscriptions WHERE next_due <= ? AND paused IS NULL "
+            f"SELECT {_COLUMNS} FROM subscriptions {self.next_index} "
+            "WHERE next_due <= ? AND paused IS NULL "
             f"{among} ORDER BY next_due, platform, workspace, channel LIMIT ?",
             (now, *names, limit),
         )
@@ -84,10 +88,14 @@ class SubscriptionSQL:
 
     def next_due(self, platforms: Collection[str] | None = None) -> float | None:
         among, names = _among(platforms)
+        # ORDER BY … LIMIT 1, not MIN(): it walks the index from the earliest and stops at
+        # the first row of the platforms asked for.
         rows = self._execute(
-            f"SELECT MIN(next_due) FROM subscriptions WHERE paused IS NULL {among}", names
+            f"SELECT next_due FROM subscriptions {self.next_index} WHERE paused IS NULL {among} "
+            "ORDER BY next_due LIMIT 1",
+            names,
         )
-        return None if not rows or rows[0][0] is None else float(rows[0][0])
+        return float(rows[0][0]) if rows else None
 
     def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
         self._execute(

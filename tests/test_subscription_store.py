@@ -111,7 +111,9 @@ def test_a_version_2_store_keeps_its_subscriptions_with_their_schedule(tmp_path:
         db.execute("DROP TABLE quote_picks")
         db.execute("CREATE TABLE daily_picks (day TEXT PRIMARY KEY, quote_key TEXT NOT NULL, "
                    "cycle INTEGER NOT NULL, picked_at DOUBLE PRECISION NOT NULL)")  # fmt: skip
+        db.execute("DROP INDEX subscriptions_next")
         db.execute("ALTER TABLE subscriptions DROP COLUMN schedule")
+        db.execute("CREATE INDEX subscriptions_due ON subscriptions (next_due)")
         db.execute("INSERT INTO subscriptions VALUES ('slack', 'T1', 'C1', '07:05', "
                    "'Europe/Paris', 'weekdays', NULL, 'chat', 'U1', NULL, 5.0, 1.0)")  # fmt: skip
     store = open_store(str(path))
