@@ -138,7 +138,7 @@ async def idle_round(store: Any, start_at: datetime, minutes: int) -> tuple[floa
     stop_event = asyncio.Event()
     clock = MinuteClock(start_at, start_at + timedelta(minutes=minutes), stop_event)
     posters = {"discord": Quiet(), "slack": Quiet()}
-    daily = Daily(CONFIG, store, posters, lambda: BOOK, clock)  # type: ignore[arg-type]
+    daily = Daily(CONFIG, store, posters, lambda: BOOK, clock)
     await run_schedule(daily, stop_event)
     wakes = clock.cpu[1:]  # the first includes the start (the operator sync)
     return statistics.median(wakes) * 1000, len(wakes)
@@ -226,8 +226,8 @@ async def burst_round(db: str, platform: str, count: int, urls: dict[str, str]) 
     """``count`` channels on ``platform`` due at 09:00 Paris; the scheduler until all sent."""
     slot = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
     store = open_store(db)
-    store._execute("DELETE FROM subscriptions")  # type: ignore[attr-defined]
-    store._execute("DELETE FROM daily_posts")  # type: ignore[attr-defined]
+    store._execute("DELETE FROM subscriptions")
+    store._execute("DELETE FROM daily_posts")
     channels = [f"{4_000_000_000_000_000_000 + n}" if platform == "discord" else f"C{n:09d}"
                 for n in range(count)]  # fmt: skip
     fill(store, [
@@ -246,7 +246,7 @@ async def burst_round(db: str, platform: str, count: int, urls: dict[str, str]) 
     cpu, began = time.process_time(), time.perf_counter()
     task = asyncio.create_task(run_schedule(daily, stop_event))
     sent = "SELECT COUNT(*) FROM daily_posts WHERE status = 'sent'"
-    while store._execute(sent)[0][0] < count:  # type: ignore[attr-defined]
+    while store._execute(sent)[0][0] < count:
         await asyncio.sleep(0.5)  # a benchmark's progress check, not a test's sync
         if task.done():
             task.result()
@@ -255,7 +255,7 @@ async def burst_round(db: str, platform: str, count: int, urls: dict[str, str]) 
     stop_event.set()
     await task
     await poster.close()
-    posts = store.all_posts()  # type: ignore[attr-defined]
+    posts = store.all_posts()
     by_target = Counter(p.target for p in posts if p.status == "sent")
     last = max(p.sent_at or 0 for p in posts)
     store.close()
