@@ -5,10 +5,17 @@ from __future__ import annotations
 import os
 import textwrap
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from bot.store_sqlite import SQLiteStore
+
+    from .fakes.discord import FakeDiscord
+    from .fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 QUOTES = ROOT / "quotes"
@@ -78,3 +85,25 @@ def postgres_url() -> Iterator[str]:
     finally:
         admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
         admin.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    """A state store in a SQLite file of the test's own."""
+    from bot.store_sqlite import SQLiteStore
+
+    opened = SQLiteStore(tmp_path / "state.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeSlack]]:
+    """The fake Discord and the fake Slack, both started."""
+    from .fakes.discord import FakeDiscord
+    from .fakes.slack import FakeSlack
+
+    discord, slack = await FakeDiscord().start(), await FakeSlack().start()
+    yield discord, slack
+    await discord.stop()
+    await slack.stop()

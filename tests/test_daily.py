@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -120,13 +120,6 @@ def test_malformed_toml_names_the_file(tmp_path: Path):
 
 
 # ---- selection -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    opened = SQLiteStore(tmp_path / "state.db")
-    yield opened
-    opened.close()
 
 
 def days(start: date, count: int) -> list[date]:

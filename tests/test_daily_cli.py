@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -44,14 +44,6 @@ def store(store_url: str) -> Iterator[SQLiteStore | PostgresStore]:
     opened = open_store(store_url)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeSlack]]:
-    discord, slack = await FakeDiscord().start(), await FakeSlack().start()
-    yield discord, slack
-    await discord.stop()
-    await slack.stop()
 
 
 def write_config(folder: Path, schedule: str = "0 9 * * 1-5", grace: int = 60) -> Path:

@@ -5,7 +5,6 @@ pausing on a channel that is gone or closed, resuming when set again; instances 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.adapters.discord import DiscordPoster, DiscordSettings
-from bot.adapters.slack import SlackPoster, SlackSettings
 from bot.book import QuoteBook
 from bot.delivery import Daily
 from bot.loader import load_book
@@ -23,13 +20,13 @@ from bot.rounds import post_round, with_next_due
 from bot.scheduler import run_schedule
 from bot.settings_file import DailyConfig
 from bot.store import Store, SubscriptionRecord, open_store
-from bot.store_sqlite import SQLiteStore
 from bot.subscriptions import read_request
 
 from .conftest import GOOD_FILE, QUOTES, write
 from .fakes.clock import FakeClock
-from .fakes.discord import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
-from .fakes.slack import BOT_TOKEN, FakeSlack
+from .fakes.discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from .fakes.slack import FakeSlack
+from .test_daily import make_daily as shared_daily
 
 SLACK_CHANNEL = "C0FILMCLB1"
 TEAM = "T0FILMCLB"
@@ -47,29 +44,9 @@ def book(tmp_path: Path) -> QuoteBook:
     return load_book([folder]).book
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    opened = SQLiteStore(tmp_path / "state.db")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeSlack]]:
-    discord, slack = await FakeDiscord().start(), await FakeSlack().start()
-    yield discord, slack
-    await discord.stop()
-    await slack.stop()
-
-
 def make_daily(store: Store, clock: Any, fakes: tuple[FakeDiscord, FakeSlack], book: Any,
                owner: str = "") -> Daily:  # fmt: skip
-    discord, slack = fakes
-    posters = {
-        "discord": DiscordPoster(DiscordSettings(TOKEN, api_base=discord.api_base)),
-        "slack": SlackPoster(SlackSettings(BOT_TOKEN, api_url=slack.api_url)),
-    }
-    return Daily(CONFIG, store, posters, lambda: book, clock, owner=owner)  # type: ignore[arg-type]
+    return shared_daily(store, clock, *fakes, config=CONFIG, book=book, owner=owner)
 
 
 async def close(daily: Daily) -> None:

@@ -5,7 +5,7 @@ as the interaction carries them (Manage Channels, or Administrator)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,6 @@ from .fakes.discord import (
 BOOK = load_book([QUOTES]).book
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
 ADMINISTRATOR = str(1 << 3 | 1 << 10 | 1 << 11)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    opened = SQLiteStore(tmp_path / "state.db")
-    yield opened
-    opened.close()
 
 
 class Bot:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,6 @@ from .fakes.slack import ADMIN, APP_TOKEN, BOT_TOKEN, MEMBER, OWNER, FakeSlack, 
 BOOK = load_book([QUOTES]).book
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
 CHANNEL = "C0FILMCLUB"  # where the fake's slash commands come from
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    opened = SQLiteStore(tmp_path / "state.db")
-    yield opened
-    opened.close()
 
 
 class Bot:
