@@ -7,11 +7,18 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.schedule import slot_on
-from bot.subscriptions import QotdError, QotdRequest, closest_zones, read_request, read_time
+from bot.subscriptions import (
+    QotdError,
+    QotdRequest,
+    closest_zones,
+    read_request,
+    read_time,
+    request_from_options,
+)
 
 DIRECTORS = {"jonze", "varda"}
 
@@ -85,3 +92,35 @@ def test_a_weekday_schedule_skips_the_weekend_and_keeps_daylight_saving():
     saturday = datetime(2026, 11, 28).date()
     assert slot_on(weekdays, zone, saturday) is None
     assert slot_on(weekdays, zone, saturday + timedelta(days=2)) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_a_request_or_a_short_clear_error(typed):
+    try:
+        request = read_request(typed, {"jonze", "varda"}, "Europe/Paris")
+    except QotdError as exc:
+        assert 0 < len(str(exc)) <= 300
+    else:
+        assert request.action in ("show", "set", "off", "list")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120), st.text(max_size=120), st.sampled_from([None, "daily", "x"]))
+def test_any_discord_options_are_a_request_or_a_short_clear_error(at, zone, days):
+    try:
+        request = request_from_options(at, zone, days, None, {"jonze"})
+    except QotdError as exc:
+        assert 0 < len(str(exc)) <= 300
+    else:
+        assert request.action == "set" and request.zone is not None
+
+
+def test_zone_choices_fit_discord_and_find_by_city_or_typo():
+    from bot.autocomplete import zone_choices
+
+    for typed in ("", "par", "Europe/Pariss", "x" * 500, "\u200b", "new york"):
+        found = zone_choices(typed)
+        assert len(found) <= 25
+        assert all(len(c.label) <= 100 and len(c.value) <= 100 for c in found)
+    assert zone_choices("Kolkatta")[0].value == "Asia/Kolkata"
