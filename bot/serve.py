@@ -109,14 +109,34 @@ class DailyService:
         self.store: Store | None = None
 
     async def start(self) -> None:
-        self.store = await asyncio.to_thread(open_state_store, self.env)
+        """Nothing to check: the store is opened by serve(), and opened again for as long
+        as it is out of reach (a database down at start must not end the daily for good)."""
 
     async def serve(self, stop: asyncio.Event) -> None:
-        assert self.store is not None
+        self.store = await self._open(stop)
+        if self.store is None:
+            return
         runner = Daily(
             self.config, self.store, self.posters, lambda: self.answerer.book, SystemClock()
         )
         await run_schedule(runner, stop)
+
+    async def _open(self, stop: asyncio.Event) -> Store | None:
+        where = self.env.get("QUOTEBOT_DB") or "quotebot.db"
+        delay = FIRST_BACKOFF_S
+        while not stop.is_set():
+            try:
+                return await asyncio.to_thread(open_store, where)
+            except StoreError as exc:  # not a quotebot store, or a newer one: settings
+                raise SettingsError(f"the state store QUOTEBOT_DB: {exc}") from None
+            except Exception as exc:  # noqa: BLE001 - out of reach: the daily waits for it
+                log.error(
+                    "daily: the state store %s is out of reach (%s); trying again in %.0f s",
+                    without_password(where), exc.__class__.__name__, delay,
+                )  # fmt: skip
+                await _wait(stop, delay)
+                delay = min(delay * 2, MAX_BACKOFF_S)
+        return None
 
     async def refresh(self) -> None:
         """Nothing to do: each round reads the answerer's current book."""

@@ -106,6 +106,24 @@ async def test_run_slack_socket_mode_answers_and_stops_on_sigterm(fake):
     assert BOT_TOKEN not in bot.log and APP_TOKEN not in bot.log
 
 
+async def test_a_state_store_out_of_reach_stops_neither_answers_nor_qotd_answers(fake):
+    # Nothing listens on port 9: the daily keeps trying, /jonze and /qotd still answer.
+    url = "postgresql://quotebot:s3cret-pw@127.0.0.1:9/quotebot"
+    bot = await start_bot("run", "slack", env=slack_env(fake, SLACK_APP_TOKEN=APP_TOKEN,
+                                                        QUOTEBOT_DB=url))  # fmt: skip
+    await fake.connected()
+    await bot.wait_for_log(
+        r"daily: the state store postgresql://quotebot:\*\*\*@127\.0\.0\.1:9/quotebot is out "
+        r"of reach \(OperationalError\); trying again in 1 s"
+    )
+    ack = await fake.slash_command("/jonze", "edting")
+    assert ack["payload"]["response_type"] == "in_channel"
+    ack = await fake.slash_command("/qotd", "09:00 Europe/Paris", user_id="U0ADMIN01")
+    assert ack["payload"]["text"].startswith("The quote of the day's settings cannot be reached")
+    assert await bot.stop() == 0
+    assert "s3cret-pw" not in bot.log
+
+
 async def test_run_with_slack_credentials_starts_slack_without_naming_it(fake):
     bot = await start_bot("run", env=slack_env(fake, SLACK_APP_TOKEN=APP_TOKEN))
     await fake.connected()
