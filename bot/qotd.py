@@ -19,6 +19,7 @@ from bot import limits
 from bot.book import QuoteBook
 from bot.daily import day_label
 from bot.delivery import said
+from bot.environment import SettingsError
 from bot.replies import cut, fit_list
 from bot.rounds import OPERATOR, with_next_due
 from bot.schedule import next_slot
@@ -142,6 +143,17 @@ class QotdDesk:
 
     def close(self) -> None:
         self._drop_store()
+
+    def ready(self) -> str | None:
+        """None when the state store answers, else why not (blocking: a worker thread)."""
+        try:
+            self._store_now().ping()
+        except SettingsError as exc:  # could not open it: the message names it, no password
+            return str(exc)
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            self._drop_store()
+            return f"the state store does not answer ({exc.__class__.__name__})"
+        return None
 
     def _handle(self, request: QotdRequest, asker: Asker, wording: Wording) -> QotdReply:
         store = self._store_now()

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import FrameType
 
 from bot.adapters.contract import Fatal, ServeOptions, Service
+from bot.adapters.http_server import HttpFront
 from bot.adapters.registry import BY_NAME
 from bot.answers import Answerer
 from bot.book import Quote
@@ -87,6 +88,21 @@ def posters_for(
 def make_desk(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> QotdDesk:
     """What answers /qotd on every platform: the state store, opened on first use."""
     return QotdDesk(lambda: open_state_store(env), config, lambda: answerer.book)
+
+
+READY_TIMEOUT_S = 3.0
+
+
+def make_front(host: str, port: int, desk: QotdDesk) -> HttpFront:
+    """The one HTTP server of ``quotebot run --http``; ready when the state store answers."""
+
+    async def ready() -> str | None:
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(desk.ready), READY_TIMEOUT_S)
+        except TimeoutError:
+            return f"the state store did not answer within {READY_TIMEOUT_S:.0f} s"
+
+    return HttpFront(host, port, ready)
 
 
 class DailyService:
@@ -290,18 +306,35 @@ async def serve(services: Sequence[Service], reloader: Reloader) -> list[str]:
     if _early_reload:
         _early_reload = False
         reloader.request()
-    platforms = [s for s in services if not isinstance(s, DailyService)]
+    # The HTTP server is served like a companion, but if it cannot listen at all there is
+    # nothing to serve: everything stops, and why is the answer.
+    fronts = [s for s in services if isinstance(s, HttpFront)]
     companions = [s for s in services if isinstance(s, DailyService)]
+    platforms = [s for s in services if s not in fronts and s not in companions]
+    front_reasons: list[str] = []
 
     async def every_platform() -> list[str | None]:
         reasons = await asyncio.gather(*(supervise(s, stop) for s in platforms))
         no_platforms.set()
         return reasons
 
+    async def front(service: Service) -> None:
+        reason = await supervise(service, no_platforms)
+        if reason is not None:
+            front_reasons.append(reason)
+            stop.set()
+            no_platforms.set()
+
     serving = asyncio.ensure_future(every_platform())
-    await asyncio.gather(serving, *(supervise(s, no_platforms) for s in companions))
+    await asyncio.gather(
+        serving,
+        *(supervise(s, no_platforms) for s in companions),
+        *(front(s) for s in fronts),
+    )
     reasons = serving.result()
     await reloader.wait()
+    if front_reasons:
+        return front_reasons
     if stop.is_set():
         log.info("stopped")
         return []

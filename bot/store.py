@@ -130,6 +130,9 @@ class Store(Protocol):
     def pause(self, platform: str, workspace: str, channel: str, reason: str, now: float) -> None:
         """Stop posting to a channel until its subscription is set again, saying why."""
 
+    def ping(self) -> None:
+        """Ask the database something trivial: raises when it does not answer."""
+
     def close(self) -> None: ...
 
 

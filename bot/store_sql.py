@@ -182,6 +182,9 @@ class SQLStore(SubscriptionSQL):
     def _lock(self, cursor: Cursor) -> None:
         """Serialise a read-then-write transaction against other instances."""
 
+    def ping(self) -> None:
+        self._execute("SELECT 1")
+
     def schema_version(self) -> int:
         return int(self._execute("SELECT MAX(version) FROM schema_version")[0][0] or 0)
 

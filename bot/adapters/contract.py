@@ -17,6 +17,10 @@ from bot.answers import Answerer
 from bot.delivery import Poster
 from bot.qotd import QotdDesk
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bot.adapters.http_server import HttpFront
+
 
 class Fatal(Exception):
     """This platform cannot work until its settings change (a refused token, intents
@@ -31,6 +35,9 @@ class ServeOptions:
     http: tuple[str, int] | None = None
     # Answers /qotd against the state store; None: /qotd says it is not set up.
     desk: QotdDesk | None = None
+    # The one HTTP server every platform served over HTTP mounts its paths on; None: a
+    # platform given ``http`` serves its own.
+    front: HttpFront | None = None
 
 
 class Service(Protocol):

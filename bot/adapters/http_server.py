@@ -113,12 +113,13 @@ async def serve_app(
     host: str,
     port: int,
     stop: asyncio.Event,
-    label: str,
+    label: str | list[str],
     on_listening: OnListening | None = None,
     guard: ConnectionGuard | None = None,
 ) -> None:
-    """Serve ``app`` on ``host:port`` until ``stop`` is set; logs ``{label}: listening on
-    http://host:port/…`` (the label names the platform and its path)."""
+    """Serve ``app`` on ``host:port`` until ``stop`` is set; logs ``{name}: listening on
+    http://host:port{path}`` for each label (``"slack /slack/events"``: who, and where)."""
+    labels = [label] if isinstance(label, str) else label
     runner = web.AppRunner(
         app, handle_signals=False, access_log=None, keepalive_timeout=KEEPALIVE_S
     )
@@ -136,8 +137,9 @@ async def serve_app(
             why = (exc.strerror or str(exc)).rsplit(": ", 1)[-1]  # asyncio wraps the words
             raise Fatal(f"cannot listen on {host}:{port} ({why.lower()})") from None
         bound = server.sockets[0].getsockname()
-        where, _, path = label.partition(" ")
-        log.info("%s: listening on http://%s:%s%s", where, bound[0], bound[1], path)
+        for each in labels:
+            where, _, path = each.partition(" ")
+            log.info("%s: listening on http://%s:%s%s", where, bound[0], bound[1], path)
         if on_listening is not None:
             result = on_listening(bound[0], bound[1])
             if result is not None:
@@ -147,4 +149,62 @@ async def serve_app(
         if server is not None:
             server.close()
         await runner.cleanup()
-        log.info("%s: stopped listening", label.partition(" ")[0])
+        log.info("%s: stopped listening", labels[0].partition(" ")[0])
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Requests larger than this are refused unread (Slack's and Discord's are a few KiB).
+MAX_BODY_BYTES = 1 << 20
+
+
+class HttpFront:
+    """One HTTP server for every platform served over HTTP (``quotebot run --http PORT``):
+    each mounts its paths; ``GET /healthz`` says the process is up and ``GET /readyz``
+    whether it can serve (the state store answers)."""
+
+    name = "http"
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        ready: Callable[[], Awaitable[str | None]] | None = None,
+        on_listening: OnListening | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.on_listening = on_listening
+        self.app = web.Application(client_max_size=MAX_BODY_BYTES)
+        self.labels: list[str] = []
+        self._ready = ready
+        self.app.router.add_get("/healthz", self._healthz)
+        self.app.router.add_get("/readyz", self._readyz)
+
+    def mount(self, who: str, method: str, path: str, handler: Handler) -> None:
+        """Serve ``method path`` with ``handler`` (``who`` names it in the log)."""
+        self.app.router.add_route(method, path, handler)
+        self.labels.append(f"{who} {path}")
+
+    async def _healthz(self, _: web.Request) -> web.StreamResponse:
+        return web.json_response({"ok": True})
+
+    async def _readyz(self, _: web.Request) -> web.StreamResponse:
+        problem = await self._ready() if self._ready is not None else None
+        if problem is not None:
+            return web.json_response({"ok": False, "problem": problem}, status=503)
+        return web.json_response({"ok": True})
+
+    async def start(self) -> None:
+        """Nothing to check before listening."""
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        await serve_app(
+            self.app, self.host, self.port, stop, self.labels or ["http /healthz"],
+            self.on_listening,
+        )  # fmt: skip
+
+    async def refresh(self) -> None:
+        """Nothing to do: the platforms' handlers read the current book."""
+
+    async def close(self) -> None:
+        """Nothing held between serves."""

@@ -25,10 +25,13 @@ def run(context: Context) -> int:
         return EXIT_OK
     desk = serve.make_desk(config, context.env, answerer)
     http = (args.host, args.http) if args.http is not None else None
-    options = ServeOptions(http=http, desk=desk)
+    front = serve.make_front(args.host, args.http, desk) if args.http is not None else None
+    options = ServeOptions(http=http, desk=desk, front=front)
     served = [p for p in platforms if p in BY_NAME]
     try:
         services: list[Service] = serve.platform_services(served, context.env, answerer, options)
+        if front is not None:
+            services.append(front)
         # Always: channels on the platforms served may subscribe with /qotd at any time.
         services.append(serve.DailyService(config, context.env, answerer, served))
     except SettingsError as exc:

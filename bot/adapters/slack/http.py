@@ -23,7 +23,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.adapters.http_server import OnListening, serve_app
+from bot.adapters.http_server import Handler, OnListening, serve_app
 from bot.adapters.throttle import Throttle
 
 log = logging.getLogger("quotebot.slack")
@@ -110,6 +110,23 @@ def http_app(
     clock: Callable[[], float] = time.time,
 ) -> web.Application:
     """An aiohttp application: POST /slack/events (verified) to bolt, GET /healthz."""
+
+    async def healthz(_: web.Request) -> web.StreamResponse:
+        return web.json_response({"ok": True})
+
+    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
+    web_app.router.add_post("/slack/events", events_handler(app, secret, guard, clock))
+    web_app.router.add_get("/healthz", healthz)
+    return web_app
+
+
+def events_handler(
+    app: AsyncApp,
+    secret: str,
+    guard: ReplayGuard | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Handler:
+    """``POST /slack/events``: verified before anything reads it, then handed to bolt."""
     replay = guard if guard is not None else ReplayGuard()
     signature = SlackSignature(secret, clock)
     refused = _Refusals()
@@ -131,13 +148,7 @@ def http_app(
             return refuse("replayed (the same signed request was seen in the last five minutes)")
         return await _dispatch(app, request, body, refused)
 
-    async def healthz(_: web.Request) -> web.StreamResponse:
-        return web.json_response({"ok": True})
-
-    web_app = web.Application(client_max_size=MAX_BODY_BYTES)
-    web_app.router.add_post("/slack/events", events)
-    web_app.router.add_get("/healthz", healthz)
-    return web_app
+    return events
 
 
 async def _dispatch(
@@ -172,4 +183,4 @@ async def serve_http(
     on_listening: OnListening | None = None,
 ) -> None:
     """Serve bolt over HTTP on ``host:port`` until ``stop`` is set."""
-    await serve_app(http_app(app, secret), host, port, stop, "Slack /slack/events", on_listening)
+    await serve_app(http_app(app, secret), host, port, stop, "slack /slack/events", on_listening)

@@ -7,14 +7,15 @@ import logging
 from collections.abc import Mapping
 
 import aiohttp
+from aiohttp import web
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.contract import ServeOptions, run_once
-from bot.adapters.http_server import OnListening
+from bot.adapters.http_server import Handler, HttpFront, OnListening
 from bot.adapters.slack.commands import build_app
-from bot.adapters.slack.http import serve_http
+from bot.adapters.slack.http import events_handler
 from bot.adapters.slack.poster import SlackPoster
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode
@@ -67,38 +68,51 @@ class SlackService:
         http: tuple[str, int] | None = None,
         on_listening: OnListening | None = None,
         desk: QotdDesk | None = None,
+        front: HttpFront | None = None,
     ) -> None:
         self.answerer = answerer
         self.settings = settings
         self.http = http
-        self.on_listening = on_listening
         self.desk = desk
         self._app: AsyncApp | None = None
+        self._events: Handler | None = None
         self._first_url: str | None = None
+        # Over HTTP: on the shared server if there is one, else on a server of its own.
+        self._own_front = front is None and http is not None
+        self.front = front
+        if http is not None and front is None:
+            self.front = HttpFront(http[0], http[1], on_listening=on_listening)
+        if self.front is not None:
+            self.front.mount("slack", "POST", "/slack/events", self._on_events)
+
+    async def _on_events(self, request: web.Request) -> web.StreamResponse:
+        events = self._events
+        if events is None:  # not started yet, or stopped for good
+            return web.Response(status=503, text="Slack is not being served")
+        return await events(request)
 
     async def start(self) -> None:
         self._first_url = await check_tokens(self.settings, socket_mode=self.http is None)
         self._app = build_app(self.answerer, self.settings, self.desk)
+        if self.http is not None:
+            self._events = events_handler(self._app, self.settings.signing_secret)
 
     async def serve(self, stop: asyncio.Event) -> None:
         assert self._app is not None, "start() first"
-        if self.http is not None:
-            await serve_http(
-                self._app,
-                self.settings.signing_secret,
-                self.http[0],
-                self.http[1],
-                stop,
-                self.on_listening,
-            )
-        else:
+        if self.http is None:
             await serve_socket_mode(self._app, self.settings, stop, self._first_url)
+        elif self._own_front:
+            assert self.front is not None
+            await self.front.serve(stop)
+        else:  # the shared server answers; this service only has to stay up
+            await stop.wait()
 
     async def refresh(self) -> None:
         """Nothing to do: every command reads the answerer's current book."""
 
     async def close(self) -> None:
         self._app = None
+        self._events = None
 
 
 async def run(
@@ -123,7 +137,9 @@ class SlackPlatform:
         self, answerer: Answerer, env: Mapping[str, str], options: ServeOptions
     ) -> SlackService:
         settings = SlackSettings.from_environ(env, http=options.http is not None)
-        return SlackService(answerer, settings, options.http, desk=options.desk)
+        return SlackService(
+            answerer, settings, options.http, desk=options.desk, front=options.front
+        )
 
     def poster(self, env: Mapping[str, str]) -> SlackPoster:
         return SlackPoster(SlackSettings.for_posting(env))
