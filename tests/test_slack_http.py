@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.adapters import slack
-from bot.adapters.slack.http import ReplayGuard, SlackSignature, http_app
+from bot.adapters.replay import ReplayGuard
+from bot.adapters.slack.http import SlackSignature, http_app
 from bot.answers import Answerer
 from bot.loader import load_book
 

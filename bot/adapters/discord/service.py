@@ -8,11 +8,14 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import aiohttp
 import discord
+from aiohttp import web
 
 from bot.adapters.contract import ServeOptions, run_once
 from bot.adapters.discord.gateway import QuoteClient, hold, pin_gateway, use_api_base
+from bot.adapters.discord.interactions import InteractionsEndpoint
 from bot.adapters.discord.poster import DiscordPoster
 from bot.adapters.discord.settings import DiscordSettings
+from bot.adapters.http_server import HttpFront
 from bot.answers import Answerer
 from bot.environment import SettingsError
 from bot.qotd import QotdDesk
@@ -22,16 +25,20 @@ OnConnected = Callable[[QuoteClient], Awaitable[None] | None]
 
 
 async def start(
-    answerer: Answerer, settings: DiscordSettings, desk: QotdDesk | None = None
+    answerer: Answerer,
+    settings: DiscordSettings,
+    desk: QotdDesk | None = None,
+    gateway: bool = True,
 ) -> QuoteClient:
-    """Log in (checking the token), sync the commands and find the gateway; the caller
-    then holds the connection. SettingsError says, in one line, why it cannot start."""
+    """Log in (checking the token), sync the commands and (for the gateway) find it; the
+    caller then holds the connection. SettingsError says, in one line, why it cannot start."""
     use_api_base(settings.api_base)
     client = QuoteClient(answerer, settings, desk)
     try:
         await client.login(settings.token)
-        _count, gateway, _limits = await client.http.get_bot_gateway()
-        pin_gateway(gateway)
+        if gateway:
+            _count, url, _limits = await client.http.get_bot_gateway()
+            pin_gateway(url)
     except BaseException as exc:  # noqa: BLE001 - closed, then raised as one line
         await client.close()
         raise _start_error(exc, settings) from None
@@ -66,7 +73,8 @@ def _start_error(exc: BaseException, settings: DiscordSettings) -> BaseException
 
 
 class DiscordService:
-    """Slash commands over the gateway, the commands registered at start."""
+    """Slash commands over the gateway, or, with the application's public key and an HTTP
+    server, over HTTP (no gateway); the commands registered at start either way."""
 
     name = "discord"
 
@@ -76,19 +84,40 @@ class DiscordService:
         settings: DiscordSettings,
         on_connected: OnConnected | None = None,
         desk: QotdDesk | None = None,
+        front: HttpFront | None = None,
     ) -> None:
         self.answerer = answerer
         self.settings = settings
         self.on_connected = on_connected
         self.desk = desk
         self.client: QuoteClient | None = None
+        self.front = front if settings.public_key else None
+        self._endpoint: InteractionsEndpoint | None = None
+        if self.front is not None:
+            self.front.mount("discord", "POST", "/discord/interactions", self._on_interaction)
+
+    async def _on_interaction(self, request: web.Request) -> web.StreamResponse:
+        endpoint = self._endpoint
+        if endpoint is None:  # not started yet, or stopped for good
+            return web.Response(status=503, text="Discord is not being served")
+        return await endpoint(request)
 
     async def start(self) -> None:
-        self.client = await start(self.answerer, self.settings, self.desk)
+        over_http = self.front is not None
+        self.client = await start(self.answerer, self.settings, self.desk, gateway=not over_http)
+        if over_http:
+            assert self.client.application_id is not None  # set by login()
+            self._endpoint = InteractionsEndpoint(
+                self.answerer, self.settings.public_key, self.client.application_id, self.desk
+            )
+            log.info("Discord: answering interactions over HTTP (no gateway)")
 
     async def serve(self, stop: asyncio.Event) -> None:
         client = self.client
         assert client is not None, "start() first"
+        if self._endpoint is not None:  # the shared HTTP server answers
+            await stop.wait()
+            return
         holding = asyncio.create_task(hold(client, stop))
         connected = asyncio.create_task(client.connected.wait())
         try:
@@ -109,6 +138,9 @@ class DiscordService:
             await self.client.refresh()
 
     async def close(self) -> None:
+        endpoint, self._endpoint = self._endpoint, None
+        if endpoint is not None:
+            await endpoint.close()
         client, self.client = self.client, None
         if client is not None:
             await client.close()
@@ -135,7 +167,13 @@ class DiscordPlatform:
     def service(
         self, answerer: Answerer, env: Mapping[str, str], options: ServeOptions
     ) -> DiscordService:
-        return DiscordService(answerer, DiscordSettings.from_environ(env), desk=options.desk)
+        settings = DiscordSettings.from_environ(env)
+        if settings.public_key and options.front is None:
+            raise SettingsError(
+                "DISCORD_PUBLIC_KEY is set: interactions come over HTTP, so quotebot run "
+                "needs --http PORT (or unset it to use the gateway)"
+            )
+        return DiscordService(answerer, settings, desk=options.desk, front=options.front)
 
     def poster(self, env: Mapping[str, str]) -> DiscordPoster:
         return DiscordPoster(DiscordSettings.from_environ(env))

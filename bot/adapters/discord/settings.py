@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.environment import SettingsError, url
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
+_PUBLIC_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,8 @@ class DiscordSettings:
     token: str = field(repr=False)
     api_base: str = DISCORD_API_BASE
     guild_id: int | None = None
+    # The application's public key (64 hex digits): interactions come over HTTP, verified.
+    public_key: str = ""
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str]) -> DiscordSettings:
@@ -35,4 +39,10 @@ class DiscordSettings:
         guild = env.get("DISCORD_GUILD_ID", "").strip()
         if guild and not guild.isdigit():
             raise SettingsError("DISCORD_GUILD_ID must be a server ID (digits), or unset")
-        return cls(token, api_base, int(guild) if guild else None)
+        public_key = env.get("DISCORD_PUBLIC_KEY", "").strip().lower()
+        if public_key and not _PUBLIC_KEY.fullmatch(public_key):
+            raise SettingsError(
+                "DISCORD_PUBLIC_KEY must be the application's public key: 64 hexadecimal "
+                "digits (Developer Portal > General Information > Public Key)"
+            )
+        return cls(token, api_base, int(guild) if guild else None, public_key)

@@ -6,8 +6,9 @@ and ``http`` (the transports), ``poster``, ``manifest``, ``settings``, and ``ser
 (the platform contract).
 """
 
+from bot.adapters.replay import ReplayGuard
 from bot.adapters.slack.commands import build_app
-from bot.adapters.slack.http import ReplayGuard, http_app, serve_http
+from bot.adapters.slack.http import http_app, serve_http
 from bot.adapters.slack.manifest import manifest
 from bot.adapters.slack.poster import PERMANENT_ERRORS, SlackPoster
 from bot.adapters.slack.render import chunks, daily_message, escape, render

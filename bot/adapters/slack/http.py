@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from aiohttp import web
@@ -24,6 +23,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.adapters.http_server import Handler, OnListening, serve_app
+from bot.adapters.replay import ReplayGuard
 from bot.adapters.throttle import Throttle
 
 log = logging.getLogger("quotebot.slack")
@@ -32,31 +32,6 @@ log = logging.getLogger("quotebot.slack")
 SIGNATURE_WINDOW_S = 300
 # The largest request Slack sends is a few kilobytes.
 MAX_BODY_BYTES = 1 << 20
-
-
-class ReplayGuard:
-    """Refuses a signed request seen before, while its signature could still be valid."""
-
-    def __init__(
-        self, window_s: float = SIGNATURE_WINDOW_S, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._window = window_s
-        self._clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def first_time(self, signature: str) -> bool:
-        """True the first time ``signature`` is offered within the window (only verified
-        signatures are offered, so the memory holds only what Slack sent)."""
-        now = self._clock()
-        while self._seen and next(iter(self._seen.values())) < now - self._window:
-            self._seen.popitem(last=False)
-        if signature in self._seen:
-            return False
-        self._seen[signature] = now
-        return True
-
-    def __len__(self) -> int:
-        return len(self._seen)
 
 
 class SlackSignature:

@@ -1,0 +1,285 @@
+"""Discord over HTTP: interactions POSTed to ``/discord/interactions`` instead of arriving
+on the gateway, so any instance behind a load balancer can answer any of them.
+
+Every request is verified before anything reads it: exactly one ``X-Signature-Ed25519``
+and one ``X-Signature-Timestamp``, the timestamp within five minutes, and the Ed25519
+signature of timestamp + raw body by the application's public key (Discord sends requests
+with bad signatures to check that an endpoint refuses them, and drops one that does not).
+PING is answered with PONG; commands (type 2) and autocomplete (type 4) are answered in
+the HTTP response, through the same core as the gateway's, well inside Discord's 3 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import discord
+from aiohttp import web
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from bot.adapters.discord.qotd import NEEDED, SET_USAGE, WORDING
+from bot.adapters.discord.render import NO_MENTIONS, render
+from bot.adapters.replay import ReplayGuard
+from bot.adapters.throttle import Throttle
+from bot.answers import Answer, Answerer
+from bot.autocomplete import (
+    Choice,
+    director_choices,
+    quote_topic_choices,
+    topic_choices,
+    zone_choices,
+)
+from bot.qotd import NO_DESK, Asker, QotdDesk
+from bot.replies import APOLOGY
+from bot.subscriptions import QotdError, QotdRequest, request_from_options
+
+log = logging.getLogger("quotebot.discord")
+
+PING, APPLICATION_COMMAND, AUTOCOMPLETE = 1, 2, 4
+PONG, CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 1, 4, 8
+EPHEMERAL = 1 << 6
+WINDOW_S = 300
+MAX_BODY_BYTES = 1 << 20
+MANAGE_CHANNELS, ADMINISTRATOR = 1 << 4, 1 << 3
+
+
+class InteractionSignature:
+    """Discord's request signature: Ed25519 over the timestamp and the raw body."""
+
+    def __init__(self, public_key: str, clock: Callable[[], float] = time.time) -> None:
+        self._key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+        self._clock = clock
+
+    def refusal(self, all_of: Callable[[str], list[str]], body: bytes) -> str | None:
+        """Why the request cannot be taken as Discord's, or None when it can."""
+        signatures = all_of("X-Signature-Ed25519")
+        stamps = all_of("X-Signature-Timestamp")
+        if len(signatures) != 1 or len(stamps) != 1:
+            return "no signature, or more than one"
+        stamp = stamps[0].strip()
+        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+            return "the timestamp is not a whole number of seconds"
+        if abs(self._clock() - int(stamp)) > WINDOW_S:
+            return "the timestamp is more than five minutes away"
+        try:
+            signature = bytes.fromhex(signatures[0].strip())
+            self._key.verify(signature, stamp.encode() + body)
+        except (ValueError, InvalidSignature):
+            return "the signature does not match"
+        return None
+
+
+def _options(data: dict[str, Any]) -> dict[str, str]:
+    """A command's (or subcommand's) string options by name; the focused one too."""
+    found: dict[str, str] = {}
+    for option in data.get("options") or []:
+        if isinstance(option, dict) and isinstance(option.get("value"), str | int | float):
+            found[str(option.get("name"))] = str(option["value"])
+    return found
+
+
+def _focused(data: dict[str, Any]) -> tuple[str, str]:
+    for option in data.get("options") or []:
+        if isinstance(option, dict) and option.get("focused"):
+            return str(option.get("name")), str(option.get("value", ""))
+    return "", ""
+
+
+def _subcommand(data: dict[str, Any]) -> dict[str, Any]:
+    for option in data.get("options") or []:
+        if isinstance(option, dict) and option.get("type") == 1:
+            return option
+    return {}
+
+
+def message(answer: Answer) -> dict[str, Any]:
+    """An answer as an interaction response's data: content or embeds, mentions inert."""
+    made = render(answer)
+    data: dict[str, Any] = {"allowed_mentions": NO_MENTIONS.to_dict()}
+    if "content" in made:
+        data["content"] = made["content"]
+    embeds = [made["embed"]] if "embed" in made else made.get("embeds", [])
+    if embeds:
+        data["embeds"] = [embed.to_dict() for embed in embeds]
+    if made.get("ephemeral"):
+        data["flags"] = EPHEMERAL
+    return data
+
+
+def _private(text: str) -> dict[str, Any]:
+    return {"content": text, "flags": EPHEMERAL, "allowed_mentions": NO_MENTIONS.to_dict()}
+
+
+def _asker(payload: dict[str, Any]) -> Asker:
+    member = payload.get("member") or {}
+    user = member.get("user") or payload.get("user") or {}
+    permissions = int(member.get("permissions") or 0)
+    name = member.get("nick") or user.get("global_name") or user.get("username") or "someone"
+    return Asker(
+        platform="discord",
+        workspace=str(payload.get("guild_id") or ""),
+        channel=str(payload.get("channel_id") or (payload.get("channel") or {}).get("id") or ""),
+        user=str(user.get("id") or ""),
+        name=discord.utils.escape_markdown(str(name)),
+        may_manage=bool(permissions & (MANAGE_CHANNELS | ADMINISTRATOR)),
+        in_channel=bool(payload.get("guild_id")),
+    )
+
+
+def _lacking(payload: dict[str, Any]) -> list[str]:
+    have = discord.Permissions(int(payload.get("app_permissions") or 0))
+    if have.administrator:
+        return []
+    return [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
+
+
+class InteractionsEndpoint:
+    """``POST /discord/interactions``, answering through ``answerer`` and ``desk``."""
+
+    def __init__(
+        self,
+        answerer: Answerer,
+        public_key: str,
+        application_id: int,
+        desk: QotdDesk | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.answerer = answerer
+        self.desk = desk
+        self.application_id = application_id
+        self.signature = InteractionSignature(public_key, clock)
+        self.replays = ReplayGuard(clock=clock)
+        self._throttle = Throttle()
+        self._session: aiohttp.ClientSession | None = None
+        self._follow_ups: set[asyncio.Task[None]] = set()
+
+    def _refuse(self, reason: str) -> web.Response:
+        count = self._throttle.due(reason)
+        if count:
+            log.warning("Discord: refused a request to /discord/interactions: %s", reason)
+        return web.Response(status=401, text="invalid request signature")
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            return self._refuse("body too large")
+        body = await request.content.read(MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            return self._refuse("body too large")
+        reason = self.signature.refusal(lambda name: request.headers.getall(name, []), body)
+        if reason is not None:
+            return self._refuse(reason)
+        if not self.replays.first_time(request.headers["X-Signature-Ed25519"].strip().lower()):
+            return self._refuse("replayed (the same signed request was seen in the last 5 min)")
+        try:
+            payload = json.loads(body)
+            kind = payload["type"] if isinstance(payload, dict) else None
+        except (ValueError, KeyError):
+            kind = None
+        if kind == PING:
+            return web.json_response({"type": PONG})
+        if kind == AUTOCOMPLETE:
+            return web.json_response({"type": AUTOCOMPLETE_RESULT,
+                                      "data": {"choices": self._choices(payload)}})  # fmt: skip
+        if kind != APPLICATION_COMMAND:
+            return web.Response(status=400, text="not an interaction quotebot answers")
+        public: str | None = None
+        try:
+            data, public = await self._command(payload)
+        except Exception:
+            log.exception("answering /%s failed", (payload.get("data") or {}).get("name"))
+            data = _private(APOLOGY)
+        response = web.json_response({"type": CHANNEL_MESSAGE, "data": data})
+        if public is None:
+            return response
+        # The public line follows the answer: Discord takes follow-ups once it has it.
+        await response.prepare(request)
+        await response.write_eof()
+        task = asyncio.create_task(self._follow_up(str(payload.get("token")), public))
+        self._follow_ups.add(task)
+        task.add_done_callback(self._follow_ups.discard)
+        return response
+
+    async def _command(self, payload: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        data = payload.get("data") or {}
+        name = str(data.get("name", ""))
+        options = _options(data)
+        book = self.answerer.book
+        if name == "quote":
+            return message(self.answerer.answer_quote(options.get("director"),
+                                                      options.get("topic"))), None  # fmt: skip
+        if name == "qotd":
+            return await self._qotd(payload, _subcommand(data))
+        if book.by_command(name) is None:
+            return message(self.answerer.unknown_command(name)), None
+        return message(self.answerer.answer(name, options.get("topic", ""))), None
+
+    async def _qotd(
+        self, payload: dict[str, Any], sub: dict[str, Any]
+    ) -> tuple[dict[str, Any], str | None]:
+        if self.desk is None:
+            return _private(NO_DESK), None
+        action = str(sub.get("name", "show"))
+        if action == "set":
+            options = _options(sub)
+            directors = {d.command for d in self.answerer.book}
+            try:
+                request = request_from_options(
+                    options.get("time", ""), options.get("timezone", ""), options.get("days"),
+                    options.get("director"), directors,
+                )  # fmt: skip
+            except QotdError as exc:
+                return _private(f"{exc}\nUsage: {SET_USAGE}"), None
+        elif action in ("show", "off", "list"):
+            request = QotdRequest(action)  # type: ignore[arg-type]
+        else:
+            return _private(f"There is no /qotd {action}."), None
+        reply = await asyncio.to_thread(self.desk.handle, request, _asker(payload), WORDING)
+        text = reply.private
+        if action == "set" and reply.public is not None and (lacking := _lacking(payload)):
+            text += f"\n(I cannot post here yet: give me {', '.join(lacking)} in this channel.)"
+        return _private(text), reply.public
+
+    def _choices(self, payload: dict[str, Any]) -> list[dict[str, str]]:
+        data = payload.get("data") or {}
+        name = str(data.get("name", ""))
+        book = self.answerer.book
+        found: list[Choice] = []
+        if name == "qotd":
+            sub = _subcommand(data)
+            field, typed = _focused(sub)
+            if field == "timezone":
+                found = zone_choices(typed)
+            elif field == "director":
+                found = director_choices(book, typed)
+        else:
+            field, typed = _focused(data)
+            if name == "quote" and field == "director":
+                found = director_choices(book, typed)
+            elif name == "quote":
+                found = quote_topic_choices(book, _options(data).get("director", ""), typed)
+            else:
+                found = topic_choices(book, name, typed)
+        return [{"name": c.label, "value": c.value} for c in found]
+
+    async def _follow_up(self, token: str, line: str) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        webhook = discord.Webhook.partial(self.application_id, token, session=self._session)
+        try:
+            await webhook.send(line, allowed_mentions=NO_MENTIONS)
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            log.warning("/qotd: could not post the public line (%s)", exc.__class__.__name__)
+
+    async def close(self) -> None:
+        for task in list(self._follow_ups):
+            await asyncio.gather(task, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
