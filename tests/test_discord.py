@@ -435,6 +435,8 @@ def test_discord_invite_with_a_client_id():
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["discord-invite", "--client-id", APP_ID], {}, stdout=out, stderr=err) == 0
     assert out.getvalue().startswith("https://discord.com/oauth2/authorize?client_id=" + APP_ID)
+    assert len(out.getvalue().splitlines()) == 1  # the URL alone, for scripts
+    assert "Interactions Endpoint URL to https://YOUR-HOST/discord/interactions" in err.getvalue()
 
 
 async def test_discord_invite_asks_discord_for_the_application_id(fake):

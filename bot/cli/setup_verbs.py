@@ -23,8 +23,24 @@ def slack_manifest(context: Context) -> int:
     return EXIT_OK
 
 
+ENDPOINT_NOTE = (
+    "Without a gateway (several instances behind a load balancer): in the Developer Portal, "
+    "General Information, set Interactions Endpoint URL to https://YOUR-HOST/discord/"
+    "interactions (served by quotebot run --http PORT), and DISCORD_PUBLIC_KEY to the "
+    "Public Key shown there. Discord checks the URL when it is saved: quotebot must be "
+    "running with the key by then.\n"
+)
+
+
 def discord_invite(context: Context) -> int:
-    """The invite URL, from --client-id or from Discord with DISCORD_TOKEN."""
+    """The invite URL, from --client-id or from Discord with DISCORD_TOKEN; how to set
+    the interactions endpoint, on standard error."""
+    code = _invite(context)
+    context.err.write(ENDPOINT_NOTE)
+    return code
+
+
+def _invite(context: Context) -> int:
     from bot.adapters.discord import DiscordSettings, application_id, invite_url
 
     client_id: str | None = context.args.client_id
