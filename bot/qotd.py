@@ -9,7 +9,6 @@ for the asker, and a short public line for the channel when posting is switched 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from bot.replies import cut, fit_list
 from bot.rounds import OPERATOR, with_next_due
 from bot.schedule import next_slot
 from bot.settings_file import DailyConfig
+from bot.shared_store import SharedStore
 from bot.store import Store, SubscriptionRecord
 from bot.subscriptions import QotdRequest, cron_for
 
@@ -93,17 +93,15 @@ class QotdDesk:
 
     def __init__(
         self,
-        open_store: Callable[[], Store],
+        open_store: Callable[[], Store] | SharedStore,
         config: DailyConfig,
         book: Callable[[], QuoteBook],
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self._open = open_store
+        self.store = open_store if isinstance(open_store, SharedStore) else SharedStore(open_store)
         self.config = config
         self.book = book
         self.now = now
-        self._store: Store | None = None
-        self._opening = threading.Lock()
 
     def directors(self) -> set[str]:
         """The commands a subscription may be limited to."""
@@ -119,44 +117,28 @@ class QotdDesk:
                 "Ask one of them to use /qotd."
             )
         try:
-            return self._handle(request, asker, wording)
+            return self.store.call(lambda store: self._handle(store, request, asker, wording))
         except Exception as exc:  # noqa: BLE001 - the store failed: say so, change nothing
             log.error("/qotd in %s:%s: the state store failed: %s", asker.platform,
                       asker.channel, said(exc))  # fmt: skip
-            self._drop_store()
             return QotdReply(UNREACHABLE)
 
-    def _store_now(self) -> Store:
-        with self._opening:
-            if self._store is None:
-                self._store = self._open()
-            return self._store
-
-    def _drop_store(self) -> None:
-        with self._opening:
-            store, self._store = self._store, None
-        if store is not None:
-            try:
-                store.close()
-            except Exception as exc:  # noqa: BLE001 - closing a broken store may fail too
-                log.debug("closing the state store: %s", said(exc))
-
     def close(self) -> None:
-        self._drop_store()
+        self.store.drop()
 
     def ready(self) -> str | None:
         """None when the state store answers, else why not (blocking: a worker thread)."""
         try:
-            self._store_now().ping()
+            self.store.call(lambda store: store.ping())
         except SettingsError as exc:  # could not open it: the message names it, no password
             return str(exc)
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
-            self._drop_store()
             return f"the state store does not answer ({exc.__class__.__name__})"
         return None
 
-    def _handle(self, request: QotdRequest, asker: Asker, wording: Wording) -> QotdReply:
-        store = self._store_now()
+    def _handle(
+        self, store: Store, request: QotdRequest, asker: Asker, wording: Wording
+    ) -> QotdReply:
         if request.action == "list":
             return QotdReply(self._list(store, asker, wording))
         operator = store.subscription(asker.platform, "", asker.channel)

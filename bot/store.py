@@ -133,6 +133,10 @@ class Store(Protocol):
     def ping(self) -> None:
         """Ask the database something trivial: raises when it does not answer."""
 
+    def first_time(self, request: str, now: float, window: float) -> bool:
+        """True the first time ``request`` (a signed request's signature) is offered within
+        ``window`` seconds, on any instance sharing this store; forgets older ones."""
+
     def close(self) -> None: ...
 
 

@@ -91,6 +91,18 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
                 (next_due, platform, workspace, channel) WHERE paused IS NULL""",
         ),
     ),
+    (
+        4,
+        (
+            # Signed requests already answered (Slack's and Discord's signatures), for as
+            # long as they could be replayed: any instance refuses what another has seen.
+            """CREATE TABLE seen_requests (
+                request TEXT PRIMARY KEY,
+                seen_at DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE INDEX seen_requests_at ON seen_requests (seen_at)",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -184,6 +196,20 @@ class SQLStore(SubscriptionSQL):
 
     def ping(self) -> None:
         self._execute("SELECT 1")
+
+    def first_time(self, request: str, now: float, window: float) -> bool:
+        with self._transaction() as cursor:
+            cursor.execute(
+                self._sql("DELETE FROM seen_requests WHERE seen_at < ?"), (now - window,)
+            )
+            cursor.execute(
+                self._sql(
+                    "INSERT INTO seen_requests VALUES (?, ?) ON CONFLICT (request) DO NOTHING "
+                    "RETURNING request"
+                ),
+                (request, now),
+            )
+            return cursor.fetchone() is not None
 
     def schema_version(self) -> int:
         return int(self._execute("SELECT MAX(version) FROM schema_version")[0][0] or 0)

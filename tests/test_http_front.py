@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from .fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from .fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers
 from .test_run import start_bot
 from .test_slack import post_command
 
@@ -35,19 +35,56 @@ async def test_health_and_readiness(slack, tmp_path, store):
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
            "SLACK_API_URL": slack.api_url, "QUOTEBOT_DB": db}  # fmt: skip
     bot = await start_bot("run", "--http", "0", env=env)
-    base = (await bot.wait_for_log(r"slack: listening on (http://[\d.:]+)/slack/events")).group(1)
+    base = await bot.slack_http()
     assert await get(f"{base}/healthz") == (200, {"ok": True})
-    status, body = await get(f"{base}/readyz")
+    status, ready = await get(f"{base}/readyz")
     if store == "sqlite":
-        assert (status, body) == (200, {"ok": True})
+        assert (status, ready) == (200, {"ok": True})
     else:
         assert status == 503
-        assert body["problem"] == (
+        assert ready["problem"] == (
             "cannot open the state store QUOTEBOT_DB "
             "(postgresql://quotebot:***@127.0.0.1:9/quotebot): OperationalError"
         )
-    # Either way the commands are answered.
-    status, payload = await post_command(base, slack, "editing")
+    # Either way the commands are answered, and a replay is refused (remembered in the
+    # store, or in the process while the store is out of reach).
+    body = form_body(slack.command_payload("/jonze", "editing"))
+    headers = signed_headers(body)
+    status, payload = await post_command(base, slack, "", headers=headers, body=body)
     assert (status, payload["response_type"]) == (200, "in_channel")
+    assert (await post_command(base, slack, "", headers=headers, body=body))[0] == 401
     assert await bot.stop() == 0
     assert "s3cret" not in bot.log
+
+
+async def test_a_request_replayed_to_another_instance_is_refused(slack, tmp_path):
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": slack.api_url, "QUOTEBOT_DB": str(tmp_path / "shared.db")}  # fmt: skip
+    bots = [await start_bot("run", "--http", "0", env=env) for _ in range(2)]
+    bases = [await bot.slack_http() for bot in bots]
+    body = form_body(slack.command_payload("/jonze", "editing"))
+    headers = signed_headers(body)
+    first = await post_command(bases[0], slack, "", headers=headers, body=body)
+    again = await post_command(bases[1], slack, "", headers=headers, body=body)
+    assert (first[0], again[0]) == (200, 401)
+    for bot in bots:
+        assert await bot.stop() == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_the_store_remembers_a_request_for_its_window(tmp_path, request, backend):
+    from bot.store import open_store
+
+    where = (
+        str(tmp_path / "state.db")
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    store = open_store(where)
+    try:
+        assert store.first_time("slack:v0=abc", 1000.0, 300.0)
+        assert not store.first_time("slack:v0=abc", 1100.0, 300.0)
+        assert store.first_time("discord:abc", 1100.0, 300.0)  # another platform's
+        assert store.first_time("slack:v0=abc", 1301.0, 300.0)  # forgotten after the window
+    finally:
+        store.close()

@@ -46,7 +46,7 @@ def both(discord: FakeDiscord, slack: FakeSlack, **extra: str) -> dict[str, str]
 
 async def start_both(env: dict[str, str]) -> tuple[Bot, str]:
     bot = await start_bot("run", "--http", "0", env=env)
-    base = (await bot.wait_for_line(r"listening on (http://[\d.:]+)/slack/events")).group(1)
+    base = await bot.slack_http()
     return bot, base
 
 
@@ -115,7 +115,7 @@ async def test_a_sighup_during_start_up_is_a_reload_not_a_death(slack, tmp_path:
     await slack.arrived("auth.test")
     bot.process.send_signal(signal.SIGHUP)
     slack.release("auth.test")
-    base = (await bot.wait_for_line(r"listening on (http://[\d.:]+)/slack/events")).group(1)
+    base = await bot.slack_http()
     await bot.wait_for_log(r"reload: 9 quotes from 1 file")
     await slack_answers(base, slack)
     assert await bot.stop() == 0
@@ -137,7 +137,7 @@ async def test_a_sighup_before_serving_is_remembered_and_done_once_serving(slack
     bot.process.send_signal(signal.SIGHUP)
     os.write(writer, b"[daily]\n")
     os.close(writer)
-    base = (await bot.wait_for_log(r"listening on (http://[\d.:]+)/slack/events")).group(1)
+    base = await bot.slack_http()
     await bot.wait_for_log(r"reload: 9 quotes from 1 file")
     await slack_answers(base, slack)
     assert await bot.stop() == 0

@@ -41,6 +41,12 @@ class Bot:
             if found:
                 return found
 
+    async def slack_http(self) -> str:
+        """The base URL, once Slack is answering over HTTP (the server listens first)."""
+        found = await self.wait_for_log(r"slack: listening on (http://[\d.:]+)/slack/events")
+        await self.wait_for_log(r"Slack: answering over HTTP")
+        return found.group(1)
+
     async def wait_for_log(self, pattern: str) -> re.Match[str]:
         """Like wait_for_line, but a line already read counts too (order does not matter)."""
         for line in self.lines:
@@ -136,8 +142,9 @@ async def test_run_with_slack_credentials_starts_slack_without_naming_it(fake):
 async def test_run_slack_http_mode_answers_signed_requests(fake):
     env = slack_env(fake, SLACK_SIGNING_SECRET=SIGNING_SECRET)
     bot = await start_bot("run", "slack", "--http", "0", env=env)
-    found = await bot.wait_for_line(r"listening on (http://127\.0\.0\.1:\d+)/slack/events")
-    status, payload = await post_command(found.group(1), fake, "editing")
+    base = await bot.slack_http()
+    assert base.startswith("http://127.0.0.1:")
+    status, payload = await post_command(base, fake, "editing")
     assert (status, payload["response_type"]) == (200, "in_channel")
     assert await bot.stop() == 0
 
@@ -148,7 +155,7 @@ async def test_reload_keeps_the_last_good_book_when_a_file_breaks(fake, tmp_path
     shutil.copy(QUOTES / "jonze.yaml", quotes / "jonze.yaml")
     env = slack_env(fake, SLACK_SIGNING_SECRET=SIGNING_SECRET, QUOTEBOT_QUOTES=str(quotes))
     bot = await start_bot("run", "slack", "--http", "0", env=env)
-    base = (await bot.wait_for_line(r"listening on (http://[\d.:]+)/slack/events")).group(1)
+    base = await bot.slack_http()
 
     good = (quotes / "jonze.yaml").read_text("utf-8")
     (quotes / "jonze.yaml").write_text(good.replace("quotes:\n", "quotes: [\n"), "utf-8")

@@ -55,7 +55,7 @@ async def test_a_thousand_half_open_connections_do_not_lock_out_a_valid_request(
         stderr=asyncio.subprocess.PIPE, preexec_fn=at_most_1024_files,
     )  # fmt: skip
     bot = Bot(process)
-    base = (await bot.wait_for_line(r"listening on (http://[\d.:]+)/slack/events")).group(1)
+    base = await bot.slack_http()
     host, port = base.removeprefix("http://").split(":")
     writers = [
         w

@@ -177,19 +177,27 @@ class HttpFront:
         self.app = web.Application(client_max_size=MAX_BODY_BYTES)
         self.labels: list[str] = []
         self._ready = ready
+        self._serving: dict[str, Callable[[], bool]] = {}
         self.app.router.add_get("/healthz", self._healthz)
         self.app.router.add_get("/readyz", self._readyz)
 
-    def mount(self, who: str, method: str, path: str, handler: Handler) -> None:
-        """Serve ``method path`` with ``handler`` (``who`` names it in the log)."""
+    def mount(
+        self, who: str, method: str, path: str, handler: Handler, serving: Callable[[], bool]
+    ) -> None:
+        """Serve ``method path`` with ``handler`` (``who`` names it in the log); the
+        server is ready only while ``serving()`` says ``who`` is."""
         self.app.router.add_route(method, path, handler)
         self.labels.append(f"{who} {path}")
+        self._serving[who] = serving
 
     async def _healthz(self, _: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True})
 
     async def _readyz(self, _: web.Request) -> web.StreamResponse:
-        problem = await self._ready() if self._ready is not None else None
+        waiting = [who for who, serving in self._serving.items() if not serving()]
+        problem = f"not serving yet: {', '.join(waiting)}" if waiting else None
+        if problem is None and self._ready is not None:
+            problem = await self._ready()
         if problem is not None:
             return web.json_response({"ok": False, "problem": problem}, status=503)
         return web.json_response({"ok": True})

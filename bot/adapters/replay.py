@@ -1,11 +1,23 @@
 """Refusing a signed request seen before (Slack's and Discord's alike): a captured request
-could otherwise be sent again while its timestamp is still within the window."""
+could otherwise be sent again while its timestamp is still within the window.
+
+With a state store the memory is shared by every instance behind a load balancer, so a
+request replayed to another instance is refused just the same. If the store fails, the
+guard remembers in this process meanwhile: answers go on (one log line a minute says so).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+
+from bot.adapters.throttle import Throttle
+from bot.shared_store import SharedStore
+
+log = logging.getLogger("quotebot.http")
 
 # Signed requests older than this are refused anyway: remembered only this long.
 WINDOW_S = 300
@@ -15,11 +27,35 @@ class ReplayGuard:
     """Refuses a signed request seen before, while its signature could still be valid."""
 
     def __init__(
-        self, window_s: float = WINDOW_S, clock: Callable[[], float] = time.monotonic
+        self,
+        window_s: float = WINDOW_S,
+        clock: Callable[[], float] = time.monotonic,
+        shared: SharedStore | None = None,
+        kind: str = "",
     ) -> None:
         self._window = window_s
         self._clock = clock
         self._seen: OrderedDict[str, float] = OrderedDict()
+        self._shared = shared
+        self._kind = kind
+        self._throttle = Throttle()
+
+    async def first_time_anywhere(self, signature: str) -> bool:
+        """Like :meth:`first_time`, across every instance sharing the state store."""
+        if self._shared is None:
+            return self.first_time(signature)
+        key, now = f"{self._kind}:{signature}", time.time()
+        try:
+            return await asyncio.to_thread(
+                self._shared.call, lambda store: store.first_time(key, now, self._window)
+            )
+        except Exception as exc:  # noqa: BLE001 - a dead store must not stop the answers
+            if self._throttle.due("store"):
+                log.warning(
+                    "replay guard: the state store failed (%s); remembering in this process "
+                    "meanwhile", exc.__class__.__name__,
+                )  # fmt: skip
+            return self.first_time(signature)
 
     def first_time(self, signature: str) -> bool:
         """True the first time ``signature`` is offered within the window (only verified

@@ -155,7 +155,8 @@ class InteractionsEndpoint:
         self.desk = desk
         self.application_id = application_id
         self.signature = InteractionSignature(public_key, clock)
-        self.replays = ReplayGuard(clock=clock)
+        shared = desk.store if desk is not None else None
+        self.replays = ReplayGuard(clock=clock, shared=shared, kind="discord")
         self._throttle = Throttle()
         self._session: aiohttp.ClientSession | None = None
         self._follow_ups: set[asyncio.Task[None]] = set()
@@ -175,7 +176,8 @@ class InteractionsEndpoint:
         reason = self.signature.refusal(lambda name: request.headers.getall(name, []), body)
         if reason is not None:
             return self._refuse(reason)
-        if not self.replays.first_time(request.headers["X-Signature-Ed25519"].strip().lower()):
+        signature = request.headers["X-Signature-Ed25519"].strip().lower()
+        if not await self.replays.first_time_anywhere(signature):
             return self._refuse("replayed (the same signed request was seen in the last 5 min)")
         try:
             payload = json.loads(body)

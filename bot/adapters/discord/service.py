@@ -94,7 +94,10 @@ class DiscordService:
         self.front = front if settings.public_key else None
         self._endpoint: InteractionsEndpoint | None = None
         if self.front is not None:
-            self.front.mount("discord", "POST", "/discord/interactions", self._on_interaction)
+            self.front.mount(
+                "discord", "POST", "/discord/interactions", self._on_interaction,
+                lambda: self._endpoint is not None,
+            )  # fmt: skip
 
     async def _on_interaction(self, request: web.Request) -> web.StreamResponse:
         endpoint = self._endpoint

@@ -119,7 +119,7 @@ def events_handler(
         reason = signature.refusal(lambda name: request.headers.getall(name, []), body)
         if reason is not None:
             return refuse(reason)
-        if not replay.first_time(request.headers["X-Slack-Signature"].strip()):
+        if not await replay.first_time_anywhere(request.headers["X-Slack-Signature"].strip()):
             return refuse("replayed (the same signed request was seen in the last five minutes)")
         return await _dispatch(app, request, body, refused)
 

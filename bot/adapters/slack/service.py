@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.contract import ServeOptions, run_once
 from bot.adapters.http_server import Handler, HttpFront, OnListening
+from bot.adapters.replay import ReplayGuard
 from bot.adapters.slack.commands import build_app
 from bot.adapters.slack.http import events_handler
 from bot.adapters.slack.poster import SlackPoster
@@ -83,7 +84,9 @@ class SlackService:
         if http is not None and front is None:
             self.front = HttpFront(http[0], http[1], on_listening=on_listening)
         if self.front is not None:
-            self.front.mount("slack", "POST", "/slack/events", self._on_events)
+            self.front.mount(
+                "slack", "POST", "/slack/events", self._on_events, lambda: self._events is not None
+            )
 
     async def _on_events(self, request: web.Request) -> web.StreamResponse:
         events = self._events
@@ -95,7 +98,11 @@ class SlackService:
         self._first_url = await check_tokens(self.settings, socket_mode=self.http is None)
         self._app = build_app(self.answerer, self.settings, self.desk)
         if self.http is not None:
-            self._events = events_handler(self._app, self.settings.signing_secret)
+            # Remembered in the state store: a replay to another instance is refused too.
+            shared = self.desk.store if self.desk is not None else None
+            guard = ReplayGuard(shared=shared, kind="slack")
+            self._events = events_handler(self._app, self.settings.signing_secret, guard)
+            log.info("Slack: answering over HTTP")
 
     async def serve(self, stop: asyncio.Event) -> None:
         assert self._app is not None, "start() first"
