@@ -115,14 +115,14 @@ class Flaky:
         self.inner, self.rng, self.p_crash = inner, rng, p_crash
         self.before, self.crashed = before, crashed
 
-    async def post(self, channel: str, quote: Quote, day: date) -> str:
+    async def post(self, channel: str, quote: Quote, day: date, workspace: str = "") -> str:
         if self.rng.random() < self.p_crash:
             self.crashed()
             raise Crash
         self.before()
         return await self.inner.post(channel, quote, day)
 
-    async def find(self, channel: str, day: date, since: float) -> str | None:
+    async def find(self, channel: str, day: date, since: float, workspace: str = "") -> str | None:
         return await self.inner.find(channel, day, since)
 
     async def close(self) -> None:

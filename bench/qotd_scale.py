@@ -53,10 +53,10 @@ CONFIG = DailyConfig(grace=timedelta(hours=1))
 class Quiet:
     """A poster that is never called in the idle part (nothing is due)."""
 
-    async def post(self, channel: str, quote: Quote, day: date) -> str:
+    async def post(self, channel: str, quote: Quote, day: date, workspace: str = "") -> str:
         raise AssertionError("nothing is due in an idle minute")
 
-    async def find(self, channel: str, day: date, since: float) -> str | None:
+    async def find(self, channel: str, day: date, since: float, workspace: str = "") -> str | None:
         return None
 
     async def close(self) -> None:

@@ -58,10 +58,11 @@ class DeliveryError(Exception):
 class Poster(Protocol):
     """One platform's way of posting a quote to a channel (an adapter provides it)."""
 
-    async def post(self, channel: str, quote: Quote, day: date) -> str:
-        """Post; return the message's ID. Raises DeliveryError."""
+    async def post(self, channel: str, quote: Quote, day: date, workspace: str = "") -> str:
+        """Post (in ``workspace``, where the platform needs to know); return the message's
+        ID. Raises DeliveryError."""
 
-    async def find(self, channel: str, day: date, since: float) -> str | None:
+    async def find(self, channel: str, day: date, since: float, workspace: str = "") -> str | None:
         """This bot's post for ``day`` in ``channel`` since ``since`` (epoch seconds): its
         message ID, or None. Raises DeliveryError when the platform cannot say."""
 
@@ -190,7 +191,7 @@ class Daily:
             if found is not None:
                 return await self._record_sent(day, target, found, "found in the channel")
             try:
-                message_id = await poster.post(target.channel, quote, day)
+                message_id = await poster.post(target.channel, quote, day, target.workspace)
             except DeliveryError as exc:
                 failure: DeliveryError = exc
                 # Refused with a wait (429) is known not sent; anything else may have been.
@@ -255,7 +256,7 @@ class Daily:
         """This date's post already in the channel, if the platform says there is one. If
         it cannot say (no permission to read the channel), the post goes ahead."""
         try:
-            return await poster.find(target.channel, day, since)
+            return await poster.find(target.channel, day, since, target.workspace)
         except Exception as exc:  # noqa: BLE001 - not knowing is no reason to lose the post
             why = exc.reason if isinstance(exc, DeliveryError) else said(exc)
             log.warning("daily %s %s: could not look for an earlier post (%s)", day, target, why)

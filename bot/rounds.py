@@ -120,7 +120,8 @@ async def post_round(
         record = plan.record
         quote = quotes[plan.day, pool_of(book, record.director)[0]]
         async with gate:
-            result = await daily.deliver(plan.day, Target(record.platform, record.channel), quote)
+            target = Target(record.platform, record.channel, record.workspace)
+            result = await daily.deliver(plan.day, target, quote)
         await _follow_up(daily, plan, result)
         return result
 

@@ -29,7 +29,7 @@ from bot.loader import LoadResult, load_book
 from bot.qotd import QotdDesk
 from bot.scheduler import run_schedule
 from bot.settings_file import DailyConfig
-from bot.store import Store, StoreError, open_store, without_password
+from bot.store import Store, StoreError, open_store, store_location, without_password
 
 log = logging.getLogger("quotebot")
 
@@ -64,7 +64,7 @@ def platform_services(
 
 
 def open_state_store(env: Mapping[str, str]) -> Store:
-    where = env.get("QUOTEBOT_DB") or "quotebot.db"
+    where = store_location(env)
     try:
         return open_store(where)
     except StoreError as exc:
@@ -138,7 +138,7 @@ class DailyService:
         await run_schedule(runner, stop)
 
     async def _open(self, stop: asyncio.Event) -> Store | None:
-        where = self.env.get("QUOTEBOT_DB") or "quotebot.db"
+        where = store_location(self.env)
         delay = FIRST_BACKOFF_S
         while not stop.is_set():
             try:

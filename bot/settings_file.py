@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,9 @@ class Target:
 
     platform: str
     channel: str
+    # The Slack team or Discord server it is in, where known (a subscription's); not part
+    # of what it is: a channel gets one post a date whoever set it.
+    workspace: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.channel}"

@@ -8,7 +8,7 @@ seconds), never the database's, so tests can move time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -110,6 +110,9 @@ class Store(Protocol):
     ) -> SubscriptionRecord | None:
         """A channel's subscription, if it has one."""
 
+    def unsubscribe_workspace(self, platform: str, workspace: str) -> int:
+        """Remove every subscription of a workspace (it uninstalled the app); how many."""
+
     def subscriptions(
         self, platform: str | None = None, workspace: str | None = None, owner: str | None = None
     ) -> list[SubscriptionRecord]:
@@ -137,7 +140,32 @@ class Store(Protocol):
         """True the first time ``request`` (a signed request's signature) is offered within
         ``window`` seconds, on any instance sharing this store; forgets older ones."""
 
+    def save_installation(
+        self, enterprise_id: str, team_id: str, installation: str, now: float
+    ) -> None:
+        """Keep a Slack workspace's installation (JSON), replacing an earlier one."""
+
+    def installation(self, enterprise_id: str, team_id: str) -> str | None:
+        """A Slack workspace's installation (JSON), if it installed the app."""
+
+    def delete_installation(self, enterprise_id: str, team_id: str) -> None:
+        """Forget a Slack workspace's installation (uninstalled, or tokens revoked)."""
+
+    def issue_state(self, state: str, expires_at: float) -> None:
+        """Remember an OAuth state parameter until it expires."""
+
+    def consume_state(self, state: str, now: float) -> bool:
+        """True once for a state issued and not expired; it cannot be used again."""
+
     def close(self) -> None: ...
+
+
+DEFAULT_STORE = "quotebot.db"
+
+
+def store_location(env: Mapping[str, str]) -> str:
+    """Where the state store is: ``QUOTEBOT_DB``, or ``quotebot.db`` here."""
+    return env.get("QUOTEBOT_DB", "").strip() or DEFAULT_STORE
 
 
 def open_store(where: str) -> SQLiteStore | PostgresStore:

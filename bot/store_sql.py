@@ -103,6 +103,25 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "CREATE INDEX seen_requests_at ON seen_requests (seen_at)",
         ),
     ),
+    (
+        5,
+        (
+            # Slack workspaces that installed the app (OAuth): the installation as
+            # slack-sdk gives it, as JSON, bot token included; '' for an absent ID.
+            """CREATE TABLE slack_installations (
+                enterprise_id TEXT NOT NULL,
+                team_id TEXT NOT NULL,
+                installation TEXT NOT NULL,
+                installed_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (enterprise_id, team_id)
+            )""",
+            # OAuth state parameters issued and not yet used, until they expire.
+            """CREATE TABLE oauth_states (
+                state TEXT PRIMARY KEY,
+                expires_at DOUBLE PRECISION NOT NULL
+            )""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -196,6 +215,40 @@ class SQLStore(SubscriptionSQL):
 
     def ping(self) -> None:
         self._execute("SELECT 1")
+
+    def save_installation(
+        self, enterprise_id: str, team_id: str, installation: str, now: float
+    ) -> None:
+        self._execute(
+            "INSERT INTO slack_installations VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (enterprise_id, team_id) DO UPDATE SET "
+            "installation = excluded.installation, installed_at = excluded.installed_at",
+            (enterprise_id, team_id, installation, now),
+        )
+
+    def installation(self, enterprise_id: str, team_id: str) -> str | None:
+        rows = self._execute(
+            "SELECT installation FROM slack_installations WHERE enterprise_id = ? AND team_id = ?",
+            (enterprise_id, team_id),
+        )
+        return str(rows[0][0]) if rows else None
+
+    def delete_installation(self, enterprise_id: str, team_id: str) -> None:
+        self._execute(
+            "DELETE FROM slack_installations WHERE enterprise_id = ? AND team_id = ?",
+            (enterprise_id, team_id),
+        )
+
+    def issue_state(self, state: str, expires_at: float) -> None:
+        self._execute("INSERT INTO oauth_states VALUES (?, ?)", (state, expires_at))
+
+    def consume_state(self, state: str, now: float) -> bool:
+        with self._transaction() as cursor:
+            cursor.execute(self._sql("DELETE FROM oauth_states WHERE expires_at < ?"), (now,))
+            cursor.execute(
+                self._sql("DELETE FROM oauth_states WHERE state = ? RETURNING state"), (state,)
+            )
+            return cursor.fetchone() is not None
 
     def first_time(self, request: str, now: float, window: float) -> bool:
         with self._transaction() as cursor:

@@ -97,6 +97,13 @@ class SubscriptionSQL:
         )
         return float(rows[0][0]) if rows else None
 
+    def unsubscribe_workspace(self, platform: str, workspace: str) -> int:
+        gone = self._execute(
+            "DELETE FROM subscriptions WHERE platform = ? AND workspace = ? RETURNING channel",
+            (platform, workspace),
+        )
+        return len(gone)
+
     def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
         self._execute(
             f"UPDATE subscriptions SET next_due = ? WHERE {_KEY}",

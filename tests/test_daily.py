@@ -466,10 +466,10 @@ async def test_two_instances_racing_post_once_per_target(
 class Broken:
     """A poster with a bug in it (quotebot's own kind of object, not a platform's)."""
 
-    async def post(self, channel: str, quote, day: date) -> str:
+    async def post(self, channel: str, quote, day: date, workspace: str = "") -> str:
         raise KeyError("embeds")
 
-    async def find(self, channel: str, day: date, since: float) -> str | None:
+    async def find(self, channel: str, day: date, since: float, workspace: str = "") -> str | None:
         return None
 
     async def close(self) -> None:

@@ -26,13 +26,15 @@ class Entry:
     package: str
     credential: str
     channel: ChannelRule
+    # Another variable whose presence also means it is set up (Slack's OAuth client ID).
+    also: str = ""
 
     def load(self) -> Platform:
         """The platform itself (this imports its library)."""
         return cast(Platform, import_module(self.package).PLATFORM)
 
     def configured(self, env: Mapping[str, str]) -> bool:
-        return bool(env.get(self.credential, "").strip())
+        return any(env.get(name, "").strip() for name in (self.credential, self.also) if name)
 
 
 PLATFORMS: tuple[Entry, ...] = (
@@ -47,6 +49,7 @@ PLATFORMS: tuple[Entry, ...] = (
         "bot.adapters.slack",
         "SLACK_BOT_TOKEN",
         ChannelRule(re.compile(r"[CGD][A-Z0-9]{6,}"), "a channel ID like C0123456789"),
+        also="SLACK_CLIENT_ID",
     ),
 )
 BY_NAME = {entry.name: entry for entry in PLATFORMS}

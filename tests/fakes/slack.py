@@ -22,6 +22,8 @@ from aiohttp import WSMsgType, web
 BOT_TOKEN = "xoxb-111-222-fakebottoken"
 APP_TOKEN = "xapp-1-A111-222-fakeapptoken"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+CLIENT_ID = "1111111111.2222222222"
+CLIENT_SECRET = "fake-client-secret-3333"
 BOT_ID = "B0QUOTEBOT"
 
 
@@ -92,6 +94,12 @@ class FakeSlack:
     per_channel_interval: float | None = None
     refused: int = 0
     _last_post: dict[str, float] = field(default_factory=dict)
+    # Bot tokens Slack knows, and the workspace each is for; OAuth codes it has handed out
+    # (code -> workspace), and the app's client credentials.
+    tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: "T0FILMCLB"})
+    codes: dict[str, str] = field(default_factory=dict)
+    client_id: str = CLIENT_ID
+    client_secret: str = CLIENT_SECRET
     # users.info's answers: the people of the workspace, by ID.
     users: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(PEOPLE))
 
@@ -140,9 +148,13 @@ class FakeSlack:
         queued = self.responses.get(method)
         if queued:
             return queued.pop(0)
+        if method == "oauth.v2.access":
+            return self._oauth_access(request, call.data)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        expected = self.app_token if method == "apps.connections.open" else self.bot_token
-        if token != expected:
+        known = (
+            token == self.app_token if method == "apps.connections.open" else token in self.tokens
+        )
+        if not known:
             return _slack_json({"ok": False, "error": "invalid_auth"})
         if method == "auth.test":
             return _slack_json(
@@ -151,7 +163,7 @@ class FakeSlack:
                     "url": "https://film-club.slack.com/",
                     "team": "Film Club",
                     "user": "quotebot",
-                    "team_id": "T0FILMCLB",
+                    "team_id": self.tokens.get(token, "T0FILMCLB"),
                     "user_id": "U0QUOTEBOT",
                     "bot_id": BOT_ID,
                     "is_enterprise_install": False,
@@ -198,6 +210,39 @@ class FakeSlack:
                 self.joined.add(str(call.data.get("channel")))
             return _slack_json({"ok": True, "channel": {"id": call.data.get("channel")}})
         return _slack_json({"ok": False, "error": "unknown_method"})
+
+    def authorize(self, team: str) -> str:
+        """Someone in ``team`` agreed to install the app: the code Slack redirects with."""
+        code = f"code-{team}-{next(self._ids)}"
+        self.codes[code] = team
+        return code
+
+    def _oauth_access(self, request: web.Request, data: dict[str, Any]) -> web.Response:
+        """oauth.v2.access: the app's credentials (HTTP Basic, or in the form) and a code
+        Slack handed out, once, for a bot token of that workspace."""
+        import base64
+
+        basic = request.headers.get("Authorization", "").removeprefix("Basic ")
+        try:
+            client_id, _, secret = base64.b64decode(basic).decode().partition(":")
+        except ValueError:
+            client_id = secret = ""
+        client_id = client_id or str(data.get("client_id", ""))
+        secret = secret or str(data.get("client_secret", ""))
+        if (client_id, secret) != (self.client_id, self.client_secret):
+            return _slack_json({"ok": False, "error": "invalid_client_id"})
+        team = self.codes.pop(str(data.get("code")), None)
+        if team is None:
+            return _slack_json({"ok": False, "error": "invalid_code"})
+        token = f"xoxb-{team}-{next(self._ids)}-fake"
+        self.tokens[token] = team
+        return _slack_json({
+            "ok": True, "app_id": "A0QUOTEBOT", "authed_user": {"id": "U0ADMIN01"},
+            "scope": "commands,chat:write,users:read", "token_type": "bot",
+            "access_token": token, "bot_user_id": "U0QUOTEBOT",
+            "team": {"id": team, "name": f"Team {team}"}, "enterprise": None,
+            "is_enterprise_install": False,
+        })  # fmt: skip
 
     def _history(self, data: dict[str, Any]) -> web.Response:
         """conversations.history: newest first, after ``oldest``; metadata only when asked

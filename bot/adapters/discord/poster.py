@@ -67,7 +67,7 @@ class DiscordPoster:
             self._http = http
         return self._http
 
-    async def post(self, channel: str, quote: Quote, day: date) -> str:
+    async def post(self, channel: str, quote: Quote, day: date, workspace: str = "") -> str:
         http = await self._client()
         # Discord drops a second message with the same nonce sent within a few minutes,
         # so a retry after a lost response does not post twice.
@@ -82,7 +82,7 @@ class DiscordPoster:
             message = await http.send_message(channel, params=params)
         return str(message["id"])
 
-    async def find(self, channel: str, day: date, since: float) -> str | None:
+    async def find(self, channel: str, day: date, since: float, workspace: str = "") -> str | None:
         """The ID of this bot's quote of the day for ``day`` in ``channel`` posted since
         ``since`` (epoch seconds), known by its author and its dated embed title."""
         http = await self._client()

@@ -11,10 +11,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
+from bot.adapters.slack.oauth import StoreInstallations, add_uninstall_listeners, oauth_settings
 from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import render
 from bot.adapters.slack.settings import SlackSettings
 from bot.answers import Answerer
+from bot.environment import SettingsError
 from bot.qotd import NO_DESK, QotdDesk
 from bot.replies import APOLOGY
 
@@ -29,10 +31,19 @@ def build_app(
 
     One listener serves the book's commands, so a director file added needs no code.
     """
-    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+    client = AsyncWebClient(token=settings.bot_token or None, base_url=settings.api_url)
+    installations = oauth = None
+    if settings.oauth:
+        if desk is None:
+            raise SettingsError("installing in many workspaces needs the state store")
+        installations = StoreInstallations(desk.store)
+        oauth = oauth_settings(settings, installations, desk)
     app = AsyncApp(
         name="quotebot",
         client=client,
+        # Many workspaces: bolt's OAuth flow, each request answered with its workspace's
+        # token from the state store (installations and OAuth states live there).
+        oauth_settings=oauth,
         # Passed even when empty so bolt never reads the environment itself.
         signing_secret=settings.signing_secret,
         # HTTP requests are verified before bolt sees them (bot.adapters.slack.http), and
@@ -44,6 +55,10 @@ def build_app(
         process_before_response=True,
         # bolt logs under its own name (slack_bolt.AsyncApp); passing ours cost 2.5 µs a request.
     )
+
+    if installations is not None:
+        assert desk is not None
+        add_uninstall_listeners(app, installations, desk)
 
     # Registered first: bolt runs the first listener that matches.
     @app.command(f"/{limits.QOTD_COMMAND}")

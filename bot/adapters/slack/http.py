@@ -149,6 +149,29 @@ async def _dispatch(
     return await to_aiohttp_response(response)
 
 
+def oauth_handler(app: AsyncApp, step: str) -> Handler:
+    """``GET /slack/install`` (step "install": the Add to Slack page, which issues an OAuth
+    state) or ``GET /slack/oauth_redirect`` (step "redirect": Slack sends the installer
+    back with a code, exchanged for the workspace's token), through bolt's OAuth flow."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        flow = app.oauth_flow
+        if flow is None:
+            return web.Response(status=404, text="not installable in other workspaces")
+        bolt_request = AsyncBoltRequest(
+            body="",
+            query=request.query_string,
+            headers={k: request.headers.getall(k) for k in request.headers},
+        )
+        if step == "install":
+            response = await flow.handle_installation(bolt_request)
+        else:
+            response = await flow.handle_callback(bolt_request)
+        return await to_aiohttp_response(response)
+
+    return handle
+
+
 async def serve_http(
     app: AsyncApp,
     secret: str,

@@ -38,15 +38,26 @@ def check_url(url: str) -> str:
     url = url.strip()
     if url and (not url.startswith(("https://", "http://")) or len(url) > URL_MAX):
         raise SettingsError(
-            f"--url must be the public https://…/slack/events URL (at most {URL_MAX} characters)"
+            f"--url must be the public https://… base URL or its /slack/events (at most {URL_MAX} "
+            "characters)"
         )
     return url
 
 
+EVENTS_PATH = "/slack/events"
+REDIRECT_PATH = "/slack/oauth_redirect"
+# Sent to every app with event subscriptions that asks: quotebot forgets the workspace.
+BOT_EVENTS = ("app_uninstalled", "tokens_revoked")
+
+
 def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str, Any]:
     """A Slack app manifest with ``/quote`` and as many directors' commands as Slack
-    allows: Socket Mode, or with ``url`` (https://…/slack/events) the commands sent there."""
+    allows: Socket Mode, or with ``url`` (the public base URL, or its /slack/events) the
+    commands and events sent there and the OAuth redirect URL for installing in many
+    workspaces."""
     name, url = check_name(name), check_url(url)
+    base = url.rstrip("/").removesuffix(EVENTS_PATH) if url else ""
+    url = base + EVENTS_PATH if url else ""
     commands: list[dict[str, Any]] = []
     for info in catalogue(book, limits.SLACK_COMMANDS_MAX).commands:
         command: dict[str, Any] = {
@@ -68,8 +79,16 @@ def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": {
+            **({"redirect_urls": [base + REDIRECT_PATH]} if url else {}),
+            "scopes": {"bot": list(BOT_SCOPES)},
+        },
         "settings": {
+            **(
+                {"event_subscriptions": {"request_url": url, "bot_events": list(BOT_EVENTS)}}
+                if url
+                else {}
+            ),
             "interactivity": {"is_enabled": False},
             "org_deploy_enabled": False,
             "socket_mode_enabled": not url,

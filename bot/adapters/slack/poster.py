@@ -40,6 +40,10 @@ CHANNEL_CLOSED = frozenset(
 )  # fmt: skip
 
 
+# A workspace's bot token (OAuth), or None when it has not installed the app.
+TokenFor = Callable[[str], Awaitable[str | None]]
+
+
 # The marker a quote of the day carries (Slack message metadata), to find it again.
 EVENT_TYPE = "quotebot_daily"
 
@@ -48,14 +52,36 @@ class SlackPoster:
     """Posts the quote of the day with chat.postMessage, marked with the date in the
     message's metadata, and finds such a post again with conversations.history."""
 
-    def __init__(self, settings: SlackSettings) -> None:
+    def __init__(
+        self,
+        settings: SlackSettings,
+        tokens: TokenFor | None = None,
+        release: Callable[[], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._release = release
+        # One workspace: its token. Many (OAuth): each workspace's, from the state store.
         self.client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
-        self._bot_id: str | None = None
+        self._tokens = tokens
+        self._bot_ids: dict[str, str] = {}
 
-    async def post(self, channel: str, quote: Quote, day: date) -> str:
+    async def _client(self, workspace: str) -> AsyncWebClient:
+        if self._tokens is None:
+            return self.client
+        token = await self._tokens(workspace)
+        if not token:
+            raise DeliveryError(
+                f"workspace {workspace} has not installed the app (or has uninstalled it)",
+                True,
+                channel=True,
+            )
+        return AsyncWebClient(token=token, base_url=self.settings.api_url)
+
+    async def post(self, channel: str, quote: Quote, day: date, workspace: str = "") -> str:
+        client = await self._client(workspace)
         marker = {"event_type": EVENT_TYPE, "event_payload": {"date": day.isoformat()}}
         response = await self._call(
-            self.client.chat_postMessage,
+            client.chat_postMessage,
             channel=channel,
             unfurl_links=False,
             unfurl_media=False,
@@ -64,34 +90,36 @@ class SlackPoster:
         )
         return str(response.get("ts"))
 
-    async def find(self, channel: str, day: date, since: float) -> str | None:
+    async def find(self, channel: str, day: date, since: float, workspace: str = "") -> str | None:
         """The ts of this bot's quote of the day for ``day`` posted in ``channel`` since
         ``since`` (epoch seconds), if there is one."""
-        if self._bot_id is None:
-            me = await self._call(self.client.auth_test)
-            self._bot_id = str(me.get("bot_id") or "")
+        client = await self._client(workspace)
+        if workspace not in self._bot_ids:
+            me = await self._call(client.auth_test)
+            self._bot_ids[workspace] = str(me.get("bot_id") or "")
+        bot_id = self._bot_ids[workspace]
         try:
-            history = await self._history(channel, since)
+            history = await self._history(client, channel, since)
         except DeliveryError as exc:
             if exc.reason != "not_in_channel":
                 raise
             # Posted to a public channel it was never added to (chat:write.public): the
             # bot may read the history only as a member, so it joins (channels:join).
-            await self._call(self.client.conversations_join, channel=channel)
-            history = await self._history(channel, since)
+            await self._call(client.conversations_join, channel=channel)
+            history = await self._history(client, channel, since)
         for message in history.get("messages") or []:
             metadata = message.get("metadata") or {}
             if (
-                message.get("bot_id") == self._bot_id
+                message.get("bot_id") == bot_id
                 and metadata.get("event_type") == EVENT_TYPE
                 and (metadata.get("event_payload") or {}).get("date") == day.isoformat()
             ):
                 return str(message["ts"])
         return None
 
-    async def _history(self, channel: str, since: float) -> Any:  # noqa: ANN401
+    async def _history(self, client: AsyncWebClient, channel: str, since: float) -> Any:  # noqa: ANN401
         return await self._call(
-            self.client.conversations_history,
+            client.conversations_history,
             channel=channel,
             oldest=f"{since:.6f}",
             limit=LOOK_BACK,
@@ -115,7 +143,9 @@ class SlackPoster:
             raise DeliveryError(f"network: {exc.__class__.__name__}", False) from None
 
     async def close(self) -> None:
-        """Nothing to close: slack-sdk opens a session per request."""
+        """slack-sdk opens a session per request; with OAuth, let go of the store."""
+        if self._release is not None:
+            self._release()
 
 
 def seconds(value: str | list[str]) -> float:

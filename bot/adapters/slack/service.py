@@ -16,13 +16,17 @@ from bot.adapters.contract import ServeOptions, run_once
 from bot.adapters.http_server import Handler, HttpFront, OnListening
 from bot.adapters.replay import ReplayGuard
 from bot.adapters.slack.commands import build_app
-from bot.adapters.slack.http import events_handler
+from bot.adapters.slack.http import events_handler, oauth_handler
+from bot.adapters.slack.manifest import REDIRECT_PATH
+from bot.adapters.slack.oauth import INSTALL_PATH, StoreInstallations
 from bot.adapters.slack.poster import SlackPoster
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode
 from bot.answers import Answerer
 from bot.environment import SettingsError
 from bot.qotd import QotdDesk
+from bot.shared_store import SharedStore
+from bot.store import open_store, store_location
 
 log = logging.getLogger("quotebot.slack")
 
@@ -87,6 +91,9 @@ class SlackService:
             self.front.mount(
                 "slack", "POST", "/slack/events", self._on_events, lambda: self._events is not None
             )
+            if settings.oauth:
+                for step, path in (("install", INSTALL_PATH), ("redirect", REDIRECT_PATH)):
+                    self.front.mount("slack", "GET", path, self._oauth_step(step), lambda: True)
 
     async def _on_events(self, request: web.Request) -> web.StreamResponse:
         events = self._events
@@ -94,15 +101,25 @@ class SlackService:
             return web.Response(status=503, text="Slack is not being served")
         return await events(request)
 
+    def _oauth_step(self, step: str) -> Handler:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            if self._app is None:
+                return web.Response(status=503, text="Slack is not being served")
+            return await oauth_handler(self._app, step)(request)
+
+        return handle
+
     async def start(self) -> None:
-        self._first_url = await check_tokens(self.settings, socket_mode=self.http is None)
+        if not self.settings.oauth:  # with OAuth there is no one token to check
+            self._first_url = await check_tokens(self.settings, socket_mode=self.http is None)
         self._app = build_app(self.answerer, self.settings, self.desk)
         if self.http is not None:
             # Remembered in the state store: a replay to another instance is refused too.
             shared = self.desk.store if self.desk is not None else None
             guard = ReplayGuard(shared=shared, kind="slack")
             self._events = events_handler(self._app, self.settings.signing_secret, guard)
-            log.info("Slack: answering over HTTP")
+            many = " for every workspace that installs it" if self.settings.oauth else ""
+            log.info("Slack: answering over HTTP%s", many)
 
     async def serve(self, stop: asyncio.Event) -> None:
         assert self._app is not None, "start() first"
@@ -149,7 +166,12 @@ class SlackPlatform:
         )
 
     def poster(self, env: Mapping[str, str]) -> SlackPoster:
-        return SlackPoster(SlackSettings.for_posting(env))
+        settings = SlackSettings.for_posting(env)
+        if not settings.oauth:
+            return SlackPoster(settings)
+        # Each workspace's token, from the installations in the state store.
+        shared = SharedStore(lambda: open_store(store_location(env)))
+        return SlackPoster(settings, StoreInstallations(shared).token_for, shared.drop)
 
 
 PLATFORM = SlackPlatform()

@@ -18,13 +18,22 @@ class SlackSettings:
     app_token: str = field(default="", repr=False)
     signing_secret: str = field(default="", repr=False)
     api_url: str = SLACK_API_URL
+    # OAuth: installable in many workspaces, each answered with its own token.
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id)
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str], http: bool = False) -> SlackSettings:
         """Read and check the SLACK_* variables; ``http`` needs the signing secret,
-        Socket Mode the app token."""
-        bot_token = token(env, "SLACK_BOT_TOKEN", "xoxb-", "a bot token")
+        Socket Mode the app token; SLACK_CLIENT_ID means OAuth (many workspaces)."""
         api_url = url(env, "SLACK_API_URL", SLACK_API_URL, trailing_slash=True)
+        if env.get("SLACK_CLIENT_ID", "").strip():
+            return cls._oauth(env, http, api_url)
+        bot_token = token(env, "SLACK_BOT_TOKEN", "xoxb-", "a bot token")
         if http:
             secret = env.get("SLACK_SIGNING_SECRET", "").strip()
             if not secret:
@@ -37,9 +46,40 @@ class SlackSettings:
         return cls(bot_token, app_token=app_token, api_url=api_url)
 
     @classmethod
-    def for_posting(cls, env: Mapping[str, str]) -> SlackSettings:
-        """Only what chat.postMessage needs: the bot token (and SLACK_API_URL)."""
+    def _oauth(cls, env: Mapping[str, str], http: bool, api_url: str) -> SlackSettings:
+        if env.get("SLACK_BOT_TOKEN", "").strip():
+            raise SettingsError(
+                "SLACK_CLIENT_ID and SLACK_BOT_TOKEN are both set: SLACK_CLIENT_ID installs "
+                "the app in many workspaces (OAuth), SLACK_BOT_TOKEN serves one; unset one"
+            )
+        missing = [
+            name
+            for name in ("SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET")
+            if not env.get(name, "").strip()
+        ]
+        if missing:
+            raise SettingsError(
+                f"{' and '.join(missing)} not set: installing in many workspaces (SLACK_CLIENT_ID) "
+                "needs the app's client secret and signing secret (Basic Information)"
+            )
+        if not http:
+            raise SettingsError(
+                "SLACK_CLIENT_ID is set: installing in many workspaces needs quotebot run --http "
+                "PORT (for /slack/install and /slack/oauth_redirect)"
+            )
         return cls(
-            token(env, "SLACK_BOT_TOKEN", "xoxb-", "a bot token"),
-            api_url=url(env, "SLACK_API_URL", SLACK_API_URL, trailing_slash=True),
+            "",
+            signing_secret=env["SLACK_SIGNING_SECRET"].strip(),
+            api_url=api_url,
+            client_id=env["SLACK_CLIENT_ID"].strip(),
+            client_secret=env["SLACK_CLIENT_SECRET"].strip(),
         )
+
+    @classmethod
+    def for_posting(cls, env: Mapping[str, str]) -> SlackSettings:
+        """Only what chat.postMessage needs: the bot token (and SLACK_API_URL); with OAuth,
+        no token here: each workspace's comes from the state store."""
+        api_url = url(env, "SLACK_API_URL", SLACK_API_URL, trailing_slash=True)
+        if env.get("SLACK_CLIENT_ID", "").strip():
+            return cls("", api_url=api_url, client_id=env["SLACK_CLIENT_ID"].strip())
+        return cls(token(env, "SLACK_BOT_TOKEN", "xoxb-", "a bot token"), api_url=api_url)
