@@ -488,3 +488,41 @@ async def test_a_failure_at_start_is_one_line_naming_it(fake, answerer, route, r
     message = str(failed.value)
     assert message.startswith(said), message
     assert "\n" not in message and TOKEN not in message
+
+
+async def test_a_process_holds_only_the_shards_it_is_given(answerer):
+    fake = await FakeDiscord(shards=4).start()
+    settings = DiscordSettings.from_environ(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "DISCORD_API_BASE": fake.api_base,
+            "DISCORD_SHARD_COUNT": "4",
+            "DISCORD_SHARD_IDS": "1,3",
+        }
+    )
+    stop = asyncio.Event()
+    ready = asyncio.Event()
+    task = asyncio.create_task(adapter.run(answerer, settings, stop, lambda _c: ready.set()))
+    await asyncio.wait_for(ready.wait(), 10)  # both of its shards have their session
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    await fake.stop()
+    assert sorted(tuple(i["shard"]) for i in fake.identified) == [(1, 4), (3, 4)]
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"DISCORD_SHARD_IDS": "0"}, "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT"),
+        ({"DISCORD_SHARD_COUNT": "0"}, "DISCORD_SHARD_COUNT must be a whole number"),
+        ({"DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "0-2"}, "from 0 to 1"),
+        ({"DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "one"}, "must list shard numbers"),
+        ({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "1,1"}, "different shards"),
+    ],
+)
+def test_shard_settings_that_cannot_work_are_named(env, problem):
+    with pytest.raises(SettingsError, match=problem):
+        DiscordSettings.from_environ({"DISCORD_TOKEN": TOKEN, **env})
+    assert DiscordSettings.from_environ(
+        {"DISCORD_TOKEN": TOKEN, "DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "0-1,3"}
+    ).shard_ids == (0, 1, 3)

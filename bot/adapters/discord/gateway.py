@@ -90,6 +90,13 @@ class QuoteClient(discord.AutoShardedClient):
     def __init__(
         self, answerer: Answerer, settings: DiscordSettings, desk: QotdDesk | None = None
     ) -> None:
+        # Unset: as many shards as Discord recommends, all here. Set: this process holds
+        # only its share (the others run elsewhere).
+        shards: dict[str, Any] = {}
+        if settings.shard_count is not None:
+            shards["shard_count"] = settings.shard_count
+        if settings.shard_ids:
+            shards["shard_ids"] = list(settings.shard_ids)
         super().__init__(
             # No privileged intents: slash commands arrive whatever the intents; guilds
             # keeps the server list for logging and for the daily post's channels.
@@ -98,6 +105,7 @@ class QuoteClient(discord.AutoShardedClient):
             # A longer 429 is handed back (RateLimited) instead of waited out in silence:
             # at start that is one line saying so, not a bot that never comes up.
             max_ratelimit_timeout=RATE_LIMIT_WAIT_S,
+            **shards,
         )
         self.answerer = answerer
         self.settings = settings
@@ -117,7 +125,8 @@ class QuoteClient(discord.AutoShardedClient):
         # waiting for discord.py's "ready", which waits for the guild list to go quiet.
         self._connected_shards.add(shard_id)
         log.info("Discord: shard %d connected", shard_id)
-        if self.shard_count is not None and len(self._connected_shards) >= self.shard_count:
+        mine = len(self.shard_ids) if self.shard_ids else self.shard_count
+        if mine is not None and len(self._connected_shards) >= mine:
             self.connected.set()
 
     async def on_ready(self) -> None:

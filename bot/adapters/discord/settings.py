@@ -21,6 +21,9 @@ class DiscordSettings:
     guild_id: int | None = None
     # The application's public key (64 hex digits): interactions come over HTTP, verified.
     public_key: str = ""
+    # Gateway shards: how many in all, and which this process holds (None: all).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str]) -> DiscordSettings:
@@ -45,4 +48,36 @@ class DiscordSettings:
                 "DISCORD_PUBLIC_KEY must be the application's public key: 64 hexadecimal "
                 "digits (Developer Portal > General Information > Public Key)"
             )
-        return cls(token, api_base, int(guild) if guild else None, public_key)
+        count, ids = _shards(env)
+        return cls(token, api_base, int(guild) if guild else None, public_key, count, ids)
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """DISCORD_SHARD_COUNT (a whole number) and DISCORD_SHARD_IDS (``0,2`` or ``0-3``,
+    each below the count), to split the gateway's shards across processes."""
+    count_text = env.get("DISCORD_SHARD_COUNT", "").strip()
+    ids_text = env.get("DISCORD_SHARD_IDS", "").strip()
+    if not count_text:
+        if ids_text:
+            raise SettingsError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (shards in all)")
+        return None, None
+    if not count_text.isdigit() or not 1 <= int(count_text) <= 10_000:
+        raise SettingsError("DISCORD_SHARD_COUNT must be a whole number of shards, 1 or more")
+    count = int(count_text)
+    if not ids_text:
+        return count, None
+    ids: list[int] = []
+    for part in ids_text.split(","):
+        low, dash, high = part.strip().partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise SettingsError(
+                "DISCORD_SHARD_IDS must list shard numbers, like 0,2 or 0-3 (each below "
+                "DISCORD_SHARD_COUNT)"
+            )
+        ids.extend(range(int(low), int(high if dash else low) + 1))
+    if not ids or max(ids) >= count or len(set(ids)) != len(ids):
+        raise SettingsError(
+            f"DISCORD_SHARD_IDS must name different shards from 0 to {count - 1} "
+            "(DISCORD_SHARD_COUNT is how many there are in all)"
+        )
+    return count, tuple(ids)
