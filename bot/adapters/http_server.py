@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
@@ -180,6 +182,12 @@ class HttpFront:
         self._serving: dict[str, Callable[[], bool]] = {}
         self.app.router.add_get("/healthz", self._healthz)
         self.app.router.add_get("/readyz", self._readyz)
+        self.app.on_response_prepare.append(self._say_who)
+        # Which instance answered, for whoever runs several behind a load balancer.
+        self.instance = f"{socket.gethostname()}:{os.getpid()}"
+
+    async def _say_who(self, _: web.Request, response: web.StreamResponse) -> None:
+        response.headers["X-Quotebot-Instance"] = self.instance
 
     def mount(
         self, who: str, method: str, path: str, handler: Handler, serving: Callable[[], bool]
