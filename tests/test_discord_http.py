@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import strategies as st
 
 from bot.store import open_store
 
@@ -209,3 +210,40 @@ async def test_a_malformed_public_key_is_named_not_shown(tmp_path):
     err = await bot.exit_with(2)
     assert "DISCORD_PUBLIC_KEY must be the application's public key" in err
     assert "not-a-key-secretish" not in err
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+FIELDS = st.fixed_dictionaries(
+    {"type": st.sampled_from([1, 2, 4, 3, 5, "2", None]),
+     "data": JSON | st.fixed_dictionaries(
+         {"name": st.sampled_from(["quote", "qotd", "jonze", "nolan", ""]),
+          "options": st.lists(st.dictionaries(
+              st.sampled_from(["name", "type", "value", "focused", "options"]), JSON,
+              max_size=5), max_size=3)})},
+    optional={"member": JSON, "user": JSON, "guild_id": JSON, "channel_id": JSON,
+              "app_permissions": JSON, "token": JSON},
+)  # fmt: skip
+
+
+async def test_any_signed_payload_gets_an_answer_or_a_400_never_a_500(endpoint):
+    from hypothesis import HealthCheck, given, settings
+
+    statuses: list[int] = []
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(FIELDS)
+    def collect(payload: dict[str, Any]) -> None:
+        collected.append(payload)
+
+    collected: list[dict[str, Any]] = []
+    collect()
+    for n, payload in enumerate(collected):
+        body = json.dumps({**payload, "id": str(n)}).encode()  # each signature its own
+        status, _ = await endpoint.post(body, signed(body))
+        statuses.append(status)
+    assert set(statuses) <= {200, 400}, sorted(set(statuses))

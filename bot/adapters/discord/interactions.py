@@ -76,24 +76,32 @@ class InteractionSignature:
         return None
 
 
+def _dict(value: object) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a signed body may say anything)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _options(data: dict[str, Any]) -> dict[str, str]:
     """A command's (or subcommand's) string options by name; the focused one too."""
     found: dict[str, str] = {}
-    for option in data.get("options") or []:
+    options = data.get("options")
+    for option in options if isinstance(options, list) else []:
         if isinstance(option, dict) and isinstance(option.get("value"), str | int | float):
             found[str(option.get("name"))] = str(option["value"])
     return found
 
 
 def _focused(data: dict[str, Any]) -> tuple[str, str]:
-    for option in data.get("options") or []:
+    options = data.get("options")
+    for option in options if isinstance(options, list) else []:
         if isinstance(option, dict) and option.get("focused"):
             return str(option.get("name")), str(option.get("value", ""))
     return "", ""
 
 
 def _subcommand(data: dict[str, Any]) -> dict[str, Any]:
-    for option in data.get("options") or []:
+    options = data.get("options")
+    for option in options if isinstance(options, list) else []:
         if isinstance(option, dict) and option.get("type") == 1:
             return option
     return {}
@@ -117,15 +125,21 @@ def _private(text: str) -> dict[str, Any]:
     return {"content": text, "flags": EPHEMERAL, "allowed_mentions": NO_MENTIONS.to_dict()}
 
 
+def _bits(value: object) -> int:
+    """A permission bit set as Discord sends it (a decimal string); 0 if it is not one."""
+    text = str(value or "0")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 40 else 0
+
+
 def _asker(payload: dict[str, Any]) -> Asker:
-    member = payload.get("member") or {}
-    user = member.get("user") or payload.get("user") or {}
-    permissions = int(member.get("permissions") or 0)
+    member = _dict(payload.get("member"))
+    user = _dict(member.get("user")) or _dict(payload.get("user"))
+    permissions = _bits(member.get("permissions"))
     name = member.get("nick") or user.get("global_name") or user.get("username") or "someone"
     return Asker(
         platform="discord",
         workspace=str(payload.get("guild_id") or ""),
-        channel=str(payload.get("channel_id") or (payload.get("channel") or {}).get("id") or ""),
+        channel=str(payload.get("channel_id") or _dict(payload.get("channel")).get("id") or ""),
         user=str(user.get("id") or ""),
         name=discord.utils.escape_markdown(str(name)),
         may_manage=bool(permissions & (MANAGE_CHANNELS | ADMINISTRATOR)),
@@ -134,7 +148,7 @@ def _asker(payload: dict[str, Any]) -> Asker:
 
 
 def _lacking(payload: dict[str, Any]) -> list[str]:
-    have = discord.Permissions(int(payload.get("app_permissions") or 0))
+    have = discord.Permissions(_bits(payload.get("app_permissions")))
     if have.administrator:
         return []
     return [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
@@ -187,15 +201,19 @@ class InteractionsEndpoint:
         if kind == PING:
             return web.json_response({"type": PONG})
         if kind == AUTOCOMPLETE:
-            return web.json_response({"type": AUTOCOMPLETE_RESULT,
-                                      "data": {"choices": self._choices(payload)}})  # fmt: skip
+            try:
+                choices = self._choices(payload)
+            except Exception:  # a suggestion failing is no reason for a 500: offer none
+                log.exception("autocomplete failed")
+                choices = []
+            return web.json_response({"type": AUTOCOMPLETE_RESULT, "data": {"choices": choices}})
         if kind != APPLICATION_COMMAND:
             return web.Response(status=400, text="not an interaction quotebot answers")
         public: str | None = None
         try:
             data, public = await self._command(payload)
         except Exception:
-            log.exception("answering /%s failed", (payload.get("data") or {}).get("name"))
+            log.exception("answering /%s failed", _dict(payload.get("data")).get("name"))
             data = _private(APOLOGY)
         response = web.json_response({"type": CHANNEL_MESSAGE, "data": data})
         if public is None:
@@ -209,7 +227,7 @@ class InteractionsEndpoint:
         return response
 
     async def _command(self, payload: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-        data = payload.get("data") or {}
+        data = _dict(payload.get("data"))
         name = str(data.get("name", ""))
         options = _options(data)
         book = self.answerer.book
@@ -249,7 +267,7 @@ class InteractionsEndpoint:
         return _private(text), reply.public
 
     def _choices(self, payload: dict[str, Any]) -> list[dict[str, str]]:
-        data = payload.get("data") or {}
+        data = _dict(payload.get("data"))
         name = str(data.get("name", ""))
         book = self.answerer.book
         found: list[Choice] = []
