@@ -176,3 +176,16 @@ def test_the_manifest_for_many_workspaces_has_the_redirect_and_the_events():
                for c in data["features"]["slash_commands"])  # fmt: skip
     same = manifest(load_book([QUOTES]).book, url="https://bot.example.org/slack/events")
     assert same["oauth_config"] == data["oauth_config"]
+
+
+async def test_a_workspace_that_never_installed_is_told_so_not_a_500(running):
+    status, _ = await running.command("T0NOBODY1", "09:00 Europe/Paris")
+    assert status == 200
+    # bolt says so through the command's response_url, privately.
+    said = await running.slack.next_response_post()
+    assert "reinstall this app" in said.data["text"]
+    store = open_store(running.db)
+    try:
+        assert store.subscriptions() == []
+    finally:
+        store.close()
