@@ -23,7 +23,11 @@ if TYPE_CHECKING:
     Days = Literal["daily", "weekdays"]
     Action = Literal["show", "set", "off", "list"]
 
-_CLOCK = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<half>am|pm)?", re.IGNORECASE)
+# 9, 09:00, 9.30, 9h30, 0930, 9am, 9:15 pm: the ways people write a time of day.
+_CLOCK = re.compile(
+    r"(?:(?P<h>\d{1,2})(?:[:.h](?P<m>\d{2}))?|(?P<hh>\d{2})(?P<mm>\d{2}))\s*(?P<half>[ap]\.?m\.?)?",
+    re.IGNORECASE,
+)
 _DAYS = {"daily": "daily", "everyday": "daily", "every day": "daily", "weekdays": "weekdays"}
 
 
@@ -54,12 +58,14 @@ def cron_for(at: time, days: str) -> str:
 
 
 def read_time(text: str) -> time | None:
-    """``09:00``, ``9:30``, ``21:30``, ``9am``, ``9:15 pm`` or ``9`` as a time of day."""
+    """``09:00``, ``9:30``, ``9.30``, ``9h30``, ``0930``, ``21:30``, ``9am``, ``9:15 pm``
+    or ``9`` as a time of day."""
     found = _CLOCK.fullmatch(text.strip())
     if found is None:
         return None
-    hour, minute = int(found["h"]), int(found["m"] or 0)
-    half = (found["half"] or "").lower()
+    hour = int(found["h"] or found["hh"])
+    minute = int(found["m"] or found["mm"] or 0)
+    half = (found["half"] or "").lower().replace(".", "")
     if half:
         if not 1 <= hour <= 12:
             return None

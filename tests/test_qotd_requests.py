@@ -27,13 +27,16 @@ DIRECTORS = {"jonze", "varda"}
     ("typed", "expected"),
     [("09:00", time(9)), ("9:30", time(9, 30)), ("21:30", time(21, 30)), ("9am", time(9)),
      ("9:15pm", time(21, 15)), ("12am", time(0)), ("12pm", time(12)), ("9", time(9)),
-     ("0:05", time(0, 5))],
+     ("0:05", time(0, 5)), ("9.30", time(9, 30)), ("9h30", time(9, 30)),
+     ("0930", time(9, 30)), ("2130", time(21, 30)), ("9 p.m.", time(21)), ("7AM", time(7))],
 )  # fmt: skip
 def test_times_people_type(typed, expected):
     assert read_time(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["24:00", "9:60", "13pm", "0am", "nine", "9:5", "", "2026"])
+@pytest.mark.parametrize(
+    "typed", ["24:00", "9:60", "13pm", "0am", "nine", "9:5", "", "2460", "12345", "9:5pm"]
+)
 def test_what_is_not_a_time(typed):
     assert read_time(typed) is None
 
