@@ -161,3 +161,26 @@ async def test_three_instances_post_the_daily_quote_once(cluster):
         await bot.wait_for_log(r"daily: next slot")  # each has run its first round
     assert len(cluster.slack.messages) == 1
     assert [m["channel_id"] for m in cluster.discord.messages] == [CHANNEL_ID]
+
+
+async def test_killing_an_instance_under_concurrent_load_loses_at_most_what_was_in_flight(
+    cluster,
+):
+    import asyncio
+
+    workers, each = 6, 15
+    statuses: list[int] = []
+    killed = asyncio.Event()
+
+    async def worker(n: int) -> None:
+        for i in range(each):
+            if n == 0 and i == 5:
+                cluster.bots[2].process.send_signal(signal.SIGKILL)
+                killed.set()
+            statuses.append((await cluster.jonze())[0])
+
+    await asyncio.gather(*(worker(n) for n in range(workers)))
+    assert killed.is_set() and len(statuses) == workers * each
+    # At most the requests the killed instance held when it died (one per worker at most);
+    # HAProxy also tries again those it never answered (retry-on empty-response).
+    assert statuses.count(200) >= workers * each - workers
