@@ -241,3 +241,16 @@ def test_the_manifest_has_qotd_and_the_users_read_scope():
     assert hint == "[09:00 Europe/Paris [weekdays] [director] | off | list]"
     assert "users:read" in data["oauth_config"]["scopes"]["bot"]
     assert json.dumps(data)  # still one JSON document
+
+
+async def test_users_info_rate_limited_says_try_again_not_reinstall(bot, store):
+    from aiohttp import web
+
+    bot.fake.responses["users.info"] = [
+        web.json_response(
+            {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "20"}
+        )
+    ]
+    said = await bot.qotd("09:00 Europe/Paris")
+    assert "just now (ratelimited). Please try again in a minute." in said
+    assert "users:read" not in said and store.subscriptions() == []

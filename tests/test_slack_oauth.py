@@ -189,3 +189,35 @@ async def test_a_workspace_that_never_installed_is_told_so_not_a_500(running):
         assert store.subscriptions() == []
     finally:
         store.close()
+
+
+async def test_a_workspace_already_served_keeps_its_token_while_the_store_is_down(tmp_path):
+    import sqlite3
+
+    from slack_sdk.oauth.installation_store import Installation
+
+    from bot.adapters.slack.oauth import StoreInstallations
+    from bot.shared_store import SharedStore
+    from bot.store_sqlite import SQLiteStore
+
+    class Flaky(SQLiteStore):
+        down = False
+
+        def installation(self, enterprise_id: str, team_id: str) -> str | None:
+            if self.down:
+                raise sqlite3.OperationalError("disk I/O error")
+            return super().installation(enterprise_id, team_id)
+
+    flaky = Flaky(tmp_path / "state.db")
+    installations = StoreInstallations(SharedStore(lambda: flaky))
+    await installations.async_save(Installation(
+        team_id="T0ALPHA01", bot_token="xoxb-alpha", bot_id="B1", bot_user_id="U1",
+        user_id="U0ADMIN01", installed_at=1_700_000_000.0,
+    ))  # fmt: skip
+    assert await installations.token_for("T0ALPHA01") == "xoxb-alpha"
+    Flaky.down = True
+    assert await installations.token_for("T0ALPHA01") == "xoxb-alpha"  # the last one read
+    with pytest.raises(sqlite3.OperationalError):
+        await installations.token_for("T0BRAVO01")  # never read: nothing to fall back on
+    Flaky.down = False
+    flaky.close()

@@ -41,6 +41,9 @@ class StoreInstallations(AsyncInstallationStore):
 
     def __init__(self, store: SharedStore) -> None:
         self.store = store
+        # The last installation read per workspace: while the store is out of reach, the
+        # workspaces already served keep being answered with the token they had.
+        self._known: dict[tuple[str, str], str] = {}
 
     @property
     def logger(self) -> logging.Logger:
@@ -68,9 +71,20 @@ class StoreInstallations(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
         enterprise, team = _key(enterprise_id, None if is_enterprise_install else team_id)
-        text = await asyncio.to_thread(self.store.call, lambda s: s.installation(enterprise, team))
+        try:
+            text = await asyncio.to_thread(
+                self.store.call, lambda s: s.installation(enterprise, team)
+            )
+        except Exception as exc:
+            text = self._known.get((enterprise, team))
+            if text is None:
+                raise
+            log.warning("Slack: the state store failed (%s); answering %s with the token it "
+                        "had", exc.__class__.__name__, team or enterprise)  # fmt: skip
         if text is None:
+            self._known.pop((enterprise, team), None)
             return None
+        self._known[(enterprise, team)] = text
         data = json.loads(text)
         custom = data.pop("custom_values", None) or {}
         return Installation(**data, custom_values=custom)
@@ -98,6 +112,7 @@ class StoreInstallations(AsyncInstallationStore):
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         enterprise, team = _key(enterprise_id, team_id)
+        self._known.pop((enterprise, team), None)
         await asyncio.to_thread(self.store.call, lambda s: s.delete_installation(enterprise, team))
 
     async def token_for(self, team_id: str) -> str | None:

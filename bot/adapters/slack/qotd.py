@@ -21,6 +21,8 @@ from bot.subscriptions import QotdError, QotdRequest, read_request
 
 log = logging.getLogger("quotebot.slack")
 
+# users.info errors that mean the app lacks the scope (a reinstall cures them).
+SCOPE_PROBLEMS = frozenset({"missing_scope", "not_allowed_token_type", "no_permission"})
 SET_USAGE = "`/qotd 09:00 Europe/Paris` (add `weekdays`, or a director's command like `jonze`)"
 
 
@@ -74,10 +76,15 @@ async def answer_qotd(
     channel = str(command.get("channel_id", ""))
     person = await look_up(client, user)
     may = person.is_admin or user in desk.config.admins
-    if not may and person.problem:
+    if not may and person.problem in SCOPE_PROBLEMS:
         return _private(
             f"I could not check who may set up the quote of the day ({person.problem}): the "
             "app needs the users:read scope. Ask whoever runs the bot to reinstall it."
+        )
+    if not may and person.problem:
+        return _private(
+            f"I could not check who may set up the quote of the day just now "
+            f"({person.problem}). Please try again in a minute."
         )
     asker = Asker(
         platform="slack",
