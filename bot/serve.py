@@ -29,6 +29,7 @@ from bot.loader import LoadResult, load_book
 from bot.qotd import QotdDesk
 from bot.scheduler import run_schedule
 from bot.settings_file import DailyConfig
+from bot.shared_store import SharedStore
 from bot.store import Store, StoreError, open_store, store_location, without_password
 
 log = logging.getLogger("quotebot")
@@ -87,7 +88,9 @@ def posters_for(
 
 def make_desk(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> QotdDesk:
     """What answers /qotd on every platform: the state store, opened on first use."""
-    return QotdDesk(lambda: open_state_store(env), config, lambda: answerer.book)
+    networked = store_location(env).startswith(("postgresql://", "postgres://"))
+    shared = SharedStore(lambda: open_state_store(env), networked)
+    return QotdDesk(shared, config, lambda: answerer.book)
 
 
 READY_TIMEOUT_S = 3.0

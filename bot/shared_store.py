@@ -18,8 +18,11 @@ T = TypeVar("T")
 class SharedStore:
     """One store for the whole process, used from worker threads (its calls block)."""
 
-    def __init__(self, open_store: Callable[[], Store]) -> None:
+    def __init__(self, open_store: Callable[[], Store], networked: bool = False) -> None:
         self._open = open_store
+        # A database other machines share (PostgreSQL): what one instance must know of
+        # another's requests (the replay guard's memory) is worth a round trip to it.
+        self.networked = networked
         self._store: Store | None = None
         self._opening = threading.Lock()
 

@@ -52,6 +52,12 @@ class PostgresStore(SQLStore):
         with self._pool.connection() as db, db.transaction(), db.cursor() as cursor:
             yield cursor
 
+    @contextmanager
+    def _unflushed(self) -> Iterator[Cursor]:
+        with self._transaction() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            yield cursor
+
     def _lock(self, cursor: Cursor) -> None:
         # One lock for quotebot's read-then-write steps, released at commit.
         cursor.execute("SELECT pg_advisory_xact_lock(7402551190)")

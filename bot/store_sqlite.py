@@ -29,6 +29,7 @@ class SQLiteStore(SQLStore):
         try:
             self._db.execute("PRAGMA busy_timeout=30000")
             self._use_wal()
+            self._synchronous = int(self._db.execute("PRAGMA synchronous").fetchone()[0])
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreError(f"{self.where} is not a SQLite database ({exc})") from None
@@ -60,6 +61,23 @@ class SQLiteStore(SQLStore):
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
+
+    @contextmanager
+    def _unflushed(self) -> Iterator[sqlite3.Cursor]:
+        with self._guard:
+            cursor = self._db.cursor()
+            # Connection-wide, and not changeable inside a transaction: set around it.
+            cursor.execute("PRAGMA synchronous=OFF")
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+                cursor.execute("COMMIT")
+            finally:
+                cursor.execute(f"PRAGMA synchronous={self._synchronous}")
 
     def close(self) -> None:
         # Under the guard: a worker thread may still be in a transaction whose caller

@@ -57,9 +57,11 @@ async def test_health_and_readiness(slack, tmp_path, store):
     assert "s3cret" not in bot.log
 
 
-async def test_a_request_replayed_to_another_instance_is_refused(slack, tmp_path):
+async def test_a_request_replayed_to_another_instance_is_refused(slack, postgres_url):
+    # Instances sharing PostgreSQL share the replay guard's memory (with a SQLite file
+    # each process remembers its own: a worker-thread round trip per request doubled it).
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-           "SLACK_API_URL": slack.api_url, "QUOTEBOT_DB": str(tmp_path / "shared.db")}  # fmt: skip
+           "SLACK_API_URL": slack.api_url, "QUOTEBOT_DB": postgres_url}  # fmt: skip
     bots = [await start_bot("run", "--http", "0", env=env) for _ in range(2)]
     bases = [await bot.slack_http() for bot in bots]
     body = form_body(slack.command_payload("/jonze", "editing"))

@@ -1,9 +1,12 @@
 """Refusing a signed request seen before (Slack's and Discord's alike): a captured request
 could otherwise be sent again while its timestamp is still within the window.
 
-With a state store the memory is shared by every instance behind a load balancer, so a
-request replayed to another instance is refused just the same. If the store fails, the
-guard remembers in this process meanwhile: answers go on (one log line a minute says so).
+With a state store other machines share (PostgreSQL: instances behind a load balancer)
+the memory is the store's, so a request replayed to another instance is refused just the
+same; it costs each request one round trip (bench/slack_http.py). With a SQLite file the
+memory stays in the process (the round trip through a worker thread doubled the cost of
+a request). If the store fails, the guard remembers in this process meanwhile: answers
+go on (one log line a minute says so).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from bot.adapters.throttle import Throttle
+from bot.qotd import QotdDesk
 from bot.shared_store import SharedStore
 
 log = logging.getLogger("quotebot.http")
@@ -70,3 +74,11 @@ class ReplayGuard:
 
     def __len__(self) -> int:
         return len(self._seen)
+
+
+def shared_memory(desk: QotdDesk | None) -> SharedStore | None:
+    """The store a replay guard should remember in: the desk's, when it is shared by
+    other machines; else None (this process's memory)."""
+    if desk is None or not desk.store.networked:
+        return None
+    return desk.store

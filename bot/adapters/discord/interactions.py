@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from bot.adapters.discord.qotd import NEEDED, SET_USAGE, WORDING
 from bot.adapters.discord.render import NO_MENTIONS, render
-from bot.adapters.replay import ReplayGuard
+from bot.adapters.replay import ReplayGuard, shared_memory
 from bot.adapters.throttle import Throttle
 from bot.answers import Answer, Answerer
 from bot.autocomplete import (
@@ -169,8 +169,7 @@ class InteractionsEndpoint:
         self.desk = desk
         self.application_id = application_id
         self.signature = InteractionSignature(public_key, clock)
-        shared = desk.store if desk is not None else None
-        self.replays = ReplayGuard(clock=clock, shared=shared, kind="discord")
+        self.replays = ReplayGuard(clock=clock, shared=shared_memory(desk), kind="discord")
         self._throttle = Throttle()
         self._session: aiohttp.ClientSession | None = None
         self._follow_ups: set[asyncio.Task[None]] = set()

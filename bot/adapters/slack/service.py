@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.contract import ServeOptions, run_once
 from bot.adapters.http_server import Handler, HttpFront, OnListening
-from bot.adapters.replay import ReplayGuard
+from bot.adapters.replay import ReplayGuard, shared_memory
 from bot.adapters.slack.commands import build_app
 from bot.adapters.slack.http import events_handler, oauth_handler
 from bot.adapters.slack.manifest import REDIRECT_PATH
@@ -115,8 +115,7 @@ class SlackService:
         self._app = build_app(self.answerer, self.settings, self.desk)
         if self.http is not None:
             # Remembered in the state store: a replay to another instance is refused too.
-            shared = self.desk.store if self.desk is not None else None
-            guard = ReplayGuard(shared=shared, kind="slack")
+            guard = ReplayGuard(shared=shared_memory(self.desk), kind="slack")
             self._events = events_handler(self._app, self.settings.signing_secret, guard)
             many = " for every workspace that installs it" if self.settings.oauth else ""
             log.info("Slack: answering over HTTP%s", many)
