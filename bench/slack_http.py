@@ -2,14 +2,17 @@
 
 Not a test: ``python bench/slack_http.py``. Both servers run as their own processes on
 127.0.0.1 with bolt's signature verification on; this process signs and sends real
-slash-command requests (Slack's form fields) and times each response. The target from
-issue 3: quotebot costs no more than 1.2x the floor (a bolt app acking a constant).
+slash-command requests (Slack's form fields) and times each response. The target (issue
+13): quotebot's server CPU per request within 1.1x of the floor's (a bolt app acking a
+constant) at concurrency 1, 16 and 64; rounds alternate between the servers, and each
+round's ratio is taken from the same round's pair.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -22,6 +25,17 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import pin_client, start, stop, summary  # noqa: E402
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers  # noqa: E402
+
+# Issue 13: quotebot's server CPU per request within 1.1x of the floor's.
+TARGET = 1.1
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(pid: int) -> float:
+    """A server process's user + system CPU so far, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
 
 TEXTS = ["editing", "edting", "cutting", "rehearsal", "technology", "topics", "zzz", ""]
 
@@ -53,8 +67,8 @@ async def measure(
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per server")
+    parser.add_argument("--levels", default="1,16,64", help="concurrency levels, e.g. 1,16,64")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per server")
     parser.add_argument("--text", action="append", help="ask only this (repeatable)")
     args = parser.parse_args()
     if args.text:
@@ -76,38 +90,48 @@ async def main() -> None:
         )
         for process, found in [await start(args, environ, listening)]
     }
-    results: dict[str, dict[str, list[float]]] = {name: {} for name in servers}
+    results: dict[str, dict[str, dict[str, list[float]]]] = {name: {} for name in servers}
+    levels = [int(n) for n in args.levels.split(",")]
     try:
         for _, base in servers.values():  # warm up: auth.test, imports, caches
-            await measure(base, fake, 200, args.concurrency)
+            await measure(base, fake, 200, levels[-1])
         for _ in range(args.rounds):
-            for name, (_, base) in servers.items():
-                for mode, concurrency in (("sequential", 1), ("concurrent", args.concurrency)):
-                    lat, rps = await measure(base, fake, args.requests, concurrency)
-                    results[name].setdefault(f"{mode} latency", []).extend(lat)
-                    results[name].setdefault(f"{mode} rps", []).append(rps)
+            for level in levels:
+                # Alternating: each server in turn at this concurrency, then the next level.
+                for name, (process, base) in servers.items():
+                    before = server_cpu(process.pid)
+                    lat, rps = await measure(base, fake, args.requests, level)
+                    spent = (server_cpu(process.pid) - before) / args.requests * 1000
+                    figures = results[name].setdefault(f"c{level}", {})
+                    figures.setdefault("latency", []).extend(lat)
+                    figures.setdefault("rps", []).append(rps)
+                    figures.setdefault("cpu", []).append(spent)
     finally:
         for process, _ in servers.values():
             await stop(process)
         await fake.stop()
-    print(f"{args.rounds} rounds x {args.requests} signed requests; concurrency 1 and "
-          f"{args.concurrency}")  # fmt: skip
-    print(f"{'server':<9} {'mode':<11} {'median ms':>9} {'p99 ms':>7} {'req/s':>7}")
-    for name, data in results.items():
-        for mode in ("sequential", "concurrent"):
-            median, p99 = summary(data[f"{mode} latency"])
-            rps = statistics.median(data[f"{mode} rps"])
-            print(f"{name:<9} {mode:<11} {median:>9.2f} {p99:>7.2f} {rps:>7.0f}")
-    for mode in ("sequential", "concurrent"):
-        q, f = (
-            summary(results["quotebot"][f"{mode} latency"]),
-            summary(results["floor"][f"{mode} latency"]),
-        )
-        rps_ratio = statistics.median(results["floor"][f"{mode} rps"]) / statistics.median(
-            results["quotebot"][f"{mode} rps"]
-        )
-        print(f"quotebot / floor, {mode}: median {q[0] / f[0]:.2f}x, p99 {q[1] / f[1]:.2f}x, "
-              f"throughput cost {rps_ratio:.2f}x")  # fmt: skip
+    print(f"{args.rounds} alternating rounds x {args.requests} signed requests per server "
+          f"and concurrency; server CPU per request from /proc (user + system)")  # fmt: skip
+    print(f"{'server':<9} {'conc':>4} {'median ms':>9} {'p99 ms':>7} {'req/s':>7} "
+          f"{'CPU ms/req (rounds)':>24}")  # fmt: skip
+    for name, by_level in results.items():
+        for level in levels:
+            data = by_level[f"c{level}"]
+            median, p99 = summary(data["latency"])
+            cpu = data["cpu"]
+            print(f"{name:<9} {level:>4} {median:>9.2f} {p99:>7.2f} "
+                  f"{statistics.median(data['rps']):>7.0f} {statistics.median(cpu):>9.3f} "
+                  f"({min(cpu):.3f}-{max(cpu):.3f})")  # fmt: skip
+    for level in levels:
+        ours, floor = results["quotebot"][f"c{level}"], results["floor"][f"c{level}"]
+        # Each round's ratio, from the same round's pair: noise common to both cancels.
+        ratios = [q / f for q, f in zip(ours["cpu"], floor["cpu"], strict=True)]
+        q, f = summary(ours["latency"]), summary(floor["latency"])
+        verdict = "met" if statistics.median(ratios) <= TARGET else "NOT met"
+        print(f"quotebot / floor at concurrency {level}: server CPU per request median "
+              f"{statistics.median(ratios):.2f}x (rounds {min(ratios):.2f}-{max(ratios):.2f}); "
+              f"latency median {q[0] / f[0]:.2f}x, p99 {q[1] / f[1]:.2f}x; target "
+              f"{TARGET}x CPU: {verdict}")  # fmt: skip
 
 
 if __name__ == "__main__":
