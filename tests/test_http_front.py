@@ -90,3 +90,9 @@ def test_the_store_remembers_a_request_for_its_window(tmp_path, request, backend
         assert store.first_time("slack:v0=abc", 1301.0, 300.0)  # forgotten after the window
     finally:
         store.close()
+
+
+async def test_http_with_no_platform_set_up_is_a_usage_error(tmp_path):
+    bot = await start_bot("run", "--http", "0", env={"QUOTEBOT_DB": str(tmp_path / "s.db")})
+    err = await bot.exit_with(2)
+    assert "--http serves Slack and Discord, and neither is set up" in err

@@ -20,6 +20,12 @@ def run(context: Context) -> int:
     config = context.config()
     answerer = context.answerer()
     platforms = list(args.platforms) or [entry.name for entry in configured(context.env)]
+    if not platforms and args.http is not None:
+        raise context.fail(
+            "--http serves Slack and Discord, and neither is set up: set SLACK_BOT_TOKEN "
+            "(or SLACK_CLIENT_ID) and SLACK_SIGNING_SECRET, or DISCORD_TOKEN and "
+            "DISCORD_PUBLIC_KEY"
+        )
     if not platforms or platforms == ["terminal"]:
         terminal.run_prompt(answerer, context.stdin, context.out)
         return EXIT_OK
