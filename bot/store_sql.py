@@ -10,120 +10,11 @@ from datetime import date
 from typing import Any, Protocol
 
 from bot.store import Chooser, PostRecord, StoreError
+from bot.store_migrations import MIGRATIONS, SCHEMA_VERSION
+from bot.store_requests import RequestSQL
 from bot.store_subscriptions import SubscriptionSQL
 
-# Versioned migrations: each runs once, in order, in one transaction with its version.
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
-    (
-        1,
-        (
-            """CREATE TABLE daily_picks (
-                day TEXT PRIMARY KEY,
-                quote_key TEXT NOT NULL,
-                cycle INTEGER NOT NULL,
-                picked_at DOUBLE PRECISION NOT NULL
-            )""",
-            """CREATE TABLE daily_posts (
-                day TEXT NOT NULL,
-                target TEXT NOT NULL,
-                status TEXT NOT NULL,
-                owner TEXT NOT NULL,
-                claimed_at DOUBLE PRECISION NOT NULL,
-                attempts INTEGER NOT NULL,
-                sent_at DOUBLE PRECISION,
-                message_id TEXT,
-                reason TEXT,
-                PRIMARY KEY (day, target)
-            )""",
-        ),
-    ),
-    (
-        2,
-        (
-            # A channel's own quote of the day, set from chat (owner 'chat') or written in
-            # quotebot.toml (owner 'operator'); next_due is the next slot, indexed so the
-            # scheduler asks for what is due instead of keeping a timer per channel.
-            """CREATE TABLE subscriptions (
-                platform TEXT NOT NULL,
-                workspace TEXT NOT NULL,
-                channel TEXT NOT NULL,
-                at_time TEXT NOT NULL,
-                zone TEXT NOT NULL,
-                days TEXT NOT NULL,
-                director TEXT,
-                owner TEXT NOT NULL,
-                set_by TEXT NOT NULL,
-                paused TEXT,
-                next_due DOUBLE PRECISION NOT NULL,
-                updated_at DOUBLE PRECISION NOT NULL,
-                PRIMARY KEY (platform, workspace, channel)
-            )""",
-            "CREATE INDEX subscriptions_due ON subscriptions (next_due)",
-        ),
-    ),
-    (
-        3,
-        (
-            # Any cron schedule, not only a time and days: quotebot.toml's targets are
-            # subscriptions too (owner 'operator'), with the schedule written there.
-            "ALTER TABLE subscriptions ADD COLUMN schedule TEXT NOT NULL DEFAULT ''",
-            """UPDATE subscriptions SET schedule =
-                CAST(CAST(substr(at_time, 4, 2) AS INTEGER) AS TEXT) || ' ' ||
-                CAST(CAST(substr(at_time, 1, 2) AS INTEGER) AS TEXT) || ' * * ' ||
-                CASE WHEN days = 'weekdays' THEN '1-5' ELSE '*' END
-              WHERE schedule = ''""",
-            # A director-filtered subscription draws from that director's own cycle: the
-            # picks are kept per pool ('' is the whole book, else a director's command).
-            """CREATE TABLE quote_picks (
-                pool TEXT NOT NULL,
-                day TEXT NOT NULL,
-                quote_key TEXT NOT NULL,
-                cycle INTEGER NOT NULL,
-                picked_at DOUBLE PRECISION NOT NULL,
-                PRIMARY KEY (pool, day)
-            )""",
-            "INSERT INTO quote_picks SELECT '', day, quote_key, cycle, picked_at FROM daily_picks",
-            "DROP TABLE daily_picks",
-            # What the scheduler asks every minute, answered from the index alone and in
-            # its order (the earliest active slots), however many subscriptions there are.
-            "DROP INDEX subscriptions_due",
-            """CREATE INDEX subscriptions_next ON subscriptions
-                (next_due, platform, workspace, channel) WHERE paused IS NULL""",
-        ),
-    ),
-    (
-        4,
-        (
-            # Signed requests already answered (Slack's and Discord's signatures), for as
-            # long as they could be replayed: any instance refuses what another has seen.
-            """CREATE TABLE seen_requests (
-                request TEXT PRIMARY KEY,
-                seen_at DOUBLE PRECISION NOT NULL
-            )""",
-            "CREATE INDEX seen_requests_at ON seen_requests (seen_at)",
-        ),
-    ),
-    (
-        5,
-        (
-            # Slack workspaces that installed the app (OAuth): the installation as
-            # slack-sdk gives it, as JSON, bot token included; '' for an absent ID.
-            """CREATE TABLE slack_installations (
-                enterprise_id TEXT NOT NULL,
-                team_id TEXT NOT NULL,
-                installation TEXT NOT NULL,
-                installed_at DOUBLE PRECISION NOT NULL,
-                PRIMARY KEY (enterprise_id, team_id)
-            )""",
-            # OAuth state parameters issued and not yet used, until they expire.
-            """CREATE TABLE oauth_states (
-                state TEXT PRIMARY KEY,
-                expires_at DOUBLE PRECISION NOT NULL
-            )""",
-        ),
-    ),
-)
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Cursor", "SQLStore"]
 
 
 _CLAIM = """
@@ -152,7 +43,7 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
-class SQLStore(SubscriptionSQL):
+class SQLStore(SubscriptionSQL, RequestSQL):
     """The SQL both back ends share; they differ in connecting, locking and placeholders."""
 
     placeholder = "?"
@@ -215,63 +106,6 @@ class SQLStore(SubscriptionSQL):
 
     def ping(self) -> None:
         self._execute("SELECT 1")
-
-    def save_installation(
-        self, enterprise_id: str, team_id: str, installation: str, now: float
-    ) -> None:
-        self._execute(
-            "INSERT INTO slack_installations VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (enterprise_id, team_id) DO UPDATE SET "
-            "installation = excluded.installation, installed_at = excluded.installed_at",
-            (enterprise_id, team_id, installation, now),
-        )
-
-    def installation(self, enterprise_id: str, team_id: str) -> str | None:
-        rows = self._execute(
-            "SELECT installation FROM slack_installations WHERE enterprise_id = ? AND team_id = ?",
-            (enterprise_id, team_id),
-        )
-        return str(rows[0][0]) if rows else None
-
-    def delete_installation(self, enterprise_id: str, team_id: str) -> None:
-        self._execute(
-            "DELETE FROM slack_installations WHERE enterprise_id = ? AND team_id = ?",
-            (enterprise_id, team_id),
-        )
-
-    def issue_state(self, state: str, expires_at: float) -> None:
-        self._execute("INSERT INTO oauth_states VALUES (?, ?)", (state, expires_at))
-
-    def consume_state(self, state: str, now: float) -> bool:
-        with self._transaction() as cursor:
-            cursor.execute(self._sql("DELETE FROM oauth_states WHERE expires_at < ?"), (now,))
-            cursor.execute(
-                self._sql("DELETE FROM oauth_states WHERE state = ? RETURNING state"), (state,)
-            )
-            return cursor.fetchone() is not None
-
-    @contextmanager
-    def _unflushed(self) -> Iterator[Cursor]:
-        """A transaction whose commit need not reach the disk before it returns: for what
-        costs nothing to lose in a crash (a replay guard's memory), not for the ledger."""
-        with self._transaction() as cursor:
-            yield cursor
-
-    def first_time(self, request: str, now: float, window: float) -> bool:
-        # On every signed request: committed without waiting for the disk (a crash loses
-        # at most the last moments' signatures, which are only a replay guard's memory).
-        with self._unflushed() as cursor:
-            cursor.execute(
-                self._sql("DELETE FROM seen_requests WHERE seen_at < ?"), (now - window,)
-            )
-            cursor.execute(
-                self._sql(
-                    "INSERT INTO seen_requests VALUES (?, ?) ON CONFLICT (request) DO NOTHING "
-                    "RETURNING request"
-                ),
-                (request, now),
-            )
-            return cursor.fetchone() is not None
 
     def schema_version(self) -> int:
         return int(self._execute("SELECT MAX(version) FROM schema_version")[0][0] or 0)
