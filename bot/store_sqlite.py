@@ -50,25 +50,14 @@ class SQLiteStore(SQLStore):
                 time.sleep(0.01)
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+    def _transaction(self, flushed: bool = True) -> Iterator[sqlite3.Cursor]:
         with self._guard:
             cursor = self._db.cursor()
-            # IMMEDIATE takes the write lock at once: a read-then-write cannot interleave.
-            cursor.execute("BEGIN IMMEDIATE")
+            if not flushed:
+                # Connection-wide, and not changeable inside a transaction: set around it.
+                cursor.execute("PRAGMA synchronous=OFF")
             try:
-                yield cursor
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-            cursor.execute("COMMIT")
-
-    @contextmanager
-    def _unflushed(self) -> Iterator[sqlite3.Cursor]:
-        with self._guard:
-            cursor = self._db.cursor()
-            # Connection-wide, and not changeable inside a transaction: set around it.
-            cursor.execute("PRAGMA synchronous=OFF")
-            try:
+                # IMMEDIATE takes the write lock at once: a read-then-write cannot interleave.
                 cursor.execute("BEGIN IMMEDIATE")
                 try:
                     yield cursor
@@ -77,7 +66,13 @@ class SQLiteStore(SQLStore):
                     raise
                 cursor.execute("COMMIT")
             finally:
-                cursor.execute(f"PRAGMA synchronous={self._synchronous}")
+                if not flushed:
+                    cursor.execute(f"PRAGMA synchronous={self._synchronous}")
+
+    @contextmanager
+    def _unflushed(self) -> Iterator[sqlite3.Cursor]:
+        with self._transaction(flushed=False) as cursor:
+            yield cursor
 
     def close(self) -> None:
         # Under the guard: a worker thread may still be in a transaction whose caller
