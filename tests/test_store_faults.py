@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.environment import SettingsError
-from bot.serve import open_state_store
 from bot.store import StoreError, open_store, without_password
 from bot.store_postgres import PostgresStore
 from bot.store_sql import SCHEMA_VERSION
+from bot.wiring import open_state_store
 
 DAY = date(2026, 11, 25)
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import serve
+from bot import wiring
 from bot.adapters import terminal
 from bot.adapters.registry import BY_NAME
 from bot.answers import QuoteAnswer
@@ -34,13 +34,13 @@ def daily(context: Context) -> int:
     if args.post and args.date:
         raise context.fail("--post posts what is due now (or at --now); --date is for looking")
     try:
-        store = serve.open_state_store(context.env)
+        store = wiring.open_state_store(context.env)
     except SettingsError as exc:
         raise context.fail(str(exc)) from None
     try:
         # Posters for the settings file's targets are required (a missing token is a usage
         # error, as before); chat subscriptions on a platform without one say so instead.
-        posters = serve.posters_for(config, context.env) if args.post else {}
+        posters = wiring.posters_for(config, context.env) if args.post else {}
     except SettingsError as exc:
         store.close()
         raise context.fail(str(exc)) from None
@@ -97,7 +97,7 @@ async def _post(runner: Daily, context: Context) -> int:
 def list_subscriptions(context: Context, config: DailyConfig, now: datetime) -> int:
     """Every channel that gets the quote of the day: from quotebot.toml, and from chat."""
     try:
-        store: Store = serve.open_state_store(context.env)
+        store: Store = wiring.open_state_store(context.env)
     except SettingsError as exc:
         raise context.fail(str(exc)) from None
     try:

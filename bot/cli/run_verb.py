@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot import serve
+from bot import serve, wiring
 from bot.adapters import terminal
 from bot.adapters.contract import ServeOptions, Service
 from bot.adapters.registry import BY_NAME, configured
@@ -29,17 +29,17 @@ def run(context: Context) -> int:
     if not platforms or platforms == ["terminal"]:
         terminal.run_prompt(answerer, context.stdin, context.out)
         return EXIT_OK
-    desk = serve.make_desk(config, context.env, answerer)
+    desk = wiring.make_desk(config, context.env, answerer)
     http = (args.host, args.http) if args.http is not None else None
-    front = serve.make_front(args.host, args.http, desk) if args.http is not None else None
+    front = wiring.make_front(args.host, args.http, desk) if args.http is not None else None
     options = ServeOptions(http=http, desk=desk, front=front)
     served = [p for p in platforms if p in BY_NAME]
     try:
-        services: list[Service] = serve.platform_services(served, context.env, answerer, options)
+        services: list[Service] = wiring.platform_services(served, context.env, answerer, options)
         if front is not None:
             services.append(front)
         # Always: channels on the platforms served may subscribe with /qotd at any time.
-        services.append(serve.DailyService(config, context.env, answerer, served))
+        services.append(wiring.DailyService(config, context.env, answerer, served))
     except SettingsError as exc:
         raise context.fail(str(exc)) from None
     context.configure_logging()
