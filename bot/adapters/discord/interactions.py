@@ -21,14 +21,23 @@ from typing import Any
 import aiohttp
 import discord
 from aiohttp import web
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from bot.adapters.discord.qotd import NEEDED, SET_USAGE, WORDING
-from bot.adapters.discord.render import NO_MENTIONS, render
+from bot.adapters.discord.payload import (
+    InteractionSignature,
+    as_object,
+    asker_of,
+    focused_of,
+    lacking,
+    message,
+    options_of,
+    private,
+    subcommand_of,
+)
+from bot.adapters.discord.qotd import SET_USAGE, WORDING
+from bot.adapters.discord.render import NO_MENTIONS
 from bot.adapters.replay import ReplayGuard, shared_memory
 from bot.adapters.throttle import Throttle
-from bot.answers import Answer, Answerer
+from bot.answers import Answerer
 from bot.autocomplete import (
     Choice,
     director_choices,
@@ -36,7 +45,7 @@ from bot.autocomplete import (
     topic_choices,
     zone_choices,
 )
-from bot.qotd import NO_DESK, Asker, QotdDesk
+from bot.qotd import NO_DESK, QotdDesk
 from bot.replies import APOLOGY
 from bot.subscriptions import QotdError, QotdRequest, request_from_options
 
@@ -44,114 +53,7 @@ log = logging.getLogger("quotebot.discord")
 
 PING, APPLICATION_COMMAND, AUTOCOMPLETE = 1, 2, 4
 PONG, CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 1, 4, 8
-EPHEMERAL = 1 << 6
-WINDOW_S = 300
 MAX_BODY_BYTES = 1 << 20
-MANAGE_CHANNELS, ADMINISTRATOR = 1 << 4, 1 << 3
-
-
-class InteractionSignature:
-    """Discord's request signature: Ed25519 over the timestamp and the raw body."""
-
-    def __init__(self, public_key: str, clock: Callable[[], float] = time.time) -> None:
-        self._key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
-        self._clock = clock
-
-    def refusal(self, all_of: Callable[[str], list[str]], body: bytes) -> str | None:
-        """Why the request cannot be taken as Discord's, or None when it can."""
-        signatures = all_of("X-Signature-Ed25519")
-        stamps = all_of("X-Signature-Timestamp")
-        if len(signatures) != 1 or len(stamps) != 1:
-            return "no signature, or more than one"
-        stamp = stamps[0].strip()
-        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
-            return "the timestamp is not a whole number of seconds"
-        if abs(self._clock() - int(stamp)) > WINDOW_S:
-            return "the timestamp is more than five minutes away"
-        try:
-            signature = bytes.fromhex(signatures[0].strip())
-            self._key.verify(signature, stamp.encode() + body)
-        except (ValueError, InvalidSignature):
-            return "the signature does not match"
-        return None
-
-
-def _dict(value: object) -> dict[str, Any]:
-    """``value`` if it is a JSON object, else an empty one (a signed body may say anything)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _options(data: dict[str, Any]) -> dict[str, str]:
-    """A command's (or subcommand's) string options by name; the focused one too."""
-    found: dict[str, str] = {}
-    options = data.get("options")
-    for option in options if isinstance(options, list) else []:
-        if isinstance(option, dict) and isinstance(option.get("value"), str | int | float):
-            found[str(option.get("name"))] = str(option["value"])
-    return found
-
-
-def _focused(data: dict[str, Any]) -> tuple[str, str]:
-    options = data.get("options")
-    for option in options if isinstance(options, list) else []:
-        if isinstance(option, dict) and option.get("focused"):
-            return str(option.get("name")), str(option.get("value", ""))
-    return "", ""
-
-
-def _subcommand(data: dict[str, Any]) -> dict[str, Any]:
-    options = data.get("options")
-    for option in options if isinstance(options, list) else []:
-        if isinstance(option, dict) and option.get("type") == 1:
-            return option
-    return {}
-
-
-def message(answer: Answer) -> dict[str, Any]:
-    """An answer as an interaction response's data: content or embeds, mentions inert."""
-    made = render(answer)
-    data: dict[str, Any] = {"allowed_mentions": NO_MENTIONS.to_dict()}
-    if "content" in made:
-        data["content"] = made["content"]
-    embeds = [made["embed"]] if "embed" in made else made.get("embeds", [])
-    if embeds:
-        data["embeds"] = [embed.to_dict() for embed in embeds]
-    if made.get("ephemeral"):
-        data["flags"] = EPHEMERAL
-    return data
-
-
-def _private(text: str) -> dict[str, Any]:
-    return {"content": text, "flags": EPHEMERAL, "allowed_mentions": NO_MENTIONS.to_dict()}
-
-
-def _bits(value: object) -> int:
-    """A permission bit set as Discord sends it (a decimal string); 0 if it is not one."""
-    text = str(value or "0")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 40 else 0
-
-
-def _asker(payload: dict[str, Any]) -> Asker:
-    member = _dict(payload.get("member"))
-    user = _dict(member.get("user")) or _dict(payload.get("user"))
-    permissions = _bits(member.get("permissions"))
-    name = member.get("nick") or user.get("global_name") or user.get("username") or "someone"
-    return Asker(
-        platform="discord",
-        workspace=str(payload.get("guild_id") or ""),
-        channel=str(payload.get("channel_id") or _dict(payload.get("channel")).get("id") or ""),
-        user=str(user.get("id") or ""),
-        name=discord.utils.escape_markdown(str(name)),
-        may_manage=bool(permissions & (MANAGE_CHANNELS | ADMINISTRATOR)),
-        in_channel=bool(payload.get("guild_id")),
-    )
-
-
-def _lacking(payload: dict[str, Any]) -> list[str]:
-    have = discord.Permissions(_bits(payload.get("app_permissions")))
-    if have.administrator:
-        return []
-    return [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
 
 
 class InteractionsEndpoint:
@@ -212,8 +114,8 @@ class InteractionsEndpoint:
         try:
             data, public = await self._command(payload)
         except Exception:
-            log.exception("answering /%s failed", _dict(payload.get("data")).get("name"))
-            data = _private(APOLOGY)
+            log.exception("answering /%s failed", as_object(payload.get("data")).get("name"))
+            data = private(APOLOGY)
         response = web.json_response({"type": CHANNEL_MESSAGE, "data": data})
         if public is None:
             return response
@@ -226,15 +128,15 @@ class InteractionsEndpoint:
         return response
 
     async def _command(self, payload: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-        data = _dict(payload.get("data"))
+        data = as_object(payload.get("data"))
         name = str(data.get("name", ""))
-        options = _options(data)
+        options = options_of(data)
         book = self.answerer.book
         if name == "quote":
             return message(self.answerer.answer_quote(options.get("director"),
                                                       options.get("topic"))), None  # fmt: skip
         if name == "qotd":
-            return await self._qotd(payload, _subcommand(data))
+            return await self._qotd(payload, subcommand_of(data))
         if book.by_command(name) is None:
             return message(self.answerer.unknown_command(name)), None
         return message(self.answerer.answer(name, options.get("topic", ""))), None
@@ -243,10 +145,10 @@ class InteractionsEndpoint:
         self, payload: dict[str, Any], sub: dict[str, Any]
     ) -> tuple[dict[str, Any], str | None]:
         if self.desk is None:
-            return _private(NO_DESK), None
+            return private(NO_DESK), None
         action = str(sub.get("name", "show"))
         if action == "set":
-            options = _options(sub)
+            options = options_of(sub)
             directors = {d.command for d in self.answerer.book}
             try:
                 request = request_from_options(
@@ -254,35 +156,35 @@ class InteractionsEndpoint:
                     options.get("director"), directors,
                 )  # fmt: skip
             except QotdError as exc:
-                return _private(f"{exc}\nUsage: {SET_USAGE}"), None
+                return private(f"{exc}\nUsage: {SET_USAGE}"), None
         elif action in ("show", "off", "list"):
             request = QotdRequest(action)  # type: ignore[arg-type]
         else:
-            return _private(f"There is no /qotd {action}."), None
-        reply = await asyncio.to_thread(self.desk.handle, request, _asker(payload), WORDING)
+            return private(f"There is no /qotd {action}."), None
+        reply = await asyncio.to_thread(self.desk.handle, request, asker_of(payload), WORDING)
         text = reply.private
-        if action == "set" and reply.public is not None and (lacking := _lacking(payload)):
-            text += f"\n(I cannot post here yet: give me {', '.join(lacking)} in this channel.)"
-        return _private(text), reply.public
+        if action == "set" and reply.public is not None and (needs := lacking(payload)):
+            text += f"\n(I cannot post here yet: give me {', '.join(needs)} in this channel.)"
+        return private(text), reply.public
 
     def _choices(self, payload: dict[str, Any]) -> list[dict[str, str]]:
-        data = _dict(payload.get("data"))
+        data = as_object(payload.get("data"))
         name = str(data.get("name", ""))
         book = self.answerer.book
         found: list[Choice] = []
         if name == "qotd":
-            sub = _subcommand(data)
-            field, typed = _focused(sub)
+            sub = subcommand_of(data)
+            field, typed = focused_of(sub)
             if field == "timezone":
                 found = zone_choices(typed)
             elif field == "director":
                 found = director_choices(book, typed)
         else:
-            field, typed = _focused(data)
+            field, typed = focused_of(data)
             if name == "quote" and field == "director":
                 found = director_choices(book, typed)
             elif name == "quote":
-                found = quote_topic_choices(book, _options(data).get("director", ""), typed)
+                found = quote_topic_choices(book, options_of(data).get("director", ""), typed)
             else:
                 found = topic_choices(book, name, typed)
         return [{"name": c.label, "value": c.value} for c in found]

@@ -1,0 +1,126 @@
+"""Discord interactions sent over HTTP, as data: verifying their signature, reading their
+fields whatever shape a signed body has (a field that is not what it must be is absent),
+and writing a response's message. :mod:`bot.adapters.discord.interactions` serves them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import discord
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from bot.adapters.discord.qotd import NEEDED
+from bot.adapters.discord.render import NO_MENTIONS, render
+from bot.answers import Answer
+from bot.qotd import Asker
+
+EPHEMERAL = 1 << 6
+WINDOW_S = 300
+MANAGE_CHANNELS, ADMINISTRATOR = 1 << 4, 1 << 3
+
+
+class InteractionSignature:
+    """Discord's request signature: Ed25519 over the timestamp and the raw body."""
+
+    def __init__(self, public_key: str, clock: Callable[[], float] = time.time) -> None:
+        self._key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+        self._clock = clock
+
+    def refusal(self, all_of: Callable[[str], list[str]], body: bytes) -> str | None:
+        """Why the request cannot be taken as Discord's, or None when it can."""
+        signatures = all_of("X-Signature-Ed25519")
+        stamps = all_of("X-Signature-Timestamp")
+        if len(signatures) != 1 or len(stamps) != 1:
+            return "no signature, or more than one"
+        stamp = stamps[0].strip()
+        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+            return "the timestamp is not a whole number of seconds"
+        if abs(self._clock() - int(stamp)) > WINDOW_S:
+            return "the timestamp is more than five minutes away"
+        try:
+            signature = bytes.fromhex(signatures[0].strip())
+            self._key.verify(signature, stamp.encode() + body)
+        except (ValueError, InvalidSignature):
+            return "the signature does not match"
+        return None
+
+
+def as_object(value: object) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a signed body may say anything)."""
+    return value if isinstance(value, dict) else {}
+
+
+def options_of(data: dict[str, Any]) -> dict[str, str]:
+    """A command's (or subcommand's) string options by name; the focused one too."""
+    found: dict[str, str] = {}
+    options = data.get("options")
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, dict) and isinstance(option.get("value"), str | int | float):
+            found[str(option.get("name"))] = str(option["value"])
+    return found
+
+
+def focused_of(data: dict[str, Any]) -> tuple[str, str]:
+    options = data.get("options")
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, dict) and option.get("focused"):
+            return str(option.get("name")), str(option.get("value", ""))
+    return "", ""
+
+
+def subcommand_of(data: dict[str, Any]) -> dict[str, Any]:
+    options = data.get("options")
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, dict) and option.get("type") == 1:
+            return option
+    return {}
+
+
+def message(answer: Answer) -> dict[str, Any]:
+    """An answer as an interaction response's data: content or embeds, mentions inert."""
+    made = render(answer)
+    data: dict[str, Any] = {"allowed_mentions": NO_MENTIONS.to_dict()}
+    if "content" in made:
+        data["content"] = made["content"]
+    embeds = [made["embed"]] if "embed" in made else made.get("embeds", [])
+    if embeds:
+        data["embeds"] = [embed.to_dict() for embed in embeds]
+    if made.get("ephemeral"):
+        data["flags"] = EPHEMERAL
+    return data
+
+
+def private(text: str) -> dict[str, Any]:
+    return {"content": text, "flags": EPHEMERAL, "allowed_mentions": NO_MENTIONS.to_dict()}
+
+
+def bits(value: object) -> int:
+    """A permission bit set as Discord sends it (a decimal string); 0 if it is not one."""
+    text = str(value or "0")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 40 else 0
+
+
+def asker_of(payload: dict[str, Any]) -> Asker:
+    member = as_object(payload.get("member"))
+    user = as_object(member.get("user")) or as_object(payload.get("user"))
+    permissions = bits(member.get("permissions"))
+    name = member.get("nick") or user.get("global_name") or user.get("username") or "someone"
+    return Asker(
+        platform="discord",
+        workspace=str(payload.get("guild_id") or ""),
+        channel=str(payload.get("channel_id") or as_object(payload.get("channel")).get("id") or ""),
+        user=str(user.get("id") or ""),
+        name=discord.utils.escape_markdown(str(name)),
+        may_manage=bool(permissions & (MANAGE_CHANNELS | ADMINISTRATOR)),
+        in_channel=bool(payload.get("guild_id")),
+    )
+
+
+def lacking(payload: dict[str, Any]) -> list[str]:
+    have = discord.Permissions(bits(payload.get("app_permissions")))
+    if have.administrator:
+        return []
+    return [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
