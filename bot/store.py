@@ -168,13 +168,18 @@ def store_location(env: Mapping[str, str]) -> str:
     return env.get("QUOTEBOT_DB", "").strip() or DEFAULT_STORE
 
 
+def is_postgres(where: str) -> bool:
+    """Whether ``where`` names a PostgreSQL database (else it is a SQLite file)."""
+    return where.startswith(("postgresql://", "postgres://"))
+
+
 def open_store(where: str) -> SQLiteStore | PostgresStore:
     """``postgresql://…`` (or ``postgres://…``) opens PostgreSQL; anything else is a
     SQLite file path."""
     from bot.store_postgres import PostgresStore
     from bot.store_sqlite import SQLiteStore
 
-    if where.startswith(("postgresql://", "postgres://")):
+    if is_postgres(where):
         return PostgresStore(where)
     return SQLiteStore(where)
 

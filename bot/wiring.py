@@ -18,7 +18,14 @@ from bot.qotd import QotdDesk
 from bot.scheduler import run_schedule
 from bot.settings_file import DailyConfig
 from bot.shared_store import SharedStore
-from bot.store import Store, StoreError, open_store, store_location, without_password
+from bot.store import (
+    Store,
+    StoreError,
+    is_postgres,
+    open_store,
+    store_location,
+    without_password,
+)
 
 log = logging.getLogger("quotebot")
 
@@ -57,7 +64,7 @@ def posters_for(
 
 def make_desk(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> QotdDesk:
     """What answers /qotd on every platform: the state store, opened on first use."""
-    networked = store_location(env).startswith(("postgresql://", "postgres://"))
+    networked = is_postgres(store_location(env))
     shared = SharedStore(lambda: open_state_store(env), networked)
     return QotdDesk(shared, config, lambda: answerer.book)
 

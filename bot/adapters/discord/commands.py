@@ -10,10 +10,10 @@ import discord
 from discord import app_commands
 
 from bot import limits
-from bot.adapters.discord.qotd import qotd_group
+from bot.adapters.discord.qotd import choices, qotd_group
 from bot.adapters.discord.render import NO_MENTIONS, render
 from bot.answers import Answer, Answerer
-from bot.autocomplete import Choice, director_choices, quote_topic_choices, topic_choices
+from bot.autocomplete import director_choices, quote_topic_choices, topic_choices
 from bot.catalogue import Catalogue, CommandInfo, catalogue
 from bot.qotd import QotdDesk
 from bot.replies import APOLOGY
@@ -54,10 +54,6 @@ class QuoteTree(app_commands.CommandTree[discord.Client]):
         await send(interaction, self.answerer.unknown_command(name))
 
 
-def _choices(found: list[Choice]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=c.label, value=c.value) for c in found]
-
-
 async def send(interaction: discord.Interaction[Any], answer: Answer) -> None:
     """Answer an interaction with ``answer``, mentioning no one."""
     await interaction.response.send_message(**render(answer), allowed_mentions=NO_MENTIONS)
@@ -79,7 +75,7 @@ def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Comm
     async def topics(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(topic_choices(answerer.book, command, current))
+        return choices(topic_choices(answerer.book, command, current))
 
     return slash
 
@@ -103,14 +99,14 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
     async def directors(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(director_choices(answerer.book, current))
+        return choices(director_choices(answerer.book, current))
 
     @slash.autocomplete("topic")
     async def topics(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
         chosen = getattr(interaction.namespace, "director", None)
-        return _choices(quote_topic_choices(answerer.book, str(chosen or ""), current))
+        return choices(quote_topic_choices(answerer.book, str(chosen or ""), current))
 
     return slash
 

@@ -27,7 +27,7 @@ from bot.adapters.discord.payload import (
     as_object,
     asker_of,
     focused_of,
-    lacking,
+    lacking_note_of,
     message,
     options_of,
     private,
@@ -163,8 +163,8 @@ class InteractionsEndpoint:
             return private(f"There is no /qotd {action}."), None
         reply = await asyncio.to_thread(self.desk.handle, request, asker_of(payload), WORDING)
         text = reply.private
-        if action == "set" and reply.public is not None and (needs := lacking(payload)):
-            text += f"\n(I cannot post here yet: give me {', '.join(needs)} in this channel.)"
+        if action == "set" and reply.public is not None:
+            text += lacking_note_of(payload)
         return private(text), reply.public
 
     def _choices(self, payload: dict[str, Any]) -> list[dict[str, str]]:

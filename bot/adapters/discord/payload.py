@@ -12,14 +12,13 @@ import discord
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from bot.adapters.discord.qotd import NEEDED
+from bot.adapters.discord.qotd import lacking_note, may_manage
 from bot.adapters.discord.render import NO_MENTIONS, render
 from bot.answers import Answer
 from bot.qotd import Asker
 
 EPHEMERAL = 1 << 6
 WINDOW_S = 300
-MANAGE_CHANNELS, ADMINISTRATOR = 1 << 4, 1 << 3
 
 
 class InteractionSignature:
@@ -106,7 +105,7 @@ def bits(value: object) -> int:
 def asker_of(payload: dict[str, Any]) -> Asker:
     member = as_object(payload.get("member"))
     user = as_object(member.get("user")) or as_object(payload.get("user"))
-    permissions = bits(member.get("permissions"))
+    permissions = discord.Permissions(bits(member.get("permissions")))
     name = member.get("nick") or user.get("global_name") or user.get("username") or "someone"
     return Asker(
         platform="discord",
@@ -114,13 +113,11 @@ def asker_of(payload: dict[str, Any]) -> Asker:
         channel=str(payload.get("channel_id") or as_object(payload.get("channel")).get("id") or ""),
         user=str(user.get("id") or ""),
         name=discord.utils.escape_markdown(str(name)),
-        may_manage=bool(permissions & (MANAGE_CHANNELS | ADMINISTRATOR)),
+        may_manage=may_manage(permissions),
         in_channel=bool(payload.get("guild_id")),
     )
 
 
-def lacking(payload: dict[str, Any]) -> list[str]:
-    have = discord.Permissions(bits(payload.get("app_permissions")))
-    if have.administrator:
-        return []
-    return [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
+def lacking_note_of(payload: dict[str, Any]) -> str:
+    """What the bot lacks to post in the interaction's channel, as a line ("" if nothing)."""
+    return lacking_note(discord.Permissions(bits(payload.get("app_permissions"))))

@@ -34,8 +34,27 @@ WORDING = Wording(
 NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
 
 
+def may_manage(perms: discord.Permissions) -> bool:
+    """Whether a member with ``perms`` in the channel may set up its quote of the day."""
+    return perms.manage_channels or perms.administrator
+
+
+def lacking_note(have: discord.Permissions) -> str:
+    """What the bot lacks in the channel to post there, as a line to add ("" if nothing)."""
+    if have.administrator:
+        return ""
+    needs = [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
+    if not needs:
+        return ""
+    return f"\n(I cannot post here yet: give me {', '.join(needs)} in this channel.)"
+
+
+def choices(found: list[Choice]) -> list[app_commands.Choice[str]]:
+    """Core suggestions as discord.py's autocomplete choices."""
+    return [app_commands.Choice(name=c.label, value=c.value) for c in found]
+
+
 def _asker(interaction: discord.Interaction[Any]) -> Asker:
-    perms = interaction.permissions
     name = discord.utils.escape_markdown(interaction.user.display_name)
     return Asker(
         platform="discord",
@@ -43,17 +62,9 @@ def _asker(interaction: discord.Interaction[Any]) -> Asker:
         channel=str(interaction.channel_id or ""),
         user=str(interaction.user.id),
         name=name,
-        may_manage=perms.manage_channels or perms.administrator,
+        may_manage=may_manage(interaction.permissions),
         in_channel=interaction.guild_id is not None,
     )
-
-
-def _missing(interaction: discord.Interaction[Any]) -> list[str]:
-    """What the bot lacks in this channel to post there (Discord sends its permissions)."""
-    have = interaction.app_permissions
-    if have.administrator:
-        return []
-    return [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
 
 
 async def _answer(
@@ -64,18 +75,14 @@ async def _answer(
         return
     reply = await asyncio.to_thread(desk.handle, request, _asker(interaction), WORDING)
     text = reply.private
-    if request.action == "set" and reply.public is not None and (lacking := _missing(interaction)):
-        text += f"\n(I cannot post here yet: give me {', '.join(lacking)} in this channel.)"
+    if request.action == "set" and reply.public is not None:
+        text += lacking_note(interaction.app_permissions)
     await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     if reply.public is not None:
         try:
             await interaction.followup.send(reply.public, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("/qotd: could not post the public line (HTTP %s)", exc.status)
-
-
-def _choices(found: list[Choice]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=c.label, value=c.value) for c in found]
 
 
 def qotd_group(answerer: Answerer, info: CommandInfo, desk: QotdDesk | None) -> app_commands.Group:
@@ -126,13 +133,13 @@ def qotd_group(answerer: Answerer, info: CommandInfo, desk: QotdDesk | None) -> 
     async def zones(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(zone_choices(current))
+        return choices(zone_choices(current))
 
     @set_.autocomplete("director")
     async def directors(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(director_choices(answerer.book, current))
+        return choices(director_choices(answerer.book, current))
 
     @group.command(name="off", description="Stop posting the quote of the day here")
     async def off(interaction: discord.Interaction[Any]) -> None:
