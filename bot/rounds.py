@@ -108,17 +108,19 @@ async def post_round(
         planned.append(Planned(record, day, slot))
     for record, upcoming in passed:
         await _store_call(daily.store.reschedule, record, upcoming)
+    # One quote per date and pool, picked once however many channels share it.
     book = daily.book()
-    quotes: dict[tuple[date, str], Quote] = {}
+    picked: dict[tuple[date, str], Quote] = {}
+    quotes: list[Quote] = []
     for plan in planned:
         pool, _ = pool_of(book, plan.record.director)
-        if (plan.day, pool) not in quotes:
-            quotes[plan.day, pool] = await daily.quote(plan.day, pool or None)
+        if (plan.day, pool) not in picked:
+            picked[plan.day, pool] = await daily.quote(plan.day, pool or None)
+        quotes.append(picked[plan.day, pool])
     gate = asyncio.Semaphore(IN_FLIGHT)
 
-    async def one(plan: Planned) -> Result:
+    async def one(plan: Planned, quote: Quote) -> Result:
         record = plan.record
-        quote = quotes[plan.day, pool_of(book, record.director)[0]]
         async with gate:
             target = Target(record.platform, record.channel, record.workspace)
             result = await daily.deliver(plan.day, target, quote)
@@ -126,7 +128,9 @@ async def post_round(
         return result
 
     async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(one(plan)) for plan in planned]
+        tasks = [
+            group.create_task(one(plan, quote)) for plan, quote in zip(planned, quotes, strict=True)
+        ]
     return [task.result() for task in tasks]
 
 

@@ -65,11 +65,8 @@ def more_posters(
 ) -> dict[str, Poster]:
     """Posters for the other platforms the subscriptions name whose credentials are set."""
     wanted = {r.platform for r in records} - set(have)
-    return {
-        name: BY_NAME[name].load().poster(env)
-        for name in sorted(wanted)
-        if name in BY_NAME and BY_NAME[name].configured(env)
-    }
+    ready = [name for name in wanted if name in BY_NAME and BY_NAME[name].configured(env)]
+    return wiring.posters_for(DailyConfig(), env, ready)
 
 
 async def _post(runner: Daily, context: Context) -> int:
