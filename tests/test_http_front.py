@@ -96,3 +96,25 @@ async def test_http_with_no_platform_set_up_is_a_usage_error(tmp_path):
     bot = await start_bot("run", "--http", "0", env={"QUOTEBOT_DB": str(tmp_path / "s.db")})
     err = await bot.exit_with(2)
     assert "--http serves Slack and Discord, and neither is set up" in err
+
+
+async def test_readyz_waits_for_every_platform_whatever_else_it_mounts():
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.adapters.http_server import HttpFront
+
+    async def nothing(_: web.Request) -> web.StreamResponse:
+        return web.Response()
+
+    started = [False]
+    front = HttpFront("127.0.0.1", 0)
+    front.mount("slack", "POST", "/slack/events", nothing, lambda: started[0])
+    front.mount("slack", "GET", "/slack/install", nothing)  # says nothing of readiness
+    async with TestClient(TestServer(front.app)) as client:
+        waiting = await client.get("/readyz")
+        assert (waiting.status, await waiting.json()) == (
+            503, {"ok": False, "problem": "not serving yet: slack"}
+        )  # fmt: skip
+        started[0] = True
+        assert (await client.get("/readyz")).status == 200

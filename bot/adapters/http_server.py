@@ -190,13 +190,19 @@ class HttpFront:
         response.headers["X-Quotebot-Instance"] = self.instance
 
     def mount(
-        self, who: str, method: str, path: str, handler: Handler, serving: Callable[[], bool]
+        self,
+        who: str,
+        method: str,
+        path: str,
+        handler: Handler,
+        serving: Callable[[], bool] | None = None,
     ) -> None:
-        """Serve ``method path`` with ``handler`` (``who`` names it in the log); the
-        server is ready only while ``serving()`` says ``who`` is."""
+        """Serve ``method path`` with ``handler`` (``who`` names it in the log); with
+        ``serving``, the server is ready only while it says ``who`` is."""
         self.app.router.add_route(method, path, handler)
         self.labels.append(f"{who} {path}")
-        self._serving[who] = serving
+        if serving is not None:
+            self._serving[who] = serving
 
     async def _healthz(self, _: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True})

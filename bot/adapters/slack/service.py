@@ -93,7 +93,7 @@ class SlackService:
             )
             if settings.oauth:
                 for step, path in (("install", INSTALL_PATH), ("redirect", REDIRECT_PATH)):
-                    self.front.mount("slack", "GET", path, self._oauth_step(step), lambda: True)
+                    self.front.mount("slack", "GET", path, self._oauth_step(step))
 
     async def _on_events(self, request: web.Request) -> web.StreamResponse:
         events = self._events
