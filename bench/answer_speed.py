@@ -13,8 +13,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 from bot.answers import Answerer, QuoteAnswer
 from bot.loader import load_book
 
@@ -27,29 +25,33 @@ TOPICS_PER_DIRECTOR = 20
 
 
 def synthetic_book(folder: Path, quotes: int, rng: random.Random) -> None:
-    """Write ``quotes`` quotes as director files of at most 1,000 quotes, 20 topics each."""
+    """Write ``quotes`` quotes as director files of at most 1,000 quotes, 20 topics each.
+
+    Written as text (the same YAML ``yaml.safe_dump`` would write, a hundred times faster),
+    so that a million-quote book takes seconds to make."""
     per_file = min(quotes, 1_000)
+    topics = min(per_file, TOPICS_PER_DIRECTOR)
     for d in range(quotes // per_file):
-        topics = {
-            f"topic{t}": [f"alias{t}a", f"alias{t}b", f"other words {t}"]
-            for t in range(min(per_file, TOPICS_PER_DIRECTOR))
-        }
-        data = {
-            "director": f"Director {d}",
-            "command": f"director{d}",
-            "sources": {"s": {"title": "Synthetic Interview", "date": "2000-01"}},
-            "topics": topics,
-            "quotes": [
-                {
-                    "topic": f"topic{q % len(topics)}",
-                    "text": f"{d}-{q} " + " ".join(rng.choices(WORDS, k=20)),
-                    "context": "On something",
-                    "source": "s",
-                }
-                for q in range(per_file)
-            ],
-        }
-        (folder / f"director{d}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+        lines = [
+            f"director: Director {d}",
+            f"command: director{d}",
+            "sources:",
+            "  s:",
+            "    title: Synthetic Interview",
+            "    date: 2000-01",
+            "topics:",
+        ]
+        lines += [f"  topic{t}: [alias{t}a, alias{t}b, other words {t}]" for t in range(topics)]
+        lines.append("quotes:")
+        for q in range(per_file):
+            text = f"{d}-{q} " + " ".join(rng.choices(WORDS, k=20))
+            lines += [
+                f"- topic: topic{q % topics}",
+                f"  text: '{text}'",
+                "  context: On something",
+                "  source: s",
+            ]
+        (folder / f"director{d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def percentile(samples: list[int], p: float) -> float:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from bot import limits
 from bot.book import Director, Quote, QuoteBook, command_key, normalise_key, normalise_text
-from bot.matching import best_key, resolve_topic, search_quotes, suggest
+from bot.matching import best_key, resolve_topic, suggest
 from bot.replies import Answer, Miss, QuoteAnswer, TopicListing, TopicsAnswer
 from bot.rotation import Rotation
 
@@ -141,10 +142,9 @@ class Answerer:
         if match is not None:
             quotes = director.by_topic[match.topic]
             return self._pick(quotes, (director.command, match.topic), match.how, asked)
-        found = search_quotes(director.quotes, asked)
-        if found:
-            key = (director.command, "search", normalise_text(asked))
-            return self._pick(found, key, "search", asked)
+        found = self._search(director, asked)
+        if found is not None:
+            return found
         return Miss(
             message=f"{director.name} has no topic “{asked}”.",
             asked=asked,
@@ -153,8 +153,15 @@ class Answerer:
             usage=f"/{director.command} [topic]",
         )
 
-    def _pick(self, quotes: tuple[Quote, ...], key: object, how: How, asked: str) -> QuoteAnswer:
+    def _pick(self, quotes: Sequence[Quote], key: object, how: How, asked: str) -> QuoteAnswer:
         return QuoteAnswer(self._rotation.pick(key, quotes), how, asked)
+
+    def _search(self, director: Director | None, asked: str) -> QuoteAnswer | None:
+        """The next match of a word search, best first, through all before repeating."""
+        book = self._book
+        key = (director.command if director else None, "search", normalise_text(asked))
+        found = self._rotation.walk(key, lambda cursor: book.search(asked, director, cursor))
+        return QuoteAnswer(found, "search", asked) if found is not None else None
 
     def _answer_any_director(self, asked: str, name_first: bool = True) -> Answer:
         book = self._book
@@ -168,19 +175,14 @@ class Answerer:
             director, rest = self._leading_director(asked)
             if director is not None:
                 return self._answer_director(director, rest)
-        # No director named: the words are a topic, across every director.
-        quotes: tuple[Quote, ...] = ()
-        how: How = "exact"
-        for director in book:
-            match = resolve_topic(director, asked)
-            if match is not None and match.how in ("exact", "alias"):
-                quotes += director.by_topic[match.topic]
-                how = match.how
-        if not quotes:
-            quotes = search_quotes(book.quotes, asked)
-            how = "search"
-        if quotes:
-            return self._pick(quotes, (None, how, normalise_text(asked)), how, asked)
+        # No director named: the words are a topic, across every director, or words.
+        pool = book.topic_pool(asked)
+        if pool is not None:
+            quotes, how = pool
+            return self._pick(quotes, (None, how, normalise_key(asked)), how, asked)
+        found = self._search(None, asked)
+        if found is not None:
+            return found
         return Miss(
             message=f"No director or topic “{asked}”.",
             asked=asked,

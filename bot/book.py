@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from bot.search import Cursor, Searcher
 
 _SPACES = re.compile(r"[\s_\-]+")
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -69,11 +77,6 @@ class Quote:
         object.__setattr__(self, "text_key", normalise_text(self.text))
 
     @cached_property
-    def haystack(self) -> str:
-        """Text and context folded for word search (made on the first search, not at load)."""
-        return f"{self.text_key} {normalise_text(self.context)}"
-
-    @cached_property
     def attribution(self) -> str:
         """The line shown under a quote: who, on what, and where."""
         about = self.context
@@ -99,22 +102,23 @@ class Director:
     name: str
     command: str
     topics: tuple[Topic, ...]
-    quotes: tuple[Quote, ...]
+    quotes: Sequence[Quote]
     aliases: tuple[str, ...] = ()
     path: str = ""
     line: int = field(default=0, compare=False)
-    by_topic: Mapping[str, tuple[Quote, ...]] = field(init=False, repr=False, compare=False)
+    by_topic: Mapping[str, Sequence[Quote]] = field(default_factory=dict, repr=False, compare=False)
     topic_keys: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        grouped: dict[str, list[Quote]] = {t.name: [] for t in self.topics}
-        for quote in self.quotes:
-            grouped.setdefault(quote.topic, []).append(quote)
+        if not self.by_topic:  # given by a compiled book; grouped here for quotes in hand
+            grouped: dict[str, list[Quote]] = {t.name: [] for t in self.topics}
+            for quote in self.quotes:
+                grouped.setdefault(quote.topic, []).append(quote)
+            object.__setattr__(self, "by_topic", {k: tuple(v) for k, v in grouped.items()})
         keys: dict[str, str] = {}
         for topic in self.topics:
             for word in (topic.name, *topic.aliases):
                 keys.setdefault(normalise_key(word), topic.name)
-        object.__setattr__(self, "by_topic", {k: tuple(v) for k, v in grouped.items()})
         object.__setattr__(self, "topic_keys", keys)
 
     @cached_property
@@ -123,10 +127,38 @@ class Director:
         return tuple(t.name for t in self.topics if self.by_topic.get(t.name))
 
 
-class QuoteBook:
-    """Every director's quotes, looked up by command, name or alias."""
+class Chain(Sequence[Quote]):
+    """Several pools read as one, without copying them."""
 
-    def __init__(self, directors: Iterable[Director] = ()) -> None:
+    def __init__(self, parts: Sequence[Sequence[Quote]]) -> None:
+        self._parts = [p for p in parts if len(p)]
+        self._ends = list(accumulate(len(p) for p in self._parts))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def __getitem__(self, index: int) -> Quote:  # type: ignore[override]
+        if index < 0:
+            index += len(self)
+        part = bisect_right(self._ends, index)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start = self._ends[part - 1] if part else 0
+        return self._parts[part][index - start]
+
+
+class QuoteBook:
+    """Every director's quotes, looked up by command, name or alias, topic, or words.
+
+    Quotes are numbered through the book (directors in order, each one's in file order),
+    from 1: the numbers the search index knows them by. A compiled book (see
+    :mod:`bot.compiled_book`) brings its own index; a book made of quotes in hand builds
+    one in memory on its first search."""
+
+    def __init__(
+        self, directors: Iterable[Director] = (), *, quotes: Sequence[Quote] | None = None,
+        searcher: Searcher | None = None,
+    ) -> None:  # fmt: skip
         self._directors: dict[str, Director] = {}
         self._keys: dict[str, Director] = {}
         for director in directors:
@@ -137,9 +169,21 @@ class QuoteBook:
         for director in self._directors.values():
             for word in (director.name, *director.aliases):
                 self._keys.setdefault(normalise_key(word), director)
-        self.quotes: tuple[Quote, ...] = tuple(
-            q for d in self._directors.values() for q in d.quotes
-        )
+        self._spans: dict[str, tuple[int, int]] = {}
+        first = 1
+        for director in self._directors.values():
+            self._spans[director.command] = (first, first + len(director.quotes))
+            first += len(director.quotes)
+        if quotes is None:
+            quotes = tuple(q for d in self._directors.values() for q in d.quotes)
+        self.quotes: Sequence[Quote] = quotes
+        self._searcher = searcher
+        # Every director's topic names and aliases, for /quote TOPIC across the book.
+        self._topics: dict[str, list[tuple[Director, str]]] = {}
+        for director in self._directors.values():
+            for key, topic in director.topic_keys.items():
+                self._topics.setdefault(key, []).append((director, topic))
+        self._pools: dict[str, tuple[Chain, Literal["exact", "alias"]]] = {}
 
     def __iter__(self) -> Iterator[Director]:
         return iter(self._directors.values())
@@ -159,3 +203,37 @@ class QuoteBook:
     def director_keys(self) -> Mapping[str, Director]:
         """Every normalised command, name and alias, for fuzzy matching."""
         return self._keys
+
+    def topic_pool(self, words: str) -> tuple[Sequence[Quote], Literal["exact", "alias"]] | None:
+        """Every director's quotes on the topic (name or alias) ``words``, and whether it
+        was named or reached through an alias."""
+        key = normalise_key(words)
+        pool = self._pools.get(key)
+        if pool is None:
+            named = self._topics.get(key)
+            if not named:
+                return None
+            how: Literal["exact", "alias"] = "alias"
+            if any(normalise_key(topic) == key for _director, topic in named):
+                how = "exact"
+            pool = Chain([d.by_topic[topic] for d, topic in named]), how
+            self._pools[key] = pool
+        return pool
+
+    def search(
+        self, words: str, director: Director | None = None, cursor: Cursor | None = None
+    ) -> tuple[Quote, Cursor] | None:
+        """The next quote holding ``words`` (in the whole book, or one director's quotes)
+        after ``cursor`` (None: the best match), and where it is."""
+        low, high = self._spans[director.command] if director else (1, len(self.quotes) + 1)
+        found = self._index().next(words, low, high, cursor)
+        if found is None:
+            return None
+        return self.quotes[found[1] - 1], found
+
+    def _index(self) -> Searcher:
+        if self._searcher is None:
+            from bot.search import in_memory
+
+            self._searcher = in_memory(self.quotes)
+        return self._searcher

@@ -8,19 +8,24 @@ format by :mod:`bot.director_file`. A file with any problem is left out whole.
 from __future__ import annotations
 
 import gc
+import logging
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from bot import compiled_book, snapshot
 from bot.book import Director, QuoteBook, normalise_key
 from bot.director_file import read_director
 from bot.quote_files import FileProblem, find_quote_files, read_quote_file
 from bot.yaml_nodes import Invalid, NodeReader, Problem, compose, event_line, events
 
 __all__ = ["LoadResult", "Problem", "load_book", "load_file"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,43 @@ def _load_file(path: Path) -> tuple[Director | None, list[Problem]]:
 
 
 def load_book(paths: Iterable[Path]) -> LoadResult:
-    """Load every quote file under ``paths``; a file with any problem is left out whole."""
+    """Load every quote file under ``paths``; a file with any problem is left out whole.
+
+    An unchanged set of files is opened from its compiled book (see :mod:`bot.snapshot`);
+    otherwise the YAML is read and compiled, and the compiled book is kept for next time."""
     paths = list(paths)
     files, problems = find_quote_files(paths)
+    key = snapshot.fingerprint(paths, files) if not problems else None
+    if key is None:
+        return _read_yaml(paths, files, problems)
+    kept = snapshot.location(paths)
+    try:
+        return LoadResult(*compiled_book.read(kept, key))
+    except compiled_book.Stale:
+        pass
+    loaded = _read_yaml(paths, files, problems)
+    return _compiled(loaded, kept, key)
+
+
+def _compiled(loaded: LoadResult, kept: Path, key: str) -> LoadResult:
+    """``loaded`` written to a compiled book at ``kept`` and opened from there; where
+    nothing can be written, ``loaded`` itself."""
+    try:
+        part = snapshot.temporary_beside(kept)
+    except OSError as exc:
+        log.warning("could not keep the compiled quote book in %s: %s", kept.parent, exc)
+        return loaded
+    try:
+        compiled_book.write(part, key, loaded.book, loaded.problems, loaded.files)
+        part.replace(kept)
+        return LoadResult(*compiled_book.read(kept, key))
+    except (OSError, sqlite3.Error, compiled_book.Stale) as exc:
+        log.warning("could not keep the compiled quote book in %s: %s", kept.parent, exc)
+        part.unlink(missing_ok=True)
+        return loaded
+
+
+def _read_yaml(paths: list[Path], files: list[Path], problems: list[Problem]) -> LoadResult:
     directors: list[Director] = []
     owner: dict[str, Director] = {}  # normalised command, name or alias -> its director
     texts: dict[str, Director] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.book import Director, Quote, normalise_key, normalise_text
+from bot.book import Director, normalise_key
 
 # Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
 TYPE_CHECKING = False
@@ -94,14 +94,6 @@ def suggest(keys: Mapping[str, T], words: str, limit: int = 3) -> tuple[T, ...]:
         if value not in found:
             found.append(value)
     return tuple(found[:limit])
-
-
-def search_quotes(quotes: tuple[Quote, ...], words: str) -> tuple[Quote, ...]:
-    """Quotes whose text or context holds every word of ``words`` (any case)."""
-    terms = normalise_text(words).split()
-    if not terms or max(len(t) for t in terms) < MIN_FUZZY_LENGTH:
-        return ()
-    return tuple(q for q in quotes if all(t in q.haystack for t in terms))
 
 
 def complete(keys: Mapping[str, str], typed: str, limit: int = 25) -> list[tuple[str, str]]:

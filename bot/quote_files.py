@@ -14,7 +14,7 @@ from bot.yaml_nodes import Problem
 SUFFIXES = (".yaml", ".yml")
 # Opening a FIFO for reading blocks until a writer comes; non-blocking, it opens at once and
 # fstat tells what it is. (No such flag on Windows, which has no FIFOs in the file system.)
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a FIFO"),
@@ -58,7 +58,7 @@ def _kind(mode: int) -> str:
 def read_quote_file(path: Path, max_bytes: int = limits.QUOTE_FILE_MAX_BYTES) -> str:
     """The text of the quote file at ``path``; FileProblem says what is wrong with it."""
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = os.open(path, OPEN_FLAGS)
     except OSError as exc:
         raise FileProblem(1, f"cannot read: {exc.strerror}") from None
     try:

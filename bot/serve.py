@@ -13,7 +13,6 @@ import asyncio
 import gc
 import logging
 import signal
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
@@ -21,7 +20,6 @@ from types import FrameType
 from bot.adapters.contract import Fatal, Service
 from bot.adapters.http_server import HttpFront
 from bot.answers import Answerer
-from bot.book import Quote
 from bot.delivery import said
 from bot.environment import SettingsError
 from bot.loader import LoadResult, load_book
@@ -31,8 +29,6 @@ log = logging.getLogger("quotebot")
 
 # A service that served this long before failing starts its backoff afresh.
 HEALTHY_S = 300.0
-# Quotes freed at a time when a reload lets go of the old book.
-FREE_CHUNK = 1_000
 # Failures in a row (each within HEALTHY_S of its start) before a service is given up.
 MAX_FAILURES = 8
 
@@ -125,8 +121,9 @@ class Reloader:
                 return
 
     def _load_and_swap(self) -> bool:
-        # The cyclic collector is paused while the new book is built and the old one freed:
-        # a full collection walks every object of both, and holds the GIL throughout.
+        # A compiled book is a few hundred objects whatever its size, so building the new
+        # one and dropping the old is quick; the cyclic collector is paused meanwhile all
+        # the same (reading YAML makes many objects), and then kept off the new book.
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -136,31 +133,17 @@ class Reloader:
                     log.warning("reload: %s", problem)
                 kept = len(self.answerer.book.quotes)
                 log.warning("reload: kept the last good quote book (%d quotes)", kept)
-                quotes = list(loaded.book.quotes)
-                del loaded
-                _release(quotes)
                 return False
-            old, self.answerer.book = self.answerer.book, loaded.book
+            self.answerer.book = loaded.book
             files = len(loaded.files)
             log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), files)
-            # Only this thread holds the old book now (or an answer about to finish with it).
-            quotes = list(old.quotes)
-            del loaded, old
-            _release(quotes)
-            # What is left is the new book, here to stay: keep collections from walking it.
+            del loaded
+            gc.collect()
             gc.freeze()
         finally:
             if collecting:
                 gc.enable()
         return True
-
-
-def _release(quotes: list[Quote]) -> None:
-    """Let go of a book's quotes a thousand at a time, the GIL given up in between: freed in
-    one go, a large book's objects are released in one long call the loop waits behind."""
-    while quotes:
-        del quotes[-FREE_CHUNK:]
-        time.sleep(0)
 
 
 async def serve(services: Sequence[Service], reloader: Reloader) -> list[str]:

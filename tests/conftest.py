@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import textwrap
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from .fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
+# Compiled quote books go to a folder of this run's own (and so do the bots it starts),
+# never into the user's cache.
+os.environ["QUOTEBOT_CACHE"] = tempfile.mkdtemp(prefix="quotebot-cache-")
 QUOTES = ROOT / "quotes"
 
 GOOD_FILE = """\
