@@ -70,11 +70,11 @@ class Quote:
     context: str
     source: Source
     line: int = field(default=0, compare=False)
-    text_key: str = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        # Compared for duplicates when loading: fold once.
-        object.__setattr__(self, "text_key", normalise_text(self.text))
+    @cached_property
+    def text_key(self) -> str:
+        """The text folded, to find duplicates and to name the quote in the store."""
+        return normalise_text(self.text)
 
     @cached_property
     def attribution(self) -> str:

@@ -134,6 +134,7 @@ class Reloader:
                 kept = len(self.answerer.book.quotes)
                 log.warning("reload: kept the last good quote book (%d quotes)", kept)
                 return False
+            Answerer(loaded.book).warm_up()  # before it answers anyone
             self.answerer.book = loaded.book
             files = len(loaded.files)
             log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), files)

@@ -43,6 +43,7 @@ def run(context: Context) -> int:
     except SettingsError as exc:
         raise context.fail(str(exc)) from None
     context.configure_logging()
+    answerer.warm_up()
     reloader = serve.Reloader(answerer, context.quotes, services)
     try:
         reasons = asyncio.run(serve.serve(services, reloader))
