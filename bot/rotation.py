@@ -68,6 +68,8 @@ class Rotation:
     def pick(self, key: Hashable, items: Sequence[T]) -> T:
         """The next item of ``items`` for ``key``; never the one just given, if there are two."""
         size = len(items)
+        if size == 1:
+            return items[0]
         if not size:
             raise ValueError("cannot pick from an empty pool")
         state = self._pools.pop(key, None)
