@@ -4,6 +4,7 @@ rotation's permutation visits every index once."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import random
@@ -186,4 +187,4 @@ def test_rotation_gives_all_before_repeating_and_never_twice_running(size: int, 
     given_out = [rotation.pick("pool", items) for _ in range(size * 3)]
     for start in range(0, size * 3, size):
         assert sorted(given_out[start : start + size]) == items
-    assert all(a != b for a, b in zip(given_out, given_out[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(given_out))
