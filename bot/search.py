@@ -14,6 +14,7 @@ repeating.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ MIN_WORD = 3
 MAX_TERMS = 8
 
 # (tier, the row id of the last match given, whether any match is a phrase match)
+log = logging.getLogger(__name__)
 Cursor = tuple[int, int, bool]
 
 
@@ -78,6 +80,8 @@ class Searcher:
         """Where the next match of ``words`` among row ids ``[low, high)`` is after
         ``cursor`` (None: the best one), or None when there is none after it."""
         queries = tiers(words)
+        if not queries:
+            return None
         tier, after, any_phrase = cursor if cursor is not None else (0, low - 1, False)
         with self._lock:
             if tier == 0:
@@ -100,7 +104,11 @@ class Searcher:
                 after = chunk[-1]
 
     def _rows(self, query: str, after: int, before: int, limit: int) -> list[int]:
-        rows = self._connection.execute(_NEXT, (query, after, before, limit)).fetchall()
+        try:
+            rows = self._connection.execute(_NEXT, (query, after, before, limit)).fetchall()
+        except sqlite3.OperationalError as exc:  # words FTS5 could not read: found nothing
+            log.warning("search: %r could not be searched for: %s", query[:80], exc)
+            return []
         return [int(row[0]) for row in rows]
 
 

@@ -188,3 +188,32 @@ def test_rotation_gives_all_before_repeating_and_never_twice_running(size: int, 
     for start in range(0, size * 3, size):
         assert sorted(given_out[start : start + size]) == items
     assert all(a != b for a, b in itertools.pairwise(given_out))
+
+
+SEARCH_BOOK: list[Answerer] = []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.text(max_size=60)
+    | st.sampled_from(
+        [
+            '"',
+            'a"b',
+            "NEAR(a b)",
+            "text:x",
+            "a* OR b",
+            "^x",
+            "{text}: y",
+            "edit -cut",
+            '"""camera"""',
+        ]
+    )
+)
+def test_any_words_searched_answer_without_error(words: str) -> None:
+    if not SEARCH_BOOK:
+        SEARCH_BOOK.append(Answerer(load_book([ROOT / "quotes"]).book, random.Random(1)))
+    answerer = SEARCH_BOOK[0]
+    for command in ("quote", "jonze"):
+        answer = answerer.answer(command, words)
+        assert answer is not None
