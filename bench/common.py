@@ -70,6 +70,15 @@ async def stop(process: asyncio.subprocess.Process) -> None:
     await process.wait()
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(pid: int) -> float:
+    """A process's user + system CPU so far, in seconds (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
 def summary(latencies: list[float]) -> tuple[float, float]:
     """Median and 99th percentile."""
     ordered = sorted(latencies)

@@ -4,74 +4,103 @@ Not a test: ``python bench/discord_latency.py``. quotebot (``quotebot run discor
 the floor (bench/discord_floor.py: the same client class answering a constant string) run
 as their own processes, each connected to its own fake Discord in this process over
 loopback. For each interaction the clock starts as the frame is written to the gateway
-websocket and stops when the callback POST reaches the fake's REST handler. The target
-from issue 4: quotebot costs no more than 1.2x the floor.
+websocket and stops when the callback POST reaches the fake's REST handler; each client's
+CPU is read from /proc. Rounds alternate between the clients at 1, 16 and 64 interactions
+in flight; each round's CPU ratio comes from the same round's pair. The target (issue
+13): quotebot's CPU per interaction within 1.1x of the floor's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import pin_client, start, stop, summary
+from bench.common import pin_client, server_cpu, start, stop, summary
 from tests.fakes.discord import TOKEN, FakeDiscord
 
 TOPICS = ["editing", "edting", "cutting", "rehearsal", "technology", "topics", "zzz", ""]
 CONNECTED = r"shard 0 connected"
+# Issue 13: quotebot's CPU per interaction within 1.1x of the floor's.
+TARGET = 1.1
 
 
-async def measure(fake: FakeDiscord, count: int, topics: list[str]) -> list[float]:
-    """Milliseconds from frame to callback for ``count`` interactions, one at a time."""
-    latencies = []
-    for i in range(count):
-        topic = topics[i % len(topics)]
-        interaction = fake.command("jonze", **({"topic": topic} if topic else {}))
-        sent = time.perf_counter()
-        await fake.interact(interaction)
-        latencies.append((time.perf_counter() - sent) * 1000)
+async def measure(fake: FakeDiscord, count: int, topics: list[str], level: int) -> list[float]:
+    """Milliseconds from frame to callback for ``count`` interactions, ``level`` in flight."""
+    latencies: list[float] = []
+    numbers = iter(range(count))
+
+    async def worker() -> None:
+        for i in numbers:
+            topic = topics[i % len(topics)]
+            interaction = fake.command("jonze", **({"topic": topic} if topic else {}))
+            sent = time.perf_counter()
+            await fake.interact(interaction)
+            latencies.append((time.perf_counter() - sent) * 1000)
+
+    await asyncio.gather(*(worker() for _ in range(level)))
     return latencies
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--interactions", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per client")
+    parser.add_argument("--interactions", type=int, default=2000)
+    parser.add_argument("--levels", default="1,16,64", help="interactions in flight, e.g. 1,16")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per client")
     parser.add_argument("--topic", action="append", help="ask only this topic (repeatable)")
     args = parser.parse_args()
     topics = args.topic or TOPICS
+    levels = [int(n) for n in args.levels.split(",")]
     pin_client()
     fakes = {"floor": await FakeDiscord().start(), "quotebot": await FakeDiscord().start()}
     programs = {"floor": ["bench/discord_floor.py"], "quotebot": ["-m", "bot", "run", "discord"]}
     processes = {}
+    results: dict[str, dict[int, dict[str, list[float]]]] = {name: {} for name in fakes}
     try:
         for name, fake in fakes.items():
             env = {"DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": fake.api_base}
             processes[name], _ = await start(programs[name], env, CONNECTED)
             await fake.wait_ready()
-        results: dict[str, list[float]] = {name: [] for name in fakes}
         for fake in fakes.values():  # warm up
-            await measure(fake, 200, topics)
+            await measure(fake, 300, topics, levels[-1])
         for _ in range(args.rounds):
-            for name, fake in fakes.items():
-                results[name] += await measure(fake, args.interactions, topics)
+            for level in levels:
+                for name, fake in fakes.items():  # each client in turn, then the next level
+                    pid = processes[name].pid
+                    before = server_cpu(pid)
+                    latencies = await measure(fake, args.interactions, topics, level)
+                    spent = (server_cpu(pid) - before) / args.interactions * 1000
+                    figures = results[name].setdefault(level, {"latency": [], "cpu": []})
+                    figures["latency"] += latencies
+                    figures["cpu"].append(spent)
     finally:
         for process in processes.values():
             await stop(process)
         for fake in fakes.values():
             await fake.stop()
-    print(f"{args.rounds} rounds x {args.interactions} interactions, one at a time; "
-          f"topics: {', '.join(repr(t) for t in topics)}")  # fmt: skip
-    print(f"{'client':<9} {'median ms':>9} {'p99 ms':>7}")
-    for name, latencies in results.items():
-        median, p99 = summary(latencies)
-        print(f"{name:<9} {median:>9.3f} {p99:>7.3f}")
-    q, f = summary(results["quotebot"]), summary(results["floor"])
-    print(f"quotebot / floor: median {q[0] / f[0]:.2f}x, p99 {q[1] / f[1]:.2f}x")
+    print(f"{args.rounds} alternating rounds x {args.interactions} interactions per client and "
+          f"level; topics: {', '.join(map(repr, topics))}; client CPU from /proc")  # fmt: skip
+    print(f"{'client':<9} {'level':>5} {'median ms':>9} {'p99 ms':>7} {'CPU ms/interaction':>24}")
+    for name, by_level in results.items():
+        for level in levels:
+            median, p99 = summary(by_level[level]["latency"])
+            cpu = by_level[level]["cpu"]
+            print(f"{name:<9} {level:>5} {median:>9.3f} {p99:>7.3f} "
+                  f"{statistics.median(cpu):>9.3f} ({min(cpu):.3f}-{max(cpu):.3f})")  # fmt: skip
+    for level in levels:
+        ours, floor = results["quotebot"][level], results["floor"][level]
+        ratios = [q / f for q, f in zip(ours["cpu"], floor["cpu"], strict=True)]
+        q, f = summary(ours["latency"]), summary(floor["latency"])
+        verdict = "met" if statistics.median(ratios) <= TARGET else "NOT met"
+        print(f"quotebot / floor, {level} in flight: CPU per interaction median "
+              f"{statistics.median(ratios):.2f}x (rounds {min(ratios):.2f}-{max(ratios):.2f}); "
+              f"latency median {q[0] / f[0]:.2f}x, p99 {q[1] / f[1]:.2f}x; target {TARGET}x "
+              f"CPU: {verdict}")  # fmt: skip
 
 
 if __name__ == "__main__":

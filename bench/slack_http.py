@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -23,18 +22,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import pin_client, start, stop, summary  # noqa: E402
+from bench.common import pin_client, server_cpu, start, stop, summary  # noqa: E402
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers  # noqa: E402
 
 # Issue 13: quotebot's server CPU per request within 1.1x of the floor's.
 TARGET = 1.1
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def server_cpu(pid: int) -> float:
-    """A server process's user + system CPU so far, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 TEXTS = ["editing", "edting", "cutting", "rehearsal", "technology", "topics", "zzz", ""]

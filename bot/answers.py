@@ -8,11 +8,11 @@ same on Discord, Slack and the terminal.
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 
 from bot import limits
+from bot.asked import MAX_ASKED, clean_input
 from bot.book import Director, Quote, QuoteBook, command_key, normalise_key, normalise_text
 from bot.matching import best_key, resolve_topic, suggest
 from bot.replies import Answer, Miss, QuoteAnswer, TopicListing, TopicsAnswer
@@ -33,33 +33,8 @@ __all__ = [
     "listing",
 ]
 
-# Longer input is cut before matching and echoing: no topic is this long.
-MAX_ASKED = 100
-# Controls and line or paragraph separators part words: they become spaces.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# Characters that show nothing (Unicode's format characters, Cf, as of Unicode 15.1, with
-# the whole tag block) and the Hangul fillers that render as blanks: removed, so that
-# "ed\u00adit" is "edit" and nothing invisible is echoed. A test checks this covers every
-# Cf character of the running Python's Unicode database.
-_UNSEEN = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
-    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0000-\U000e007f]"
-)
 _LIST_WORDS = frozenset({"topics", "help", "?"})
 GLOBAL_USAGE = f"/{limits.GLOBAL_COMMAND} [director] [topic]"
-
-
-def clean_input(text: str) -> str:
-    """What the user typed, made safe to match and to echo: no control or invisible
-    characters, single spaces, at most :data:`MAX_ASKED` characters."""
-    text = _UNSEEN.sub("", unicodedata.normalize("NFC", text[: MAX_ASKED * 4]))
-    text = _CONTROL.sub(" ", text)
-    text = " ".join(text.split())
-    if len(text) > MAX_ASKED:
-        text = text[: MAX_ASKED - 1].rstrip() + "…"
-    return text
 
 
 def listing(director: Director) -> TopicListing:
@@ -71,6 +46,32 @@ def listing(director: Director) -> TopicListing:
     )
 
 
+@dataclass(frozen=True)
+class _Draw:
+    """The next quote of a pool: a topic's, a director's, the book's."""
+
+    quotes: Sequence[Quote]
+    key: Hashable
+    how: How
+    asked: str
+
+
+@dataclass(frozen=True)
+class _Seek:
+    """The next match of a word search in ``book``."""
+
+    book: QuoteBook
+    director: Director | None
+    asked: str
+    key: Hashable
+
+
+Plan = Answer | _Draw | _Seek
+# Asks worked out and kept, per book: a full table is emptied (then fills with what is
+# asked most again).
+MAX_PLANS = 4_096
+
+
 class Answerer:
     """Turns a command and its text into an answer, rotating through each pool's quotes."""
 
@@ -78,6 +79,7 @@ class Answerer:
         self._rng = rng or random.Random()
         self._book = book
         self._rotation = Rotation(self._rng)
+        self._plans: dict[tuple[str, str, str], Plan] = {}
 
     @property
     def book(self) -> QuoteBook:
@@ -85,9 +87,11 @@ class Answerer:
 
     @book.setter
     def book(self, book: QuoteBook) -> None:
-        # One assignment each, so an answer running beside a reload sees one book or the other.
-        self._rotation = Rotation(self._rng)
+        # One assignment each, so an answer running beside a reload sees one book or the
+        # other; the book first, so plans taken from the new table are the new book's.
         self._book = book
+        self._rotation = Rotation(self._rng)
+        self._plans = {}
 
     def warm_up(self) -> None:
         """Ask once of every kind, off the record, so that a server's first real ask is as
@@ -104,6 +108,35 @@ class Answerer:
 
     def answer(self, command: str, text: str = "") -> Answer:
         """The answer to ``/command text``: a director's command or ``quote``."""
+        return self._run(("", command, text), lambda: self._plan(command, text))
+
+    def answer_quote(self, director: str | None = None, topic: str | None = None) -> Answer:
+        """``/quote`` with the director and the topic given apart (Discord's options)."""
+        asked = (director or "", topic or "")
+        return self._run(("quote", *asked), lambda: self._plan_quote(*asked))
+
+    def _run(self, key: tuple[str, str, str], plan: Callable[[], Plan]) -> Answer:
+        """What was asked, worked out once per book and wording (most asks are asked
+        again and again), then carried out: the next quote of its pool, or the answer."""
+        plans = self._plans  # before the book: a reload sets the book, then new plans
+        step = plans.get(key)
+        if step is None:
+            step = plan()
+            if sum(map(len, key)) <= MAX_ASKED * 4:
+                if len(plans) >= MAX_PLANS:
+                    plans.clear()
+                plans[key] = step
+        if isinstance(step, _Draw):
+            return QuoteAnswer(self._rotation.pick(step.key, step.quotes), step.how, step.asked)
+        if isinstance(step, _Seek):
+            book, director, asked = step.book, step.director, step.asked
+            found = self._rotation.walk(step.key, lambda at: book.search(asked, director, at))
+            if found is not None:  # always: the plan was made when the book had matches
+                return QuoteAnswer(found, "search", asked)
+            return self._empty_book()
+        return step
+
+    def _plan(self, command: str, text: str) -> Plan:
         name = command_key(command)
         asked = clean_input(text)
         if name == limits.GLOBAL_COMMAND:
@@ -113,9 +146,8 @@ class Answerer:
             return self.unknown_command(name)
         return self._answer_director(director, asked)
 
-    def answer_quote(self, director: str | None = None, topic: str | None = None) -> Answer:
-        """``/quote`` with the director and the topic given apart (Discord's options)."""
-        wanted, asked = clean_input(director or ""), clean_input(topic or "")
+    def _plan_quote(self, director: str, topic: str) -> Plan:
+        wanted, asked = clean_input(director), clean_input(topic)
         if not wanted:
             return self._answer_any_director(asked, name_first=False)
         found = self._book.director(wanted)
@@ -143,7 +175,7 @@ class Answerer:
             usage=GLOBAL_USAGE,
         )
 
-    def _answer_director(self, director: Director, asked: str) -> Answer:
+    def _answer_director(self, director: Director, asked: str) -> Plan:
         if not asked:
             return self._pick(director.quotes, (director.command, None), "any", asked)
         match = resolve_topic(director, asked)
@@ -166,17 +198,18 @@ class Answerer:
             usage=f"/{director.command} [topic]",
         )
 
-    def _pick(self, quotes: Sequence[Quote], key: object, how: How, asked: str) -> QuoteAnswer:
-        return QuoteAnswer(self._rotation.pick(key, quotes), how, asked)
+    def _pick(self, quotes: Sequence[Quote], key: Hashable, how: How, asked: str) -> _Draw:
+        return _Draw(quotes, key, how, asked)
 
-    def _search(self, director: Director | None, asked: str) -> QuoteAnswer | None:
-        """The next match of a word search, best first, through all before repeating."""
+    def _search(self, director: Director | None, asked: str) -> _Seek | None:
+        """A word search, if anything matches: best first, through all before repeating."""
         book = self._book
+        if book.search(asked, director) is None:
+            return None
         key = (director.command if director else None, "search", normalise_text(asked))
-        found = self._rotation.walk(key, lambda cursor: book.search(asked, director, cursor))
-        return QuoteAnswer(found, "search", asked) if found is not None else None
+        return _Seek(book, director, asked, key)
 
-    def _answer_any_director(self, asked: str, name_first: bool = True) -> Answer:
+    def _answer_any_director(self, asked: str, name_first: bool = True) -> Plan:
         book = self._book
         if not asked:
             if not book.quotes:

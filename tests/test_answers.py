@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from bot.answers import Answerer, Miss, QuoteAnswer, TopicsAnswer, clean_input
+from bot.answers import Answerer, Miss, QuoteAnswer, TopicsAnswer
+from bot.asked import clean_input
 from bot.loader import load_book
 from bot.matching import complete
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from bot.adapters import discord as discord_adapter
 from bot.adapters import slack as slack_adapter
-from bot.answers import MAX_ASKED, Answerer, Miss, clean_input
+from bot.answers import Answerer, Miss
+from bot.asked import MAX_ASKED, clean_input
 from bot.loader import load_book
 
 from .conftest import QUOTES
