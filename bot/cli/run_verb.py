@@ -4,6 +4,7 @@ with none, a prompt in the terminal."""
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from bot import serve, wiring
 from bot.adapters import terminal
@@ -44,6 +45,10 @@ def run(context: Context) -> int:
         raise context.fail(str(exc)) from None
     context.configure_logging()
     answerer.warm_up()
+    # Everything made so far (the book, the platforms' libraries) is here for good: keep
+    # the cyclic collector's full collections from walking it again and again.
+    gc.collect()
+    gc.freeze()
     reloader = serve.Reloader(answerer, context.quotes, services)
     try:
         reasons = asyncio.run(serve.serve(services, reloader))

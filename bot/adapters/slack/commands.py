@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -13,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import limits
 from bot.adapters.slack.oauth import StoreInstallations, add_uninstall_listeners, oauth_settings
 from bot.adapters.slack.qotd import answer_qotd
-from bot.adapters.slack.render import render
+from bot.adapters.slack.render import rendered_json
 from bot.adapters.slack.settings import SlackSettings
 from bot.answers import Answerer
 from bot.environment import SettingsError
@@ -80,12 +81,15 @@ def build_app(
         name = str(command.get("command", ""))
         try:
             if name == qotd:
-                payload = await _qotd(desk, client, command)
-            else:
-                payload = render(answerer.answer(name, str(command.get("text", ""))))
+                await ack(**await _qotd(desk, client, command))
+                return
+            answer = answerer.answer(name, str(command.get("text", "")))
+            # A str body that starts with "{" is sent as JSON by bolt, over HTTP and
+            # Socket Mode alike: the body is serialised once per distinct answer.
+            body = rendered_json(answer)
         except Exception:
             log.exception("answering %s failed", name)
-            payload = {"response_type": "ephemeral", "text": APOLOGY}
-        await ack(**payload)
+            body = json.dumps({"response_type": "ephemeral", "text": APOLOGY})
+        await ack(body)
 
     return app

@@ -135,7 +135,8 @@ async def _dispatch(
         bolt_request = AsyncBoltRequest(
             body=body.decode("utf-8"),
             query=request.query_string,
-            headers={k: request.headers.getall(k) for k in request.headers},
+            # One value a name: the signature headers were checked to be single already.
+            headers=dict(request.headers),
         )
     # bolt parses the body as it is built: JSON that is not an object fails there.
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
