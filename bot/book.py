@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate
@@ -125,6 +126,19 @@ class Director:
     def topic_names(self) -> tuple[str, ...]:
         """Topics that have at least one quote, in file order."""
         return tuple(t.name for t in self.topics if self.by_topic.get(t.name))
+
+
+def quote_key(quote: Quote) -> str:
+    """A quote's identity in the store: its director's name and a hash of its folded
+    text, so reloading, reordering or adding files does not change it."""
+    digest = hashlib.sha256(quote.text_key.encode()).hexdigest()[:16]
+    return f"{quote.director}:{digest}"
+
+
+def pool_keys(quotes: Sequence[Quote]) -> list[str]:
+    """The keys of a pool's quotes, in its order (a compiled book has them ready)."""
+    ready: Callable[[], list[str]] | None = getattr(quotes, "quote_keys", None)
+    return ready() if ready is not None else [quote_key(q) for q in quotes]
 
 
 class Chain(Sequence[Quote]):

@@ -19,15 +19,15 @@ from pathlib import Path
 from urllib.request import pathname2url
 
 from bot import search
-from bot.book import Director, Quote, QuoteBook, Source, Topic
+from bot.book import Director, Quote, QuoteBook, Source, Topic, quote_key
 from bot.yaml_nodes import Problem
 
-FORMAT = "quotebot-book-1"
+FORMAT = "quotebot-book-2"
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE quotes (id INTEGER PRIMARY KEY, director INTEGER NOT NULL,"
     " topic TEXT NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL,"
-    " source TEXT NOT NULL, line INTEGER NOT NULL)",
+    " source TEXT NOT NULL, line INTEGER NOT NULL, key TEXT NOT NULL)",
     "CREATE TABLE pools (director INTEGER NOT NULL, topic TEXT NOT NULL, ids BLOB NOT NULL)",
     search.TABLE,
 )
@@ -54,10 +54,10 @@ def write(
         first = 1
         for number, director in enumerate(book):
             rows = [
-                (first + n, number, q.topic, q.text, q.context, q.source.key, q.line)
+                (first + n, number, q.topic, q.text, q.context, q.source.key, q.line, quote_key(q))
                 for n, q in enumerate(director.quotes)
             ]
-            connection.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            connection.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             search.add(connection, ((row[0], row[3], row[4]) for row in rows))
             for topic in director.topics:
                 ids = array(_ID, (row[0] for row in rows if row[2] == topic.name))
@@ -180,6 +180,13 @@ class _Rows:
         self._made[rowid] = made
         return made
 
+    def keys(self, start: int, stop: int) -> list[str]:
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT key FROM quotes WHERE id >= ? AND id < ? ORDER BY id", (start, stop)
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def span(self, start: int, stop: int) -> list[Quote]:
         with self._lock:
             rows = self._connection.execute(
@@ -203,6 +210,13 @@ class Quotes(Sequence[Quote]):
 
     def __getitem__(self, index: int) -> Quote:  # type: ignore[override]
         return self._rows.one(self._ids[index])
+
+    def quote_keys(self) -> list[str]:
+        """Every quote's :func:`~bot.book.quote_key`, in order, without making the quotes."""
+        ids = self._ids
+        if isinstance(ids, range):
+            return self._rows.keys(ids.start, ids.stop)
+        return [quote_key(q) for q in self]
 
     def __iter__(self) -> Iterator[Quote]:
         ids = self._ids

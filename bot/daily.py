@@ -8,25 +8,19 @@ the day, from a cycle of their quotes alone. Posting it is :mod:`bot.delivery`'s
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.book import Quote, QuoteBook
+from bot.book import Quote, QuoteBook, pool_keys, quote_key
+
+__all__ = ["choose_for", "day_label", "pool_of", "quote_key", "quote_of_the_day"]
 from bot.store import Store
 
 
 def day_label(day: date) -> str:
     """A date as every platform shows it with the quote of the day: Wednesday 25 November 2026."""
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def quote_key(quote: Quote) -> str:
-    """A quote's identity in the store: its director's command and a hash of its folded
-    text, so reloading, reordering or adding files does not change it."""
-    digest = hashlib.sha256(quote.text_key.encode()).hexdigest()[:16]
-    return f"{quote.director}:{digest}"
 
 
 def choose_for(
@@ -60,8 +54,10 @@ def quote_of_the_day(
     """The quote ``day`` gets (picking and recording it if nobody has yet): the same
     everywhere, or with ``director`` that director's own, from their own cycle."""
     pool, quotes = pool_of(book, director)
-    by_key = {quote_key(q): q for q in quotes}
-    if not by_key:
+    # Keys, not quotes: a compiled book reads a million keys from its file in a second,
+    # and holding a million quotes would take more memory than the whole bot.
+    keys = pool_keys(quotes)
+    if not keys:
         raise ValueError("the quote book is empty")
-    key = store.pick(day, set(by_key), choose_for(day, list(by_key)), now, pool)
-    return by_key[key]
+    key = store.pick(day, set(keys), choose_for(day, keys), now, pool)
+    return quotes[keys.index(key)]

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bot import snapshot
 from bot.answers import Answerer, QuoteAnswer
+from bot.book import pool_keys, quote_key
 from bot.compiled_book import Quotes
 from bot.loader import load_book
 from bot.rotation import Permutation, Rotation
@@ -217,3 +218,13 @@ def test_any_words_searched_answer_without_error(words: str) -> None:
     for command in ("quote", "jonze"):
         answer = answerer.answer(command, words)
         assert answer is not None
+
+
+def test_a_compiled_pool_has_its_quote_keys_ready(good_dir: Path) -> None:
+    book = load_book([good_dir]).book
+    assert isinstance(book.quotes, Quotes)
+    assert pool_keys(book.quotes) == [quote_key(q) for q in book.quotes]
+    varda = book.by_command("varda")
+    assert varda is not None
+    assert pool_keys(varda.quotes) == [quote_key(q) for q in varda.quotes]
+    assert pool_keys(varda.by_topic["beaches"]) == [quote_key(q) for q in varda.by_topic["beaches"]]
