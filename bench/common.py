@@ -83,3 +83,20 @@ def summary(latencies: list[float]) -> tuple[float, float]:
     """Median and 99th percentile."""
     ordered = sorted(latencies)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def versus_floor(
+    label: str, ours: dict[str, list[float]], floor: dict[str, list[float]], target: float
+) -> str:
+    """One line: quotebot's CPU per request over the floor's, the median of each round's
+    ratio (from the same round's pair, so noise common to both cancels) with the spread,
+    the latencies' ratios, and whether ``target`` is met."""
+    ratios = [q / f for q, f in zip(ours["cpu"], floor["cpu"], strict=True)]
+    q, f = summary(ours["latency"]), summary(floor["latency"])
+    middle = statistics.median(ratios)
+    verdict = "met" if middle <= target else "NOT met"
+    return (
+        f"quotebot / floor, {label}: CPU per request median {middle:.2f}x "
+        f"(rounds {min(ratios):.2f}-{max(ratios):.2f}); latency median {q[0] / f[0]:.2f}x, "
+        f"p99 {q[1] / f[1]:.2f}x; target {target}x CPU: {verdict}"
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import pin_client, server_cpu, start, stop, summary
+from bench.common import pin_client, server_cpu, start, stop, summary, versus_floor
 from tests.fakes.discord import TOKEN, FakeDiscord
 
 TOPICS = ["editing", "edting", "cutting", "rehearsal", "technology", "topics", "zzz", ""]
@@ -94,13 +94,7 @@ async def main() -> None:
                   f"{statistics.median(cpu):>9.3f} ({min(cpu):.3f}-{max(cpu):.3f})")  # fmt: skip
     for level in levels:
         ours, floor = results["quotebot"][level], results["floor"][level]
-        ratios = [q / f for q, f in zip(ours["cpu"], floor["cpu"], strict=True)]
-        q, f = summary(ours["latency"]), summary(floor["latency"])
-        verdict = "met" if statistics.median(ratios) <= TARGET else "NOT met"
-        print(f"quotebot / floor, {level} in flight: CPU per interaction median "
-              f"{statistics.median(ratios):.2f}x (rounds {min(ratios):.2f}-{max(ratios):.2f}); "
-              f"latency median {q[0] / f[0]:.2f}x, p99 {q[1] / f[1]:.2f}x; target {TARGET}x "
-              f"CPU: {verdict}")  # fmt: skip
+        print(versus_floor(f"{level} in flight", ours, floor, TARGET))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import pin_client, server_cpu, start, stop, summary  # noqa: E402
+from bench.common import pin_client, server_cpu, start, stop, summary, versus_floor  # noqa: E402
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers  # noqa: E402
 
 # Issue 13: quotebot's server CPU per request within 1.1x of the floor's.
@@ -116,14 +116,7 @@ async def main() -> None:
                   f"({min(cpu):.3f}-{max(cpu):.3f})")  # fmt: skip
     for level in levels:
         ours, floor = results["quotebot"][f"c{level}"], results["floor"][f"c{level}"]
-        # Each round's ratio, from the same round's pair: noise common to both cancels.
-        ratios = [q / f for q, f in zip(ours["cpu"], floor["cpu"], strict=True)]
-        q, f = summary(ours["latency"]), summary(floor["latency"])
-        verdict = "met" if statistics.median(ratios) <= TARGET else "NOT met"
-        print(f"quotebot / floor at concurrency {level}: server CPU per request median "
-              f"{statistics.median(ratios):.2f}x (rounds {min(ratios):.2f}-{max(ratios):.2f}); "
-              f"latency median {q[0] / f[0]:.2f}x, p99 {q[1] / f[1]:.2f}x; target "
-              f"{TARGET}x CPU: {verdict}")  # fmt: skip
+        print(versus_floor(f"concurrency {level}", ours, floor, TARGET))
 
 
 if __name__ == "__main__":
