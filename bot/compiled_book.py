@@ -150,7 +150,7 @@ class _Rows:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()  # one statement at a time on the connection, any thread
         self._names: list[str] = []
         self._sources: list[dict[str, Source]] = []
         # Quotes made lately, by number: most asks are for a few popular topics, and a
@@ -169,7 +169,7 @@ class _Rows:
         made = self._made.get(rowid)
         if made is not None:
             return made
-        with self._lock:
+        with self.lock:
             row = self._connection.execute(
                 "SELECT director, topic, text, context, source, line FROM quotes WHERE id = ?",
                 (rowid,),
@@ -181,14 +181,14 @@ class _Rows:
         return made
 
     def keys(self, start: int, stop: int) -> list[str]:
-        with self._lock:
+        with self.lock:
             rows = self._connection.execute(
                 "SELECT key FROM quotes WHERE id >= ? AND id < ? ORDER BY id", (start, stop)
             ).fetchall()
         return [row[0] for row in rows]
 
     def span(self, start: int, stop: int) -> list[Quote]:
-        with self._lock:
+        with self.lock:
             rows = self._connection.execute(
                 "SELECT director, topic, text, context, source, line FROM quotes"
                 " WHERE id >= ? AND id < ? ORDER BY id",

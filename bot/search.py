@@ -72,9 +72,9 @@ class Searcher:
     made here: the second tier's matches are read a chunk at a time and the phrase's
     matches in the same span left out."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, lock: threading.Lock | None = None) -> None:
         self._connection = connection
-        self._lock = threading.Lock()
+        self._lock = lock or threading.Lock()  # the connection's, if others use it too
 
     def next(self, words: str, low: int, high: int, cursor: Cursor | None) -> Cursor | None:
         """Where the next match of ``words`` among row ids ``[low, high)`` is after

@@ -51,8 +51,6 @@ class Context:
 
     def answerer(self, allow_empty: bool = False) -> Answerer:
         """The quote book behind an Answerer; problems are warnings, an empty book an error."""
-        import gc
-
         from bot.answers import Answerer
         from bot.loader import load_book
 
@@ -63,9 +61,6 @@ class Context:
             raise self.fail(
                 f"no quote book could be loaded from {self.quotes}; see quotebot check", EXIT_MISS
             )
-        # What is loaded is here to stay: keep the cyclic collector from walking it.
-        gc.collect()
-        gc.freeze()
         return Answerer(loaded.book)
 
     def config(self) -> DailyConfig:
