@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 
 from bot import limits
 from bot.asked import MAX_ASKED, clean_input
 from bot.book import Director, Quote, QuoteBook, command_key, normalise_key, normalise_text
 from bot.matching import best_key, resolve_topic, suggest
+from bot.plans import MAX_PLANS, Draw, Plan, Seek
 from bot.replies import Answer, Miss, QuoteAnswer, TopicListing, TopicsAnswer
 from bot.rotation import Rotation
 
@@ -44,32 +44,6 @@ def listing(director: Director) -> TopicListing:
         command=director.command,
         topics=tuple((t.name, t.aliases) for t in director.topics if director.by_topic.get(t.name)),
     )
-
-
-@dataclass(frozen=True)
-class _Draw:
-    """The next quote of a pool: a topic's, a director's, the book's."""
-
-    quotes: Sequence[Quote]
-    key: Hashable
-    how: How
-    asked: str
-
-
-@dataclass(frozen=True)
-class _Seek:
-    """The next match of a word search in ``book``."""
-
-    book: QuoteBook
-    director: Director | None
-    asked: str
-    key: Hashable
-
-
-Plan = Answer | _Draw | _Seek
-# Asks worked out and kept, per book: a full table is emptied (then fills with what is
-# asked most again).
-MAX_PLANS = 4_096
 
 
 class Answerer:
@@ -126,14 +100,17 @@ class Answerer:
                 if len(plans) >= MAX_PLANS:
                     plans.clear()
                 plans[key] = step
-        if isinstance(step, _Draw):
+        if isinstance(step, Draw):
             return QuoteAnswer(self._rotation.pick(step.key, step.quotes), step.how, step.asked)
-        if isinstance(step, _Seek):
-            book, director, asked = step.book, step.director, step.asked
-            found = self._rotation.walk(step.key, lambda at: book.search(asked, director, at))
-            if found is not None:  # always: the plan was made when the book had matches
-                return QuoteAnswer(found, "search", asked)
-            return self._empty_book()
+        if isinstance(step, Seek):
+            seek = step
+            found = self._rotation.walk(
+                seek.key,
+                lambda at: (
+                    seek.best if at is None else seek.book.search(seek.asked, seek.director, at)
+                ),
+            )
+            return QuoteAnswer(found or seek.best[0], "search", seek.asked)
         return step
 
     def _plan(self, command: str, text: str) -> Plan:
@@ -198,16 +175,17 @@ class Answerer:
             usage=f"/{director.command} [topic]",
         )
 
-    def _pick(self, quotes: Sequence[Quote], key: Hashable, how: How, asked: str) -> _Draw:
-        return _Draw(quotes, key, how, asked)
+    def _pick(self, quotes: Sequence[Quote], key: Hashable, how: How, asked: str) -> Draw:
+        return Draw(quotes, key, how, asked)
 
-    def _search(self, director: Director | None, asked: str) -> _Seek | None:
+    def _search(self, director: Director | None, asked: str) -> Seek | None:
         """A word search, if anything matches: best first, through all before repeating."""
         book = self._book
-        if book.search(asked, director) is None:
+        best = book.search(asked, director)
+        if best is None:
             return None
         key = (director.command if director else None, "search", normalise_text(asked))
-        return _Seek(book, director, asked, key)
+        return Seek(book, director, asked, key, best)
 
     def _answer_any_director(self, asked: str, name_first: bool = True) -> Plan:
         book = self._book
