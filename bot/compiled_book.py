@@ -22,12 +22,14 @@ from bot import search
 from bot.book import Director, Quote, QuoteBook, Source, Topic, quote_key
 from bot.yaml_nodes import Problem
 
-FORMAT = "quotebot-book-2"
+FORMAT = "quotebot-book-3"
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE quotes (id INTEGER PRIMARY KEY, director INTEGER NOT NULL,"
     " topic TEXT NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL,"
-    " source TEXT NOT NULL, line INTEGER NOT NULL, key TEXT NOT NULL)",
+    " source TEXT NOT NULL, line INTEGER NOT NULL)",
+    # Apart from the quotes, so that reading every key does not read every text.
+    "CREATE TABLE quote_keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL)",
     "CREATE TABLE pools (director INTEGER NOT NULL, topic TEXT NOT NULL, ids BLOB NOT NULL)",
     search.TABLE,
 )
@@ -54,10 +56,14 @@ def write(
         first = 1
         for number, director in enumerate(book):
             rows = [
-                (first + n, number, q.topic, q.text, q.context, q.source.key, q.line, quote_key(q))
+                (first + n, number, q.topic, q.text, q.context, q.source.key, q.line)
                 for n, q in enumerate(director.quotes)
             ]
-            connection.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            connection.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            connection.executemany(
+                "INSERT INTO quote_keys VALUES (?, ?)",
+                ((first + n, quote_key(q)) for n, q in enumerate(director.quotes)),
+            )
             search.add(connection, ((row[0], row[3], row[4]) for row in rows))
             for topic in director.topics:
                 ids = array(_ID, (row[0] for row in rows if row[2] == topic.name))
@@ -181,11 +187,11 @@ class _Rows:
         return made
 
     def keys(self, start: int, stop: int) -> list[str]:
-        with self.lock:
+        with self.lock:  # row by row: a million rows fetched at once are 60 MB of tuples
             rows = self._connection.execute(
-                "SELECT key FROM quotes WHERE id >= ? AND id < ? ORDER BY id", (start, stop)
-            ).fetchall()
-        return [row[0] for row in rows]
+                "SELECT key FROM quote_keys WHERE id >= ? AND id < ? ORDER BY id", (start, stop)
+            )
+            return [row[0] for row in rows]
 
     def span(self, start: int, stop: int) -> list[Quote]:
         with self.lock:
