@@ -51,7 +51,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--interactions", type=int, default=2000)
     parser.add_argument("--levels", default="1,16,64", help="interactions in flight, e.g. 1,16")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per client")
+    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds per client")
+    parser.add_argument("--batches", type=int, default=6, help="turns per client in a round")
     parser.add_argument("--topic", action="append", help="ask only this topic (repeatable)")
     args = parser.parse_args()
     topics = args.topic or TOPICS
@@ -68,16 +69,22 @@ async def main() -> None:
             await fake.wait_ready()
         for fake in fakes.values():  # warm up
             await measure(fake, 300, topics, levels[-1])
+        size = args.interactions // args.batches
         for _ in range(args.rounds):
             for level in levels:
-                for name, fake in fakes.items():  # each client in turn, then the next level
-                    pid = processes[name].pid
-                    before = server_cpu(pid)
-                    latencies = await measure(fake, args.interactions, topics, level)
-                    spent = (server_cpu(pid) - before) / args.interactions * 1000
-                    figures = results[name].setdefault(level, {"latency": [], "cpu": []})
-                    figures["latency"] += latencies
-                    figures["cpu"].append(spent)
+                # Each client in turn, a batch at a time, then the next level.
+                for _ in range(args.batches):
+                    for name, fake in fakes.items():
+                        pid = processes[name].pid
+                        before = server_cpu(pid)
+                        latencies = await measure(fake, size, topics, level)
+                        figures = results[name].setdefault(level, {"latency": [], "cpu": []})
+                        figures["latency"] += latencies
+                        figures.setdefault("spent", []).append(server_cpu(pid) - before)
+                for name in fakes:
+                    figures = results[name][level]
+                    per = sum(figures.pop("spent")) / (size * args.batches) * 1000
+                    figures["cpu"].append(per)
     finally:
         for process in processes.values():
             await stop(process)

@@ -4,8 +4,8 @@ Not a test: ``python bench/slack_http.py``. Both servers run as their own proces
 127.0.0.1 with bolt's signature verification on; this process signs and sends real
 slash-command requests (Slack's form fields) and times each response. The target (issue
 13): quotebot's server CPU per request within 1.1x of the floor's (a bolt app acking a
-constant) at concurrency 1, 16 and 64; rounds alternate between the servers, and each
-round's ratio is taken from the same round's pair.
+constant) at concurrency 1, 16 and 64; within each round the servers take turns a batch at
+a time, and each round's ratio is taken from the same round's pair.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--levels", default="1,16,64", help="concurrency levels, e.g. 1,16,64")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per server")
+    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds per server")
+    parser.add_argument("--batches", type=int, default=6, help="turns per server in a round")
     parser.add_argument("--text", action="append", help="ask only this (repeatable)")
     args = parser.parse_args()
     if args.text:
@@ -87,17 +88,25 @@ async def main() -> None:
     try:
         for _, base in servers.values():  # warm up: auth.test, imports, caches
             await measure(base, fake, 200, levels[-1])
+        size = args.requests // args.batches
         for _ in range(args.rounds):
             for level in levels:
-                # Alternating: each server in turn at this concurrency, then the next level.
-                for name, (process, base) in servers.items():
-                    before = server_cpu(process.pid)
-                    lat, rps = await measure(base, fake, args.requests, level)
-                    spent = (server_cpu(process.pid) - before) / args.requests * 1000
-                    figures = results[name].setdefault(f"c{level}", {})
-                    figures.setdefault("latency", []).extend(lat)
-                    figures.setdefault("rps", []).append(rps)
-                    figures.setdefault("cpu", []).append(spent)
+                # Alternating: each server in turn, a batch at a time, so that what else the
+                # machine does in a round falls on every server alike; then the next level.
+                spent = dict.fromkeys(servers, 0.0)
+                took = dict.fromkeys(servers, 0.0)
+                for _ in range(args.batches):
+                    for name, (process, base) in servers.items():
+                        before, began = server_cpu(process.pid), time.perf_counter()
+                        lat, _ = await measure(base, fake, size, level)
+                        took[name] += time.perf_counter() - began
+                        spent[name] += server_cpu(process.pid) - before
+                        figures = results[name].setdefault(f"c{level}", {})
+                        figures.setdefault("latency", []).extend(lat)
+                for name in servers:
+                    figures = results[name][f"c{level}"]
+                    figures.setdefault("rps", []).append(size * args.batches / took[name])
+                    figures.setdefault("cpu", []).append(spent[name] / (size * args.batches) * 1000)
     finally:
         for process, _ in servers.values():
             await stop(process)
