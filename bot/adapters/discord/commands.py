@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot import limits
 from bot.adapters.discord.qotd import choices, qotd_group
-from bot.adapters.discord.render import NO_MENTIONS, render
+from bot.adapters.discord.render import NO_MENTIONS, rendered
 from bot.answers import Answer, Answerer
 from bot.autocomplete import director_choices, quote_topic_choices, topic_choices
 from bot.catalogue import Catalogue, CommandInfo, catalogue
@@ -56,7 +56,7 @@ class QuoteTree(app_commands.CommandTree[discord.Client]):
 
 async def send(interaction: discord.Interaction[Any], answer: Answer) -> None:
     """Answer an interaction with ``answer``, mentioning no one."""
-    await interaction.response.send_message(**render(answer), allowed_mentions=NO_MENTIONS)
+    await interaction.response.send_message(**rendered(answer), allowed_mentions=NO_MENTIONS)
 
 
 def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command[Any, ..., None]:

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from bot.adapters.discord.qotd import lacking_note, may_manage
-from bot.adapters.discord.render import NO_MENTIONS, render
+from bot.adapters.discord.render import NO_MENTIONS, rendered
 from bot.answers import Answer
 from bot.qotd import Asker
 
@@ -80,7 +80,7 @@ def subcommand_of(data: dict[str, Any]) -> dict[str, Any]:
 
 def message(answer: Answer) -> dict[str, Any]:
     """An answer as an interaction response's data: content or embeds, mentions inert."""
-    made = render(answer)
+    made = rendered(answer)
     data: dict[str, Any] = {"allowed_mentions": NO_MENTIONS.to_dict()}
     if "content" in made:
         data["content"] = made["content"]

@@ -62,6 +62,24 @@ def render(answer: Answer) -> dict[str, Any]:
     return {"content": miss_content(answer), "ephemeral": answer.private}
 
 
+def rendered(answer: Answer) -> dict[str, Any]:
+    """:func:`render`, made once per distinct answer (a quote asked for, a miss, a
+    listing) and shared: what is sent is read from it, never changed. Building the embeds
+    was most of what quotebot spent on an interaction beyond a client answering a constant
+    (bench/discord_latency.py)."""
+    made = _made.get(answer)
+    if made is None:
+        made = render(answer)
+        if len(_made) >= _KEEP_MADE:
+            _made.clear()
+        _made[answer] = made
+    return made
+
+
+_made: dict[Answer, dict[str, Any]] = {}
+_KEEP_MADE = 4_096
+
+
 def miss_content(miss: Miss) -> str:
     """A miss as message content: the core's wording in Discord markdown."""
     return miss_text(miss, MARKDOWN)
