@@ -16,11 +16,11 @@ import threading
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from urllib.request import pathname2url
+from urllib.parse import quote
 
 from bot import search
 from bot.book import Director, Quote, QuoteBook, Source, Topic, quote_key
-from bot.yaml_nodes import Problem
+from bot.quote_files import Problem
 
 FORMAT = "quotebot-book-3"
 _SCHEMA = (
@@ -104,7 +104,8 @@ def _director_meta(director: Director) -> dict[str, object]:
 def read(path: Path, key: str) -> tuple[QuoteBook, tuple[Problem, ...], tuple[str, ...]]:
     """Open the compiled book at ``path``; :class:`Stale` unless it was written for ``key``
     in this format (a file that is not one at all is stale too)."""
-    uri = f"file:{pathname2url(str(path))}?mode=ro&immutable=1"
+    # (urllib.parse, not urllib.request's pathname2url: that import alone took 28 ms.)
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
     try:
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
     except sqlite3.Error as exc:

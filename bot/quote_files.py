@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot import limits
-from bot.yaml_nodes import Problem
 
 SUFFIXES = (".yaml", ".yml")
 # Opening a FIFO for reading blocks until a writer comes; non-blocking, it opens at once and
@@ -22,6 +22,18 @@ _KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a quote file, as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
 
 
 class FileProblem(Exception):

@@ -5,9 +5,12 @@ as ``path:line: message`` instead of stopping at the first."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import yaml
+
+from bot.quote_files import Problem
+
+__all__ = ["Problem"]  # where it used to be defined; it needs no YAML
 
 try:
     from yaml._yaml import CParser as _Parser  # libyaml: about ten times faster
@@ -52,18 +55,6 @@ _DEFAULT_TAGS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: MAP_TAG,
 }
 NULL_WORDS = frozenset({"~", "null", "Null", "NULL"})
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong in a quote file, as ``path:line: message``."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 class Invalid(Exception):
