@@ -38,6 +38,7 @@ def synthetic_book(folder: Path, quotes: int, rng: random.Random) -> None:
             "sources:",
             "  s:",
             "    title: Synthetic Interview",
+            "    document: synthetic.txt",
             "    date: 2000-01",
             "topics:",
         ]

@@ -61,6 +61,12 @@ class Source:
         return ", ".join(part for part in (self.title, self.venue, year) if part)
 
 
+# What is known of a quote's attribution: ``verified`` against its document (or stated so
+# in the file), ``attributed`` to its source (the default), ``disputed``, and
+# ``misattributed`` (kept in the file as a record, never served).
+STATUSES = ("verified", "attributed", "disputed", "misattributed")
+
+
 @dataclass(frozen=True)
 class Quote:
     """One verbatim quote with what it was said about and where."""
@@ -71,6 +77,8 @@ class Quote:
     context: str
     source: Source
     line: int = field(default=0, compare=False)
+    status: str = field(default="attributed", compare=False)
+    locator: str = field(default="", compare=False)  # page, timestamp, paragraph
 
     @cached_property
     def text_key(self) -> str:
@@ -85,7 +93,8 @@ class Quote:
         if about[:1].isupper() and about[1:2].islower():
             about = about[0].lower() + about[1:]
         who = f"— {self.director}, {about}" if about else f"— {self.director}"
-        return f"{who} ({self.source.citation})"
+        where = f"{self.source.citation}, {self.locator}" if self.locator else self.source.citation
+        return f"{who} ({where})"
 
 
 @dataclass(frozen=True)

@@ -22,20 +22,22 @@ from bot import search
 from bot.book import Director, Quote, QuoteBook, Source, Topic, quote_key
 from bot.quote_files import Problem
 
-FORMAT = "quotebot-book-3"
+FORMAT = "quotebot-book-4"
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE quotes (id INTEGER PRIMARY KEY, director INTEGER NOT NULL,"
     " topic TEXT NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL,"
-    " source TEXT NOT NULL, line INTEGER NOT NULL)",
+    " source TEXT NOT NULL, line INTEGER NOT NULL, status TEXT NOT NULL,"
+    " locator TEXT NOT NULL)",
     # Apart from the quotes, so that reading every key does not read every text.
     "CREATE TABLE quote_keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL)",
     "CREATE TABLE pools (director INTEGER NOT NULL, topic TEXT NOT NULL, ids BLOB NOT NULL)",
     search.TABLE,
 )
 _MAP_BYTES = 1 << 34
-_ID = "I"
-_KEEP_MADE = 4_096  # quote numbers in a pool: unsigned 32-bit
+_ID = "I"  # quote numbers in a pool: unsigned 32-bit
+_KEEP_MADE = 4_096
+_SELECT = "SELECT director, topic, text, context, source, line, status, locator FROM quotes"
 
 
 class Stale(Exception):
@@ -55,18 +57,16 @@ def write(
         directors = []
         first = 1
         for number, director in enumerate(book):
-            rows = [
-                (first + n, number, q.topic, q.text, q.context, q.source.key, q.line)
-                for n, q in enumerate(director.quotes)
-            ]
-            connection.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            rows = [_row(first + n, number, q) for n, q in enumerate(director.quotes)]
+            connection.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             connection.executemany(
                 "INSERT INTO quote_keys VALUES (?, ?)",
                 ((first + n, quote_key(q)) for n, q in enumerate(director.quotes)),
             )
-            search.add(connection, ((row[0], row[3], row[4]) for row in rows))
+            numbered = list(enumerate(director.quotes, first))
+            search.add(connection, ((rowid, q.text, q.context) for rowid, q in numbered))
             for topic in director.topics:
-                ids = array(_ID, (row[0] for row in rows if row[2] == topic.name))
+                ids = array(_ID, (rowid for rowid, q in numbered if q.topic == topic.name))
                 connection.execute(
                     "INSERT INTO pools VALUES (?, ?, ?)", (number, topic.name, ids.tobytes())
                 )
@@ -85,6 +85,10 @@ def write(
         connection.commit()
     finally:
         connection.close()
+
+
+def _row(rowid: int, number: int, q: Quote) -> tuple[object, ...]:
+    return (rowid, number, q.topic, q.text, q.context, q.source.key, q.line, q.status, q.locator)
 
 
 def _director_meta(director: Director) -> dict[str, object]:
@@ -168,9 +172,10 @@ class _Rows:
         self._names.append(name)
         self._sources.append({s.key: s for s in sources})
 
-    def _quote(self, row: tuple[int, str, str, str, str, int]) -> Quote:
-        number, topic, text, context, source, line = row
-        return Quote(self._names[number], topic, text, context, self._sources[number][source], line)
+    def _quote(self, row: tuple[int, str, str, str, str, int, str, str]) -> Quote:
+        number, topic, text, context, source, line, status, locator = row
+        where = self._sources[number][source]
+        return Quote(self._names[number], topic, text, context, where, line, status, locator)
 
     def one(self, rowid: int) -> Quote:
         made = self._made.get(rowid)
@@ -178,7 +183,7 @@ class _Rows:
             return made
         with self.lock:
             row = self._connection.execute(
-                "SELECT director, topic, text, context, source, line FROM quotes WHERE id = ?",
+                _SELECT + " WHERE id = ?",
                 (rowid,),
             ).fetchone()
         made = self._quote(row)
@@ -197,8 +202,7 @@ class _Rows:
     def span(self, start: int, stop: int) -> list[Quote]:
         with self.lock:
             rows = self._connection.execute(
-                "SELECT director, topic, text, context, source, line FROM quotes"
-                " WHERE id >= ? AND id < ? ORDER BY id",
+                _SELECT + " WHERE id >= ? AND id < ? ORDER BY id",
                 (start, stop),
             ).fetchall()
         return [self._quote(row) for row in rows]

@@ -6,13 +6,12 @@ from __future__ import annotations
 import yaml
 
 from bot import limits
-from bot.book import Director, Quote, Source, Topic, normalise_key
-from bot.yaml_nodes import MAP_TAG, NULL_WORDS, STR_TAG, Invalid, NodeReader
+from bot.book import Director, Source, Topic, normalise_key
+from bot.quote_entries import read_quotes
+from bot.yaml_nodes import Invalid, NodeReader
 
 _FILE_KEYS = ("director", "command", "aliases", "sources", "topics", "quotes")
 _SOURCE_KEYS = ("title", "venue", "date", "document", "url")
-_QUOTE_KEYS = ("topic", "text", "context", "source")
-_QUOTE_KEY_SET = frozenset(_QUOTE_KEYS)
 
 
 def read_director(reader: NodeReader, root: yaml.Node) -> Director | None:
@@ -42,7 +41,7 @@ def read_director(reader: NodeReader, root: yaml.Node) -> Director | None:
             pass
     sources = _read_sources(reader, fields, root)
     topics = _read_topics(reader, fields, root)
-    quotes = _read_quotes(reader, fields, root, director_name or "", sources, topics)
+    quotes = read_quotes(reader, fields, root, director_name or "", sources, topics)
     if reader.problems or director_name is None or command is None:
         return None
     return Director(
@@ -85,6 +84,11 @@ def _read_sources(
             if "title" not in values:
                 reader.report(key_node, f"source {key!r} is missing 'title'")
                 continue
+            if not values.get("document") and not values.get("url"):
+                reader.report(
+                    key_node, f"source {key!r} needs a 'document' or a 'url' to be traced to"
+                )
+                continue
             sources[key] = Source(key=key, **values)
         except Invalid:
             continue
@@ -117,130 +121,3 @@ def _read_topics(
                 claimed[key] = name
         topics[name] = Topic(name=name, aliases=tuple(a for _, a in aliases))
     return topics
-
-
-def _read_quotes(
-    reader: NodeReader,
-    fields: dict[str, tuple[yaml.Node, yaml.Node]],
-    root: yaml.Node,
-    director: str,
-    sources: dict[str, Source],
-    topics: dict[str, Topic],
-) -> list[Quote]:
-    quotes: list[Quote] = []
-    try:
-        node = reader.required(fields, "quotes", root, "the file")
-        items = reader.sequence(node, "quotes")
-    except Invalid:
-        return quotes
-    if not items:
-        reader.report(node, "quotes is empty")
-    seen: dict[str, int] = {}
-    for item in items:
-        quote = _read_quote(reader, item, director, sources, topics)
-        if quote is None:
-            continue
-        key = quote.text_key
-        line = item.start_mark.line + 1
-        if key in seen:
-            reader.report(item, f"duplicate quote: the same text is at line {seen[key]}")
-            continue
-        seen[key] = line
-        quotes.append(quote)
-    quoted = {q.topic for q in quotes}
-    topics_node = fields.get("topics", (root, root))[0]
-    for name in topics:
-        if name not in quoted and not reader.problems:
-            reader.report(topics_node, f"topic {name!r} has no quotes")
-    return quotes
-
-
-def _read_quote(
-    reader: NodeReader,
-    node: yaml.Node,
-    director: str,
-    sources: dict[str, Source],
-    topics: dict[str, Topic],
-) -> Quote | None:
-    fields = _plain_quote(node)
-    if fields is None:  # anything unusual: the general walk, which reports every problem
-        fields = _checked_quote(reader, node)
-        if fields is None:
-            return None
-    values = {key: value for key, (_node, value) in fields.items()}
-    ok = True
-    if values["topic"] not in topics:
-        reader.report(fields["topic"][0], f"unknown topic {values['topic']!r}")
-        ok = False
-    if values["source"] not in sources:
-        reader.report(fields["source"][0], f"unknown source {values['source']!r}")
-        ok = False
-    text = values["text"]
-    if limits.slack_escaped_length(text) > limits.QUOTE_TEXT_MAX:
-        reader.report(
-            fields["text"][0],
-            f"text is too long for a Slack section or Discord embed "
-            f"({limits.slack_escaped_length(text)} > {limits.QUOTE_TEXT_MAX} characters, "
-            "counting & < > as Slack escapes them)",
-        )
-        ok = False
-    if not ok:
-        return None
-    quote = Quote(
-        director=director,
-        topic=values["topic"],
-        text=text,
-        context=values["context"],
-        source=sources[values["source"]],
-        line=node.start_mark.line + 1,
-    )
-    # The attribution is the context, director and citation plus a few characters of
-    # punctuation; build it only when that could come near the limit.
-    rough = len(quote.context) + len(director) + len(quote.source.citation) + 16
-    if rough > limits.ATTRIBUTION_MAX and len(quote.attribution) > limits.ATTRIBUTION_MAX:
-        reader.report(
-            fields["context"][0],
-            f"context and source make an attribution longer than {limits.ATTRIBUTION_MAX} "
-            "characters (a Discord embed footer)",
-        )
-        return None
-    return quote
-
-
-QuoteFields = dict[str, tuple[yaml.Node, str]]
-
-
-def _plain_quote(node: yaml.Node) -> QuoteFields | None:
-    """The four fields of a quote written the usual way (a mapping of the four keys to
-    non-empty plain or quoted text), read without the general walk; None for anything
-    else. Nearly every quote is like this, and it is most of a large book's load time."""
-    if type(node) is not yaml.MappingNode or node.tag != MAP_TAG or len(node.value) != 4:
-        return None
-    out: QuoteFields = {}
-    for key_node, value_node in node.value:
-        if type(key_node) is not yaml.ScalarNode or type(value_node) is not yaml.ScalarNode:
-            return None
-        if key_node.tag != STR_TAG or value_node.tag != STR_TAG:
-            return None
-        key, value = key_node.value, value_node.value.strip()
-        if key not in _QUOTE_KEY_SET or key in out or not value:
-            return None
-        if value_node.style is None and value in NULL_WORDS:
-            return None
-        out[key] = (value_node, value)
-    return out
-
-
-def _checked_quote(reader: NodeReader, node: yaml.Node) -> QuoteFields | None:
-    try:
-        fields = reader.mapping(node, "a quote", _QUOTE_KEYS)
-    except Invalid:
-        return None
-    out: QuoteFields = {}
-    for key in _QUOTE_KEYS:
-        try:
-            value_node = reader.required(fields, key, node, "this quote")
-            out[key] = (value_node, reader.string(value_node, key))
-        except Invalid:
-            pass
-    return out if len(out) == len(_QUOTE_KEYS) else None

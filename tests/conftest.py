@@ -30,9 +30,9 @@ command: varda
 aliases: [agnes, agnès varda]
 sources:
   test:
-    title: A Test Interview
-    venue: Nowhere
-    date: 2001-01
+    {title: A Test Interview,
+     venue: Nowhere, document: a-test-interview.txt,
+     date: 2001-01}
 topics:
   beaches: [beach, sea]
   cats: [cat]

@@ -130,6 +130,7 @@ command: tester
 sources:
   s:
     title: T
+    document: t.txt
 topics:
   craft: []
 quotes:

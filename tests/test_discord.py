@@ -135,7 +135,7 @@ def test_topics_fit_discords_embed_limits(tmp_path: Path):
         write(
             tmp_path,
             f"d{n}.yaml",
-            f"director: Director {n}\ncommand: d{n}\nsources:\n  s:\n    title: T\n"
+            f"director: Director {n}\ncommand: d{n}\nsources:\n  s:\n    title: T\n    url: https://example.org/t\n"
             f"topics:\n{topics}\nquotes:\n{quotes}\n",
         )
     loaded = load_book([tmp_path])

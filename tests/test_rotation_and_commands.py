@@ -23,7 +23,7 @@ def book_file(command: str, quotes: int, topic: str = "craft", word: str = "ligh
     lines = [
         f"director: Director {command}",
         f"command: {command}",
-        "sources:\n  s:\n    title: T",
+        "sources:\n  s:\n    title: T\n    document: t.txt",
         f"topics:\n  {topic}: []",
         "quotes:",
     ]

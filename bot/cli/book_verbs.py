@@ -38,13 +38,25 @@ def check(context: Context) -> int:
 
     loaded = load_book(context.args.paths or [context.quotes])
     out = context.out
-    for problem in loaded.problems:
+    problems = list(loaded.problems)
+    checked = None
+    if context.args.verify:
+        from bot.verify import verify
+
+        checked = verify(loaded.book)
+        problems += checked.problems
+    for problem in problems:
         out.write(f"{problem}\n")
     for warning in cap_warnings(loaded.book):
         out.write(f"warning: {warning}\n")
-    if loaded.problems:
-        out.write(f"{len(loaded.problems)} problem(s) in {len(loaded.files)} file(s)\n")
+    if problems:
+        out.write(f"{len(problems)} problem(s) in {len(loaded.files)} file(s)\n")
         return EXIT_MISS
     quotes = len(loaded.book.quotes)
     out.write(f"ok: {len(loaded.files)} file(s), {len(loaded.book)} director(s), {quotes} quotes\n")
+    if checked is not None:
+        out.write(
+            f"verified: {checked.found} quote(s) found in their documents"
+            f"{f', {checked.unchecked} with a URL only' if checked.unchecked else ''}\n"
+        )
     return EXIT_OK

@@ -133,6 +133,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="validate quote files (path:line: message; exit 1 on any error)",
     )
     check.add_argument("paths", metavar="PATH", nargs="*", type=Path, help="files or folders")
+    check.add_argument(
+        "--verify",
+        action="store_true",
+        help="also find every quote in its source's document (typography folded)",
+    )
     check.set_defaults(func=handler("book_verbs", "check"))
     run = verbs.add_parser(
         "run",
