@@ -131,7 +131,7 @@ def read_article(path: Path) -> Article:
         raise IngestError(f"{path}: no text in it")
     if not title:
         title = _title_from(paragraphs)
-    return Article(str(path), title, _date_in(" ".join(paragraphs)), paragraphs)
+    return Article(str(path), title, _date_in(_heading(paragraphs)), paragraphs)
 
 
 def _looks_like_html(text: str, path: Path) -> bool:
@@ -139,11 +139,37 @@ def _looks_like_html(text: str, path: Path) -> bool:
     return path.suffix.lower() in (".html", ".htm") or head.startswith(("<!doctype", "<html"))
 
 
+# Lines a page repeats around every article: never its title.
+_BOILERPLATE = re.compile(
+    r"\b(?:menu|navigation|skip to (?:main )?content|sign in|log in|subscribe|cookies?|"
+    r"search|share this|related posts|advertisement|home)\b",
+    re.IGNORECASE,
+)
+# A section label glued to the heading when a page's markup is flattened: "herIn conv…".
+_GLUED = re.compile(r"^[a-z]{2,}(?=[A-Z][a-z])")
+# The heading and dateline: the short lines before the body starts.
+_HEADING_LINES = 4
+_HEADING_MAX = 120
+
+
+def _heading(paragraphs: tuple[str, ...]) -> str:
+    """The article's heading and dateline: its first short lines, before the first
+    paragraph of body text. A date further on (a release date, say) is not the article's."""
+    lines = []
+    for paragraph in paragraphs[:_HEADING_LINES]:
+        if len(paragraph) > _HEADING_MAX:
+            break
+        lines.append(paragraph)
+    return "\n".join(lines)
+
+
 def _title_from(paragraphs: tuple[str, ...]) -> str:
-    # A title is a short line that is not a sentence; else none.
-    for paragraph in paragraphs[:5]:
-        if len(paragraph) <= 100 and not paragraph.endswith((".", ":", "?", "!")):
-            return paragraph
+    # A title is a short line of the heading that is not a sentence, nor the page's
+    # navigation; else none (and ingest says so).
+    for paragraph in _heading(paragraphs).splitlines():
+        if paragraph.endswith((".", ":", "?", "!")) or _BOILERPLATE.search(paragraph):
+            continue
+        return _GLUED.sub("", paragraph)
     return ""
 
 

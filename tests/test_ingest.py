@@ -202,3 +202,23 @@ def test_a_q_and_a_with_names_as_labels(tmp_path):
         "I tried to. Some days I did.",
     ]
     assert [f.context for f in found] == ["What did Sendak tell you?", "Did you listen?"]
+
+
+def test_the_seed_is_titled_by_its_heading_and_not_dated_by_a_release_date():
+    seed = ROOT / "seeds" / "2013-09-tiff-in-conversation-spike-jonze.txt"
+    article = read_article(seed)
+    # Not the page's "Pages Navigation Menu", nor the "her" label glued to the heading.
+    assert article.title == "In conversation with Spike Jonze"
+    # "January 10, 2014" is HER's release, at the end: the article gives no date of its own.
+    assert article.date == ""
+
+
+def test_ingest_says_when_it_found_no_date(tmp_path):
+    seed = ROOT / "seeds" / "2013-09-tiff-in-conversation-spike-jonze.txt"
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(
+        ["ingest", str(seed), "--director", "Spike Jonze", "--quotes", str(tmp_path), "--dry-run"],
+        environ={}, stdin=io.StringIO(), stdout=out, stderr=err,
+    )  # fmt: skip
+    assert code == 0, err.getvalue()
+    assert "note: no date in the article's heading or dateline: none set (--date)" in out.getvalue()

@@ -28,6 +28,10 @@ def ingest(context: Context) -> int:
     aliases = existing.aliases if existing else ()
     found = find_quotes(article, name, aliases)
     plan = drafting.plan(article, found, name, command, existing, args.title, args.date)
+    if not (args.title or article.title):
+        out.write("note: no title in the article's heading: the file name was used (--title)\n")
+    if not (args.date or article.date):
+        out.write("note: no date in the article's heading or dateline: none set (--date)\n")
     for entry in plan.entries:
         words = " ".join(entry.text.split()[:6])
         mark = "  (already in the book)" if entry.present else ""
