@@ -106,6 +106,7 @@ def _said(paragraph: str, names: tuple[str, ...], title: str) -> list[Found]:
     )
     before = re.compile(rf"(?:{name_pattern})\s+(?:{_VERBS})\s*[,:]?\s*$")
     pronoun = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{_VERBS})\b")
+    pronoun_before = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:{_VERBS})\s*[,:]?\s*$")
     other = re.compile(rf"^\s*,?\s*(?:(?:{_VERBS})\s+\S|[A-Z]\w+(?:\s+[A-Z]\w+)?\s+(?:{_VERBS})\b)")
     found: list[Found] = []
     spans = list(_SPAN.finditer(paragraph))
@@ -116,9 +117,11 @@ def _said(paragraph: str, names: tuple[str, ...], title: str) -> list[Found]:
         lead = paragraph[: span.start()]
         tail = paragraph[span.end() :]
         mine = bool(after.match(tail)) or bool(before.search(lead))
-        # "…," he told me: his, when the paragraph has named him before the quote.
-        named = re.search(rf"\b(?:{name_pattern})\b", lead) is not None
-        mine = mine or (named and pronoun.match(tail) is not None)
+        # "…," he told me, or: Asked about critics, she said, "…": the director's, when
+        # the paragraph named the director before the quote and no one else since.
+        named = _last_named(lead, name_pattern)
+        by_pronoun = pronoun.match(tail) is not None or pronoun_before.search(lead) is not None
+        mine = mine or (named and by_pronoun)
         if not mine and index > 0 and not lead[spans[index - 1].end() :].strip(" ,.;"):
             continue
         if not mine:
@@ -138,10 +141,25 @@ def _said(paragraph: str, names: tuple[str, ...], title: str) -> list[Found]:
     return found
 
 
+# A person named in prose: a capitalised word (or two) that does not start a sentence.
+_SOMEONE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
+
+
+def _last_named(lead: str, name_pattern: str) -> bool:
+    """Whether ``lead`` names the director and, after that, no one else."""
+    mentions = list(re.finditer(rf"\b(?:{name_pattern})\b", lead))
+    if not mentions:
+        return False
+    since = lead[mentions[-1].end() :]
+    return not any(not re.fullmatch(name_pattern, m.group(0)) for m in _SOMEONE.finditer(since))
+
+
 def _lead_in(lead: str, names: tuple[str, ...]) -> str:
     """The words before a quote, without the attribution: ``Asked about editing``."""
     name_pattern = "|".join(re.escape(n) for n in names)
-    lead = re.sub(rf"(?:{name_pattern})\s+(?:{_VERBS})\s*[,:]?\s*$", "", lead.strip())
+    lead = re.sub(
+        rf"(?:{name_pattern}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:{_VERBS})\s*[,:]?\s*$", "", lead.strip()
+    )
     lead = re.sub(
         rf"^\s*,?\s*(?:(?:{_VERBS})\s+(?:{name_pattern})|(?:{name_pattern})\s+(?:{_VERBS}))\.?\s*",
         "",

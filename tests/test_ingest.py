@@ -222,3 +222,19 @@ def test_ingest_says_when_it_found_no_date(tmp_path):
     )  # fmt: skip
     assert code == 0, err.getvalue()
     assert "note: no date in the article's heading or dateline: none set (--date)" in out.getvalue()
+
+
+def test_a_pronoun_before_the_quote_is_the_director_when_no_one_else_was_named(tmp_path):
+    article = tmp_path / "varda.txt"
+    article.write_text(
+        "Agnès Varda at Eighty\n\nLe Monde, May 2008\n\n"
+        'Varda sat by the window. Asked about critics, she said, "They are useful when '
+        'they are curious."\n\n'
+        'Varda sat with Jacques Demy. Asked about money, he said, "It was never the point '
+        'of any of it."\n',
+        encoding="utf-8",
+    )
+    found = find_quotes(read_article(article), "Agnès Varda")
+    assert [(f.text, f.context) for f in found] == [
+        ("They are useful when they are curious.", "Asked about critics")
+    ]
