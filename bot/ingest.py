@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.article import Article, IngestError, read_article
-from bot.book import normalise_key
+from bot.lead_in import propose_topic
 
 __all__ = ["Article", "Found", "IngestError", "find_quotes", "propose_topic", "read_article"]
 
@@ -23,14 +23,6 @@ _VERBS = (
     r"said|says|added|adds|explained|explains|recalled|recalls|noted|notes|continued|"
     r"continues|told \w+|tells \w+|laughed|admitted|admits|joked|jokes"
 )
-_STOPWORDS = frozenset(
-    (
-        "a", "an", "and", "the", "of", "on", "in", "to", "for", "his", "her", "their", "its",
-        "my", "your", "our", "with", "how", "that", "this", "what", "which", "about", "into",
-        "is", "was", "be", "being", "it", "as", "at", "by", "from", "or", "who", "why", "when",
-        "where", "getting", "made", "make", "approach", "relationship", "figures",
-    )
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -211,48 +203,3 @@ def _q_and_a(paragraphs: tuple[str, ...], labels: set[str]) -> list[Found]:
             question = said
     flush()
     return found
-
-
-# ---- topics ------------------------------------------------------------------------------
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s", "al"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z][a-z'’\-]*", text.casefold())
-
-
-def propose_topic(context: str, text: str, topic_keys: dict[str, str]) -> tuple[str, bool]:
-    """A topic for a quote: one of the director's (matched through names and aliases in
-    the lead-in, then in the quote) and True, or a new slug from the lead-in and False."""
-    for source in (context, text):
-        padded = f" {normalise_key(' '.join(_words(source)))} "
-        stems = {_stem(w) for w in _words(source)}
-        best = ""
-        for key in topic_keys:
-            phrase = f" {key} " in padded
-            stemmed = " " not in key and _stem(key) in stems
-            if (phrase or stemmed) and len(key) > len(best):
-                best = key
-        if best:
-            return topic_keys[best], True
-    return _slug(context) or "general", False
-
-
-def _slug(text: str) -> str:
-    """The first content word of a lead-in (not a stopword, a TITLE or a number); failing
-    that, the TITLE it names: "On getting BEING JOHN MALKOVICH made" -> being-john-malkovich."""
-    tokens = re.findall(r"[\w'’\-]+", re.sub(r"^On\s+", "", text))
-    for raw in tokens:
-        if (raw.isupper() and len(raw) > 1) or any(c.isdigit() for c in raw):
-            continue
-        word = raw.casefold().strip("-'’")
-        if word and word not in _STOPWORDS and len(word) > 2:
-            return re.sub(r"[^a-z0-9-]", "", word)[:40]
-    title = [t.casefold() for t in tokens if t.isupper() and len(t) > 1][:3]
-    return re.sub(r"[^a-z0-9-]", "", "-".join(title))

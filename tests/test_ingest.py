@@ -87,12 +87,21 @@ def test_html_is_read_with_a_parser_not_its_scripts_navigation_or_footer():
     assert contexts == ["On adapting Sendak", "On working with kids", "On the suits"]
 
 
-def test_a_new_directors_topics_are_slugs_from_the_lead_in():
-    assert propose_topic("On the 14-month editing period for HER", "…", {}) == ("editing", False)
-    assert propose_topic("On getting BEING JOHN MALKOVICH made", "…", {}) == (
-        "being-john-malkovich",
-        False,
-    )
+@pytest.mark.parametrize(
+    ("lead_in", "topic"),
+    [
+        ("On the 14-month editing period for HER", "editing"),
+        ("On developing characters", "characters"),  # a gerund's object
+        ("On which of his movies is his favourite", "favourite"),  # what is asked for
+        ("On getting BEING JOHN MALKOVICH made", "malkovich"),  # the title's telling word
+        ("On his approach to rehearsing", "rehearsing"),
+        ("On his relationship with technology and how that figures into HER", "technology"),
+        ("On working with kids", "working"),  # no object: the gerund itself
+        ("On his process", "process"),
+    ],
+)
+def test_a_new_directors_topics_name_what_the_lead_in_is_about(lead_in, topic):
+    assert propose_topic(lead_in, "…", {}) == (topic, False)
 
 
 @pytest.mark.parametrize(
