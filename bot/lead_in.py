@@ -19,6 +19,11 @@ _STOPWORDS = frozenset(
         "my", "your", "our", "with", "how", "that", "this", "what", "which", "about", "into",
         "is", "was", "be", "being", "it", "as", "at", "by", "from", "or", "who", "why", "when",
         "where", "getting", "made", "make", "approach", "relationship", "figures",
+        # Questions and prose around a quote: who asks and says, not what about.
+        "you", "we", "he", "she", "they", "him", "them", "me", "do", "did", "does", "would",
+        "could", "can", "will", "have", "has", "had", "not", "are", "were", "asked", "said",
+        "says", "told", "tell", "like", "more", "most", "very", "really", "know", "think",
+        "there", "then", "than", "ever", "also", "just", "does", "himself", "herself",
     )
 )  # fmt: skip
 
@@ -57,7 +62,13 @@ def _slug(text: str) -> str:
     is his favourite" -> favourite (what the question asks for), "On getting BEING JOHN
     MALKOVICH made" -> malkovich (the title's most telling word), else the first content
     word ("On his process" -> process)."""
-    tokens = re.findall(r"[\w'’\-]+", re.sub(r"^On\s+", "", text))
+    text = re.sub(r"^On\s+", "", text)
+    asked = re.search(r"\b[Aa]sked (?:about|whether|if) ([^.?!,;:]+)", text)
+    if asked:  # "Asked about the long edit" -> what was asked about
+        text = asked.group(1)
+    # A name (two capitalised words) is who, not what: "Catherine Keener said …".
+    text = re.sub(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b", " ", text)
+    tokens = re.findall(r"[\w'’\-]+", text)
     words = [t.casefold().strip("-'’") for t in tokens]
     if words and words[0] in _WH and _COPULA & set(words):
         after = words[max(i for i, w in enumerate(words) if w in _COPULA) + 1 :]
