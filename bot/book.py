@@ -94,6 +94,8 @@ class Quote:
             about = about[0].lower() + about[1:]
         who = f"— {self.director}, {about}" if about else f"— {self.director}"
         where = f"{self.source.citation}, {self.locator}" if self.locator else self.source.citation
+        if self.status == "disputed":  # said so wherever the quote is shown
+            where += "; attribution disputed"
         return f"{who} ({where})"
 
 

@@ -113,7 +113,7 @@ def test_status_and_locator(tmp_path: Path) -> None:
     assert loaded.ok, loaded.problems
     quote = loaded.book.by_command("tester").quotes[0]  # type: ignore[union-attr]
     assert (quote.status, quote.locator) == ("disputed", "paragraph 3")
-    assert quote.attribution.endswith("(A Talk, 2020, paragraph 3)")
+    assert quote.attribution.endswith("(A Talk, 2020, paragraph 3; attribution disputed)")
 
 
 def test_a_misattributed_quote_is_kept_but_never_served(tmp_path: Path) -> None:
