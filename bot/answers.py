@@ -13,8 +13,9 @@ from collections.abc import Callable, Hashable, Sequence
 from bot import limits
 from bot.asked import MAX_ASKED, clean_input
 from bot.book import Director, Quote, QuoteBook, command_key, normalise_key, normalise_text
+from bot.kept import kept
 from bot.matching import best_key, resolve_topic, suggest
-from bot.plans import MAX_PLANS, Draw, Plan, Seek
+from bot.plans import Draw, Plan, Seek
 from bot.replies import Answer, Miss, QuoteAnswer, TopicListing, TopicsAnswer
 from bot.rotation import Rotation
 
@@ -93,24 +94,13 @@ class Answerer:
         """What was asked, worked out once per book and wording (most asks are asked
         again and again), then carried out: the next quote of its pool, or the answer."""
         plans = self._plans  # before the book: a reload sets the book, then new plans
-        step = plans.get(key)
-        if step is None:
-            step = plan()
-            if sum(map(len, key)) <= MAX_ASKED * 4:
-                if len(plans) >= MAX_PLANS:
-                    plans.clear()
-                plans[key] = step
+        # Only wordings short enough to be asked again are kept.
+        step = kept(plans, key, plan) if sum(map(len, key)) <= MAX_ASKED * 4 else plan()
         if isinstance(step, Draw):
             return QuoteAnswer(self._rotation.pick(step.key, step.quotes), step.how, step.asked)
         if isinstance(step, Seek):
-            seek = step
-            found = self._rotation.walk(
-                seek.key,
-                lambda at: (
-                    seek.best if at is None else seek.book.search(seek.asked, seek.director, at)
-                ),
-            )
-            return QuoteAnswer(found or seek.best[0], "search", seek.asked)
+            found = self._rotation.walk(step.key, step.next)
+            return QuoteAnswer(found or step.best[0], "search", step.asked)
         return step
 
     def _plan(self, command: str, text: str) -> Plan:

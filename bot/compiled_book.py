@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from bot import search
 from bot.book import Director, Quote, QuoteBook, Source, Topic, quote_key
+from bot.kept import kept
 from bot.quote_files import Problem
 
 FORMAT = "quotebot-book-4"
@@ -36,7 +37,6 @@ _SCHEMA = (
 )
 _MAP_BYTES = 1 << 34
 _ID = "I"  # quote numbers in a pool: unsigned 32-bit
-_KEEP_MADE = 4_096
 _SELECT = "SELECT director, topic, text, context, source, line, status, locator FROM quotes"
 
 
@@ -178,19 +178,12 @@ class _Rows:
         return Quote(self._names[number], topic, text, context, where, line, status, locator)
 
     def one(self, rowid: int) -> Quote:
-        made = self._made.get(rowid)
-        if made is not None:
-            return made
+        return kept(self._made, rowid, lambda: self._fetch(rowid))
+
+    def _fetch(self, rowid: int) -> Quote:
         with self.lock:
-            row = self._connection.execute(
-                _SELECT + " WHERE id = ?",
-                (rowid,),
-            ).fetchone()
-        made = self._quote(row)
-        if len(self._made) >= _KEEP_MADE:
-            self._made.clear()
-        self._made[rowid] = made
-        return made
+            row = self._connection.execute(_SELECT + " WHERE id = ?", (rowid,)).fetchone()
+        return self._quote(row)
 
     def keys(self, start: int, stop: int) -> list[str]:
         with self.lock:  # row by row: a million rows fetched at once are 60 MB of tuples

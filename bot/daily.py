@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.book import Quote, QuoteBook, pool_keys, quote_key
+from bot.store import Store
 
 __all__ = ["choose_for", "day_label", "pool_of", "quote_key", "quote_of_the_day"]
-from bot.store import Store
 
 
 def day_label(day: date) -> str:

@@ -41,6 +41,3 @@ class Seek:
 
 
 Plan = Answer | Draw | Seek
-# Asks worked out and kept, per book: a full table is emptied (then fills with what is
-# asked most again).
-MAX_PLANS = 4_096

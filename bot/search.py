@@ -30,8 +30,8 @@ MIN_WORD = 3
 # Words looked at in an ask; the rest are ignored (no quote needs nine words to be found).
 MAX_TERMS = 8
 
-# (tier, the row id of the last match given, whether any match is a phrase match)
 log = logging.getLogger(__name__)
+# (tier, the row id of the last match given, whether any match is a phrase match)
 Cursor = tuple[int, int, bool]
 
 

@@ -10,6 +10,7 @@ import discord
 from bot import limits
 from bot.book import Quote
 from bot.daily import day_label
+from bot.kept import kept
 from bot.replies import (
     MORE_TOPICS,
     Answer,
@@ -67,17 +68,10 @@ def rendered(answer: Answer) -> dict[str, Any]:
     listing) and shared: what is sent is read from it, never changed. Building the embeds
     was most of what quotebot spent on an interaction beyond a client answering a constant
     (bench/discord_latency.py)."""
-    made = _made.get(answer)
-    if made is None:
-        made = render(answer)
-        if len(_made) >= _KEEP_MADE:
-            _made.clear()
-        _made[answer] = made
-    return made
+    return kept(_made, answer, lambda: render(answer))
 
 
 _made: dict[Answer, dict[str, Any]] = {}
-_KEEP_MADE = 4_096
 
 
 def miss_content(miss: Miss) -> str:

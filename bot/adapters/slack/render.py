@@ -9,6 +9,7 @@ from typing import Any
 from bot import limits
 from bot.book import Quote
 from bot.daily import day_label
+from bot.kept import kept
 from bot.replies import (
     MORE_TOPICS,
     Answer,
@@ -75,17 +76,10 @@ def rendered_json(answer: Answer) -> str:
     """:func:`render` as the JSON body of the response, made once per distinct answer
     (a quote asked for, a miss, a listing): serialising it was a tenth of what quotebot
     spent on a request beyond a bolt app acking a constant (bench/slack_http.py)."""
-    body = _bodies.get(answer)
-    if body is None:
-        body = json.dumps(render(answer), ensure_ascii=False)
-        if len(_bodies) >= _KEEP_BODIES:
-            _bodies.clear()
-        _bodies[answer] = body
-    return body
+    return kept(_bodies, answer, lambda: json.dumps(render(answer), ensure_ascii=False))
 
 
 _bodies: dict[Answer, str] = {}
-_KEEP_BODIES = 4_096
 
 
 def render_miss(miss: Miss) -> dict[str, Any]:
