@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.answers import Answerer, QuoteAnswer
-from bot.loader import load_book
+from bot.answers.answerer import Answerer, QuoteAnswer
+from bot.book.loader import load_book
 
 WORDS = (
     "light", "camera", "actor", "scene", "frame", "cut", "edit", "story", "film", "shot",

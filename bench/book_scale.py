@@ -103,8 +103,8 @@ def worker(who: str, folder: Path, size: int, count: int) -> dict[str, object]:
     began = time.perf_counter()
     answer: Callable[[str, str], object]
     if who == "quotebot":
-        from bot.answers import Answerer
-        from bot.loader import load_book
+        from bot.answers.answerer import Answerer
+        from bot.book.loader import load_book
 
         loaded = load_book([folder])
         assert loaded.ok and len(loaded.book.quotes) == size, loaded.problems[:3]
@@ -186,7 +186,7 @@ def main() -> None:
             compile_began = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-c", "import sys; from pathlib import Path; "
-                 "from bot.loader import load_book; load_book([Path(sys.argv[1])])", tmp],
+                 "from bot.book.loader import load_book; load_book([Path(sys.argv[1])])", tmp],
                 check=True, cwd=ROOT,
             )  # fmt: skip
             compiled_s = time.perf_counter() - compile_began

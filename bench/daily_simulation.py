@@ -36,15 +36,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.adapters.discord import DiscordPoster, DiscordSettings
 from bot.adapters.slack import SlackPoster, SlackSettings
-from bot.book import Quote
-from bot.daily import day_label
-from bot.delivery import LEASE_S, Daily, Poster
+from bot.book.loader import load_book
+from bot.book.model import Quote
+from bot.daily.delivery import LEASE_S, Daily
+from bot.daily.poster import Poster
+from bot.daily.scheduler import run_schedule
+from bot.daily.selection import day_label
+from bot.daily.settings_file import DailyConfig, Target
+from bot.daily.slots import slot_on
 from bot.environment import bundled_quotes
-from bot.loader import load_book
-from bot.schedule import slot_on
-from bot.scheduler import run_schedule
-from bot.settings_file import DailyConfig, Target
-from bot.store_postgres import PostgresStore
+from bot.store.postgres import PostgresStore
 from tests.fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord, rate_limited
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.adapters import discord as adapter
 from bot.adapters.discord import DiscordSettings
-from bot.answers import Answerer
-from bot.book import QuoteBook
+from bot.answers.answerer import Answerer
+from bot.book.quote_book import QuoteBook
 
 
 class Floor(adapter.QuoteClient):

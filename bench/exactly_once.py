@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.daily import day_label
+from bot.daily.selection import day_label
 from tests.fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 

@@ -30,8 +30,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.ingest import find_quotes, propose_topic, read_article  # noqa: E402
-from bot.loader import load_book  # noqa: E402
+from bot.book.loader import load_book  # noqa: E402
+from bot.curation.ingest import find_quotes, propose_topic, read_article  # noqa: E402
 
 ARTICLES = ROOT / "tests" / "articles"
 SEED = ROOT / "seeds" / "2013-09-tiff-in-conversation-spike-jonze.txt"

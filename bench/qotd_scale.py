@@ -33,16 +33,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, pin_client, start, stop
 from bot.adapters.discord import DiscordPoster, DiscordSettings
 from bot.adapters.slack import SlackPoster, SlackSettings
-from bot.book import Quote
-from bot.delivery import Daily, ShiftedClock
+from bot.book.loader import load_book
+from bot.book.model import Quote
+from bot.daily.clock import ShiftedClock
+from bot.daily.delivery import Daily
+from bot.daily.requests import cron_for
+from bot.daily.rounds import with_next_due
+from bot.daily.scheduler import run_schedule
+from bot.daily.settings_file import DailyConfig
 from bot.environment import bundled_quotes
-from bot.loader import load_book
-from bot.rounds import with_next_due
-from bot.scheduler import run_schedule
-from bot.settings_file import DailyConfig
-from bot.store import Store, SubscriptionRecord, open_store
-from bot.store_subscriptions import _UPSERT
-from bot.subscriptions import cron_for
+from bot.store import open_store
+from bot.store.records import SubscriptionRecord
+from bot.store.roles import Store
+from bot.store.subscription_tables import _UPSERT
 from tests.fakes.discord import TOKEN
 from tests.fakes.slack import BOT_TOKEN
 

@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.answer_speed import synthetic_book
-from bot.answers import Answerer, QuoteAnswer
-from bot.loader import load_book
-from bot.serve import Reloader
+from bot.answers.answerer import Answerer, QuoteAnswer
+from bot.app.supervisor import Reloader
+from bot.book.loader import load_book
 
 TARGET_MS = 50.0
 TICK_S = 0.001

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from bot.errors import SettingsError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -16,10 +18,6 @@ def bundled_quotes() -> Path:
         if candidate.is_dir():
             return candidate
     return _PACKAGE / "quotes"
-
-
-class SettingsError(Exception):
-    """A setting is missing or malformed; the message names it, never its value."""
 
 
 def token(env: Mapping[str, str], name: str, prefix: str, what: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from bot.store_sqlite import SQLiteStore
+    from bot.store.sqlite import SQLiteStore
 
     from .fakes.discord import FakeDiscord
     from .fakes.slack import FakeSlack
@@ -94,7 +94,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     """A state store in a SQLite file of the test's own."""
-    from bot.store_sqlite import SQLiteStore
+    from bot.store.sqlite import SQLiteStore
 
     opened = SQLiteStore(tmp_path / "state.db")
     yield opened

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from bot.answers import Answerer, Miss, QuoteAnswer, TopicsAnswer
-from bot.asked import clean_input
-from bot.loader import load_book
-from bot.matching import complete
+from bot.answers.answerer import Answerer, Miss, QuoteAnswer, TopicsAnswer
+from bot.answers.matching import complete
+from bot.answers.user_text import clean_input
+from bot.book.loader import load_book
 
 from .conftest import QUOTES
 

@@ -19,11 +19,12 @@ from bot import cli
 from bot.adapters import discord as discord_adapter
 from bot.adapters import slack
 from bot.adapters.discord import DiscordSettings
-from bot.answers import Answerer, QuoteAnswer
-from bot.book import Director, Quote, QuoteBook, Source, Topic
-from bot.catalogue import catalogue
-from bot.environment import SettingsError
-from bot.loader import load_book
+from bot.answers.answerer import Answerer, QuoteAnswer
+from bot.answers.catalogue import list_commands
+from bot.book.loader import load_book
+from bot.book.model import Director, Quote, Source, Topic
+from bot.book.quote_book import QuoteBook
+from bot.errors import SettingsError
 
 from .fakes.discord import GUILD_ID, TOKEN, FakeDiscord
 from .test_rotation_and_commands import book_file
@@ -91,7 +92,7 @@ def test_a_small_book_has_no_cap_warning(tmp_path):
 
 def test_the_catalogue_keeps_file_order_and_names_who_is_left_out():
     book = QuoteBook([director(n) for n in range(60)])
-    listed = catalogue(book, 50)
+    listed = list_commands(book, 50)
     assert [c.name for c in listed.commands][:4] == ["quote", "qotd", "d000", "d001"]
     assert len(listed.commands) == 50
     assert listed.left_out[0] == "Director 48"

@@ -16,18 +16,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import snapshot
-from bot.answers import Answerer, QuoteAnswer
-from bot.book import pool_keys, quote_key
-from bot.compiled_book import Quotes
-from bot.loader import load_book
-from bot.rotation import Permutation, Rotation
+from bot.answers.answerer import Answerer, QuoteAnswer
+from bot.answers.rotation import Permutation, Rotation
+from bot.book import fingerprint
+from bot.book.compiled import Quotes
+from bot.book.loader import load_book
+from bot.book.model import pool_keys, quote_key
 
 from .conftest import GOOD_FILE, ROOT, write
 
 
 def compiled(folder: Path) -> Path:
-    return snapshot.location([folder])
+    return fingerprint.location([folder])
 
 
 def test_an_unchanged_book_opens_from_its_compiled_form(good_dir: Path) -> None:
@@ -113,7 +113,7 @@ def test_a_book_in_use_keeps_working_when_its_file_is_replaced(good_dir: Path) -
 
 def test_processes_compiling_at_once_agree(good_dir: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from bot.loader import load_book; "
+        "import sys; from pathlib import Path; from bot.book.loader import load_book; "
         "r = load_book([Path(sys.argv[1])]); print(r.ok, len(r.book.quotes))"
     )
     runs = [

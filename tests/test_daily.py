@@ -18,15 +18,15 @@ import pytest
 from bot.adapters.discord import DiscordPoster, DiscordSettings
 from bot.adapters.registry import CHANNELS
 from bot.adapters.slack import SlackPoster, SlackSettings
-from bot.daily import quote_key, quote_of_the_day
-from bot.delivery import LEASE_S, Daily
-from bot.loader import load_book
-from bot.schedule import due, next_slot, slot_on
-from bot.scheduler import run_schedule
-from bot.settings_file import ConfigError, DailyConfig, Target, load_config, parse_daily
+from bot.book.loader import load_book
+from bot.daily.delivery import LEASE_S, Daily
+from bot.daily.scheduler import run_schedule
+from bot.daily.selection import quote_key, quote_of_the_day
+from bot.daily.settings_file import ConfigError, DailyConfig, Target, load_config, parse_daily
+from bot.daily.slots import due, next_slot, slot_on
 from bot.store import open_store
-from bot.store_sql import SCHEMA_VERSION
-from bot.store_sqlite import SQLiteStore
+from bot.store.sql import SCHEMA_VERSION
+from bot.store.sqlite import SQLiteStore
 
 from .conftest import GOOD_FILE, QUOTES, write
 from .fakes.clock import FakeClock
@@ -570,7 +570,7 @@ async def test_a_store_out_of_reach_is_retried_without_stopping_the_scheduler(
 
 
 async def test_pace_spaces_starts_evenly_however_many_ask_at_once():
-    from bot.pacing import Pace
+    from bot.adapters.pacing import Pace
 
     now = [100.0]
     waited: list[float] = []

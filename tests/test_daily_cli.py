@@ -13,12 +13,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.daily import quote_of_the_day
-from bot.loader import load_book
+from bot.book.loader import load_book
+from bot.daily.selection import quote_of_the_day
 from bot.store import open_store
-from bot.store_postgres import PostgresStore
-from bot.store_sql import SCHEMA_VERSION
-from bot.store_sqlite import SQLiteStore
+from bot.store.postgres import PostgresStore
+from bot.store.sql import SCHEMA_VERSION
+from bot.store.sqlite import SQLiteStore
 
 from .conftest import QUOTES
 from .fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord
@@ -277,7 +277,7 @@ async def test_daily_now_acts_at_another_moment(fakes, tmp_path: Path):
 
 
 async def test_daily_list_shows_every_subscription_with_its_next_post(tmp_path: Path):
-    from bot.store import SubscriptionRecord
+    from bot.store.records import SubscriptionRecord
 
     db = str(tmp_path / "state.db")
     store = open_store(db)
@@ -328,7 +328,7 @@ async def test_daily_list_with_nothing_subscribed_says_how_to_start(tmp_path: Pa
 async def test_daily_post_now_posts_exactly_what_is_due_among_chat_subscriptions(
     fakes, tmp_path: Path
 ):
-    from bot.store import SubscriptionRecord
+    from bot.store.records import SubscriptionRecord
 
     db = str(tmp_path / "state.db")
     store = open_store(db)

@@ -16,11 +16,10 @@ import pytest
 
 from bot import cli, limits
 from bot.adapters import discord as adapter
-from bot.adapters.contract import Fatal
 from bot.adapters.discord import DiscordSettings
-from bot.answers import Answer, Answerer
-from bot.environment import SettingsError
-from bot.loader import load_book
+from bot.answers.answerer import Answer, Answerer
+from bot.book.loader import load_book
+from bot.errors import Fatal, SettingsError
 
 from .conftest import GOOD_FILE, QUOTES, write
 from .fakes.discord import (

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from bot.adapters import discord as discord_adapter
 from bot.adapters import slack as slack_adapter
-from bot.answers import Answerer, Miss
-from bot.asked import MAX_ASKED, clean_input
-from bot.loader import load_book
+from bot.answers.answerer import Answerer, Miss
+from bot.answers.user_text import MAX_ASKED, clean_input
+from bot.book.loader import load_book
 
 from .conftest import QUOTES
 
@@ -87,7 +87,7 @@ def test_any_text_gets_an_answer_within_both_platforms_limits(text, command):
 def test_long_autocomplete_input_is_cut_before_anything_keeps_it():
     import tracemalloc
 
-    from bot.autocomplete import director_choices, quote_topic_choices, topic_choices
+    from bot.answers.autocomplete import director_choices, quote_topic_choices, topic_choices
 
     book = ANSWERER.book
     tracemalloc.start()

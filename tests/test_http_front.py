@@ -102,7 +102,7 @@ async def test_readyz_waits_for_every_platform_whatever_else_it_mounts():
     from aiohttp import web
     from aiohttp.test_utils import TestClient, TestServer
 
-    from bot.adapters.http_server import HttpFront
+    from bot.adapters.http.server import HttpFront
 
     async def nothing(_: web.Request) -> web.StreamResponse:
         return web.Response()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot.ingest import IngestError, find_quotes, propose_topic, read_article
-from bot.loader import load_book
+from bot.book.loader import load_book
+from bot.curation.ingest import IngestError, find_quotes, propose_topic, read_article
 
 from .conftest import QUOTES, ROOT
 

@@ -187,7 +187,7 @@ class Dropping:
 
 
 async def test_a_service_that_fails_while_serving_is_restarted_with_backoff(monkeypatch, caplog):
-    import bot.serve as serve
+    import bot.app.supervisor as serve
 
     monkeypatch.setattr(serve, "FIRST_BACKOFF_S", 0.01)
     stop = asyncio.Event()
@@ -201,7 +201,7 @@ async def test_a_service_that_fails_while_serving_is_restarted_with_backoff(monk
 
 
 async def test_a_service_that_keeps_failing_is_given_up_alone(monkeypatch):
-    import bot.serve as serve
+    import bot.app.supervisor as serve
 
     monkeypatch.setattr(serve, "FIRST_BACKOFF_S", 0.001)
     reason = await asyncio.wait_for(serve.supervise(Dropping(drops=100), asyncio.Event()), 10)

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from bot import limits
 from bot.adapters import discord as discord_adapter
 from bot.adapters import slack as slack_adapter
-from bot.answers import Answerer
-from bot.autocomplete import director_choices
-from bot.book import Director, Quote, QuoteBook, Source, Topic
+from bot.answers.answerer import Answerer
+from bot.answers.autocomplete import director_choices
+from bot.book.model import Director, Quote, Source, Topic
+from bot.book.quote_book import QuoteBook
 
 name_chars = st.characters(exclude_categories=["Cs", "Cc"])
 director_names = st.text(name_chars, min_size=1, max_size=limits.DIRECTOR_NAME_MAX).filter(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.loader import load_book, load_file
+from bot.book.loader import load_book, load_file
 
 from .conftest import GOOD_FILE, write
 

@@ -12,15 +12,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.book import QuoteBook
-from bot.delivery import Daily
-from bot.loader import load_book
-from bot.qotd import Asker, QotdDesk, Wording
-from bot.rounds import post_round, with_next_due
-from bot.scheduler import run_schedule
-from bot.settings_file import DailyConfig
-from bot.store import Store, SubscriptionRecord, open_store
-from bot.subscriptions import read_request
+from bot.book.loader import load_book
+from bot.book.quote_book import QuoteBook
+from bot.daily.delivery import Daily
+from bot.daily.desk import Asker, QotdDesk, Wording
+from bot.daily.requests import read_request
+from bot.daily.rounds import post_round, with_next_due
+from bot.daily.scheduler import run_schedule
+from bot.daily.settings_file import DailyConfig
+from bot.store import open_store
+from bot.store.records import SubscriptionRecord
+from bot.store.roles import Store
 
 from .conftest import GOOD_FILE, QUOTES, write
 from .fakes.clock import FakeClock

@@ -14,11 +14,11 @@ import pytest
 
 from bot.adapters import discord as adapter
 from bot.adapters.discord import DiscordSettings
-from bot.answers import Answerer
-from bot.loader import load_book
-from bot.qotd import QotdDesk
-from bot.settings_file import DailyConfig
-from bot.store_sqlite import SQLiteStore
+from bot.answers.answerer import Answerer
+from bot.book.loader import load_book
+from bot.daily.desk import QotdDesk
+from bot.daily.settings_file import DailyConfig
+from bot.store.sqlite import SQLiteStore
 
 from .conftest import QUOTES
 from .fakes.discord import (

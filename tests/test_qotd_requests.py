@@ -10,15 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.schedule import slot_on
-from bot.subscriptions import (
-    QotdError,
-    QotdRequest,
-    closest_zones,
-    read_request,
-    read_time,
-    request_from_options,
-)
+from bot.daily.requests import QotdError, QotdRequest, read_request, read_time, request_from_options
+from bot.daily.slots import slot_on
+from bot.daily.zones import closest_zones
 
 DIRECTORS = {"jonze", "varda"}
 
@@ -120,7 +114,7 @@ def test_any_discord_options_are_a_request_or_a_short_clear_error(at, zone, days
 
 
 def test_zone_choices_fit_discord_and_find_by_city_or_typo():
-    from bot.autocomplete import zone_choices
+    from bot.daily.zones import zone_choices
 
     for typed in ("", "par", "Europe/Pariss", "x" * 500, "\u200b", "new york"):
         found = zone_choices(typed)

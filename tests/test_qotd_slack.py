@@ -15,12 +15,12 @@ import pytest
 
 from bot.adapters import slack
 from bot.adapters.slack import SlackSettings
-from bot.answers import Answerer
-from bot.loader import load_book
-from bot.qotd import UNREACHABLE, QotdDesk
-from bot.rounds import sync_operator
-from bot.settings_file import DailyConfig, Target
-from bot.store_sqlite import SQLiteStore
+from bot.answers.answerer import Answerer
+from bot.book.loader import load_book
+from bot.daily.desk import UNREACHABLE, QotdDesk
+from bot.daily.rounds import sync_operator
+from bot.daily.settings_file import DailyConfig, Target
+from bot.store.sqlite import SQLiteStore
 
 from .conftest import QUOTES
 from .fakes.slack import ADMIN, APP_TOKEN, BOT_TOKEN, MEMBER, OWNER, FakeSlack, person

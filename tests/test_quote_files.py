@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.loader import load_book, load_file
-from bot.quote_files import FileProblem, find_quote_files, read_quote_file
+from bot.book.files import FileProblem, find_quote_files, read_quote_file
+from bot.book.loader import load_book, load_file
 
 from .conftest import GOOD_FILE, write
 

@@ -8,9 +8,9 @@ import random
 import threading
 from pathlib import Path
 
-from bot.answers import Answerer, QuoteAnswer
-from bot.loader import LoadResult, load_book
-from bot.serve import Reloader
+from bot.answers.answerer import Answerer, QuoteAnswer
+from bot.app.supervisor import Reloader
+from bot.book.loader import LoadResult, load_book
 
 from .conftest import GOOD_FILE, QUOTES, write
 

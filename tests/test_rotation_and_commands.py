@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answers import Answerer, Miss, QuoteAnswer, TopicsAnswer
-from bot.loader import load_book
-from bot.replies import Markup, fit_list, miss_text
-from bot.rotation import Rotation
+from bot.answers.answerer import Answerer, Miss, QuoteAnswer, TopicsAnswer
+from bot.answers.replies import Markup, fit_list, miss_text
+from bot.answers.rotation import Rotation
+from bot.book.loader import load_book
 
 from .conftest import GOOD_FILE, write
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.book.loader import load_book
 from bot.environment import bundled_quotes
-from bot.loader import load_book
 
 from .conftest import QUOTES, ROOT
 

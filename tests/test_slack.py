@@ -15,9 +15,9 @@ import yaml
 
 from bot.adapters import slack
 from bot.adapters.slack import SlackSettings
-from bot.answers import Answerer
-from bot.environment import SettingsError
-from bot.loader import load_book
+from bot.answers.answerer import Answerer
+from bot.book.loader import load_book
+from bot.errors import SettingsError
 
 from .conftest import GOOD_FILE, QUOTES, write
 from .fakes.slack import (

@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.adapters import slack
-from bot.adapters.replay import ReplayGuard
+from bot.adapters.http.replay import ReplayGuard
 from bot.adapters.slack.http import SlackSignature, http_app
-from bot.answers import Answerer
-from bot.loader import load_book
+from bot.answers.answerer import Answerer
+from bot.book.loader import load_book
 
 from .conftest import QUOTES
 from .fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers

@@ -15,7 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
-from bot.store import SubscriptionRecord, open_store
+from bot.store import open_store
+from bot.store.records import SubscriptionRecord
 
 from .fakes.slack import ADMIN, CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, FakeSlack, signed_headers
 from .test_daily_cli import daily
@@ -163,7 +164,7 @@ async def test_oauth_settings_that_cannot_work_exit_2_naming_them(tmp_path, extr
 
 def test_the_manifest_for_many_workspaces_has_the_redirect_and_the_events():
     from bot.adapters.slack.manifest import manifest
-    from bot.loader import load_book
+    from bot.book.loader import load_book
 
     from .conftest import QUOTES
 
@@ -197,8 +198,8 @@ async def test_a_workspace_already_served_keeps_its_token_while_the_store_is_dow
     from slack_sdk.oauth.installation_store import Installation
 
     from bot.adapters.slack.oauth import StoreInstallations
-    from bot.shared_store import SharedStore
-    from bot.store_sqlite import SQLiteStore
+    from bot.store.shared import SharedStore
+    from bot.store.sqlite import SQLiteStore
 
     class Flaky(SQLiteStore):
         down = False

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.adapters.http_server import ConnectionGuard, serve_app
+from bot.adapters.http.server import ConnectionGuard, serve_app
 
 from .fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from .test_run import Bot
@@ -78,7 +78,7 @@ async def test_a_thousand_half_open_connections_do_not_lock_out_a_valid_request(
 async def test_a_connection_that_never_sends_a_head_is_closed(monkeypatch):
     from aiohttp import web
 
-    import bot.adapters.http_server as http_server
+    import bot.adapters.http.server as http_server
 
     monkeypatch.setattr(http_server, "HEAD_TIMEOUT_S", 0.2)
     stop = asyncio.Event()

@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.environment import SettingsError
-from bot.store import StoreError, open_store, without_password
-from bot.store_postgres import PostgresStore
-from bot.store_sql import SCHEMA_VERSION
-from bot.wiring import open_state_store
+from bot.app.wiring import open_state_store
+from bot.errors import SettingsError
+from bot.store import open_store
+from bot.store.errors import StoreError, without_password
+from bot.store.postgres import PostgresStore
+from bot.store.sql import SCHEMA_VERSION
 
 DAY = date(2026, 11, 25)
 

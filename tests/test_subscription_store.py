@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import SubscriptionRecord, open_store
-from bot.store_postgres import PostgresStore
-from bot.store_sql import SCHEMA_VERSION
-from bot.store_sqlite import SQLiteStore
+from bot.store import open_store
+from bot.store.postgres import PostgresStore
+from bot.store.records import SubscriptionRecord
+from bot.store.sql import SCHEMA_VERSION
+from bot.store.sqlite import SQLiteStore
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

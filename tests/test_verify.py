@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answers import Answerer, QuoteAnswer
-from bot.loader import load_book, load_file
-from bot.verify import fold, word_diff
+from bot.answers.answerer import Answerer, QuoteAnswer
+from bot.book.loader import load_book, load_file
+from bot.curation.verify import fold, word_diff
 
 from .conftest import QUOTES, write
 from .test_cli import run

@@ -1,7 +1,7 @@
 """The contract every platform implements, so that the face can run any of them the same way.
 
 A platform (``bot.adapters.<name>.PLATFORM``) makes a :class:`Service` — its connection,
-answering commands — and a :class:`~bot.delivery.Poster` for the quote of the day. The
+answering commands — and a :class:`~bot.daily.delivery.Poster` for the quote of the day. The
 registry (:mod:`bot.adapters.registry`) lists the platforms; nothing outside a platform's
 own package names it.
 """
@@ -14,17 +14,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.answers import Answerer
-from bot.delivery import Poster
-from bot.qotd import QotdDesk
+from bot.daily import Poster, QotdDesk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from bot.adapters.http_server import HttpFront
-
-
-class Fatal(Exception):
-    """This platform cannot work until its settings change (a refused token, intents
-    not granted): it stops alone, the others go on. The message says why, never a secret."""
+    from bot.adapters.http.server import HttpFront
 
 
 @dataclass(frozen=True)

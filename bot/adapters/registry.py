@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import cast
 
 from bot.adapters.contract import Platform
-from bot.settings_file import ChannelRule
+from bot.daily import ChannelRule
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,7 @@ typed as they would be in chat (``/jonze editing``)."""
 
 from __future__ import annotations
 
-from bot.answers import Answer, Answerer, Miss, QuoteAnswer, TopicsAnswer
-from bot.replies import Markup, miss_text
+from bot.answers import Answer, Answerer, Markup, Miss, QuoteAnswer, TopicsAnswer, miss_text
 
 # Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
 TYPE_CHECKING = False

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot import limits
 from bot.adapters import terminal
-from bot.answers import Miss
+from bot.answers.answerer import Miss
+from bot.book.loader import load_book
 from bot.cli.context import EXIT_MISS, EXIT_OK, Context
-from bot.loader import load_book
 
 
 def ask(context: Context) -> int:
@@ -34,14 +34,14 @@ def _answer(context: Context, director: str, text: str) -> int:
 
 def check(context: Context) -> int:
     """Every problem as ``path:line: message`` (exit 1), then the platforms' caps."""
-    from bot.catalogue import cap_warnings
+    from bot.answers.catalogue import cap_warnings
 
     loaded = load_book(context.args.paths or [context.quotes])
     out = context.out
     problems = list(loaded.problems)
     checked = None
     if context.args.verify:
-        from bot.verify import verify
+        from bot.curation.verify import verify
 
         checked = verify(loaded.book)
         problems += checked.problems

@@ -15,8 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from bot.answers import Answerer
-    from bot.settings_file import DailyConfig
+    from bot.answers.answerer import Answerer
+    from bot.daily.settings_file import DailyConfig
 
 EXIT_OK, EXIT_MISS, EXIT_USAGE = 0, 1, 2
 
@@ -51,8 +51,8 @@ class Context:
 
     def answerer(self, allow_empty: bool = False) -> Answerer:
         """The quote book behind an Answerer; problems are warnings, an empty book an error."""
-        from bot.answers import Answerer
-        from bot.loader import load_book
+        from bot.answers.answerer import Answerer
+        from bot.book.loader import load_book
 
         loaded = load_book([self.quotes])
         for problem in loaded.problems:
@@ -66,7 +66,7 @@ class Context:
     def config(self) -> DailyConfig:
         """The settings file's [daily] table (only daily and run read it)."""
         from bot.adapters.registry import CHANNELS
-        from bot.settings_file import ConfigError, load_config
+        from bot.daily.settings_file import ConfigError, load_config
 
         given: Path | None = getattr(self.args, "config", None)
         path = given or Path(self.env.get("QUOTEBOT_CONFIG") or "quotebot.toml")

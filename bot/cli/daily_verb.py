@@ -8,18 +8,21 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import wiring
 from bot.adapters import terminal
 from bot.adapters.registry import BY_NAME
-from bot.answers import QuoteAnswer
+from bot.answers.answerer import QuoteAnswer
+from bot.app import wiring
 from bot.cli.context import EXIT_MISS, EXIT_OK, Context
-from bot.daily import day_label
-from bot.delivery import Daily, Poster, Result, ShiftedClock, SystemClock, said
-from bot.environment import SettingsError
-from bot.rounds import OPERATOR, post_round, sync_operator
-from bot.schedule import next_slot
-from bot.settings_file import DailyConfig
-from bot.store import Store, SubscriptionRecord
+from bot.daily.clock import ShiftedClock, SystemClock
+from bot.daily.delivery import Daily
+from bot.daily.poster import Poster, Result
+from bot.daily.rounds import OPERATOR, post_round, sync_operator
+from bot.daily.selection import day_label
+from bot.daily.settings_file import DailyConfig
+from bot.daily.slots import next_slot
+from bot.errors import SettingsError, one_line
+from bot.store.records import SubscriptionRecord
+from bot.store.roles import Store
 
 
 def daily(context: Context) -> int:
@@ -55,7 +58,7 @@ def daily(context: Context) -> int:
         context.out.write(terminal.render(QuoteAnswer(quote, "any")) + "\n")
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the store failed: one line, not a traceback
-        raise context.fail(f"the state store failed: {said(exc)}", EXIT_MISS) from None
+        raise context.fail(f"the state store failed: {one_line(exc)}", EXIT_MISS) from None
     finally:
         store.close()
 
@@ -100,7 +103,7 @@ def list_subscriptions(context: Context, config: DailyConfig, now: datetime) -> 
     try:
         kept = store.subscriptions()
     except Exception as exc:  # noqa: BLE001 - the store failed: one line, not a traceback
-        raise context.fail(f"the state store failed: {said(exc)}", EXIT_MISS) from None
+        raise context.fail(f"the state store failed: {one_line(exc)}", EXIT_MISS) from None
     finally:
         store.close()
     paused = {(r.platform, r.channel): r.paused for r in kept if r.owner == OPERATOR}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import draft as drafting
 from bot import limits
 from bot.cli.context import EXIT_MISS, EXIT_OK, Context
-from bot.ingest import IngestError, find_quotes, read_article
+from bot.curation import draft as drafting
+from bot.curation.ingest import IngestError, find_quotes, read_article
 
 
 def ingest(context: Context) -> int:

@@ -6,18 +6,18 @@ from __future__ import annotations
 import asyncio
 import gc
 
-from bot import serve, wiring
 from bot.adapters import terminal
 from bot.adapters.contract import ServeOptions, Service
 from bot.adapters.registry import BY_NAME, configured
+from bot.app import supervisor, wiring
 from bot.cli.context import EXIT_OK, EXIT_USAGE, Context
-from bot.environment import SettingsError
+from bot.errors import SettingsError
 
 
 def run(context: Context) -> int:
     """Serve until SIGINT or SIGTERM; exit 2 when every platform stopped on its own."""
     args = context.args
-    serve.catch_early_reloads()
+    supervisor.catch_early_reloads()
     config = context.config()
     answerer = context.answerer()
     platforms = list(args.platforms) or [entry.name for entry in configured(context.env)]
@@ -49,9 +49,9 @@ def run(context: Context) -> int:
     # the cyclic collector's full collections from walking it again and again.
     gc.collect()
     gc.freeze()
-    reloader = serve.Reloader(answerer, context.quotes, services)
+    reloader = supervisor.Reloader(answerer, context.quotes, services)
     try:
-        reasons = asyncio.run(serve.serve(services, reloader))
+        reasons = asyncio.run(supervisor.serve(services, reloader))
     finally:
         desk.close()
     for reason in reasons:

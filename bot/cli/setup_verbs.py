@@ -7,7 +7,7 @@ import asyncio
 import yaml
 
 from bot.cli.context import EXIT_OK, Context
-from bot.environment import SettingsError
+from bot.errors import SettingsError
 
 
 def slack_manifest(context: Context) -> int:

@@ -22,7 +22,7 @@ from bot.adapters.discord.render import (
 from bot.adapters.discord.service import PLATFORM, DiscordService, run, start
 from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.discord.sync import sync_if_changed
-from bot.replies import APOLOGY
+from bot.answers import APOLOGY
 
 __all__ = [
     "APOLOGY",

@@ -12,11 +12,18 @@ from discord import app_commands
 from bot import limits
 from bot.adapters.discord.qotd import choices, qotd_group
 from bot.adapters.discord.render import NO_MENTIONS, rendered
-from bot.answers import Answer, Answerer
-from bot.autocomplete import director_choices, quote_topic_choices, topic_choices
-from bot.catalogue import Catalogue, CommandInfo, catalogue
-from bot.qotd import QotdDesk
-from bot.replies import APOLOGY
+from bot.answers import (
+    APOLOGY,
+    Answer,
+    Answerer,
+    Catalogue,
+    CommandInfo,
+    director_choices,
+    list_commands,
+    quote_topic_choices,
+    topic_choices,
+)
+from bot.daily import QotdDesk
 
 log = logging.getLogger("quotebot.discord")
 
@@ -119,7 +126,7 @@ def add_commands(
 ) -> Catalogue:
     """Put ``/quote`` and as many directors' commands as Discord allows on the tree
     (replacing what was there); the catalogue says who was left out."""
-    listed = catalogue(answerer.book, limits.DISCORD_COMMANDS_MAX)
+    listed = list_commands(answerer.book, limits.DISCORD_COMMANDS_MAX)
     tree.clear_commands(guild=guild)
     for info in listed.commands:
         if info.kind == "qotd":

@@ -13,14 +13,14 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.adapters.contract import Fatal
 from bot.adapters.discord.commands import QuoteTree, add_commands
 from bot.adapters.discord.render import NO_MENTIONS
 from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.discord.sync import sync_if_changed
-from bot.adapters.throttle import Throttle
+from bot.adapters.http.throttle import Throttle
 from bot.answers import Answerer
-from bot.qotd import QotdDesk
+from bot.daily import QotdDesk
+from bot.errors import Fatal
 
 log = logging.getLogger("quotebot.discord")
 

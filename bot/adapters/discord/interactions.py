@@ -35,19 +35,17 @@ from bot.adapters.discord.payload import (
 )
 from bot.adapters.discord.qotd import SET_USAGE, WORDING
 from bot.adapters.discord.render import NO_MENTIONS
-from bot.adapters.replay import ReplayGuard, shared_memory
-from bot.adapters.throttle import Throttle
-from bot.answers import Answerer
-from bot.autocomplete import (
+from bot.adapters.http.replay import ReplayGuard, shared_memory
+from bot.adapters.http.throttle import Throttle
+from bot.answers import (
+    APOLOGY,
+    Answerer,
     Choice,
     director_choices,
     quote_topic_choices,
     topic_choices,
-    zone_choices,
 )
-from bot.qotd import NO_DESK, QotdDesk
-from bot.replies import APOLOGY
-from bot.subscriptions import QotdError, QotdRequest, request_from_options
+from bot.daily import NO_DESK, QotdDesk, QotdError, QotdRequest, request_from_options, zone_choices
 
 log = logging.getLogger("quotebot.discord")
 

@@ -9,7 +9,7 @@ import discord
 
 from bot.adapters.discord.gateway import use_api_base
 from bot.adapters.discord.settings import DiscordSettings
-from bot.environment import SettingsError
+from bot.errors import SettingsError
 
 # View Channel (1 << 10), Send Messages (1 << 11) and Embed Links (1 << 14) to post the
 # quote of the day, and Read Message History (1 << 16) to find it again after a crash

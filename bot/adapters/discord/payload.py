@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from bot.adapters.discord.qotd import lacking_note, may_manage
 from bot.adapters.discord.render import NO_MENTIONS, rendered
 from bot.answers import Answer
-from bot.qotd import Asker
+from bot.daily import Asker
 
 EPHEMERAL = 1 << 6
 WINDOW_S = 300

@@ -15,9 +15,9 @@ from discord.http import handle_message_parameters
 from bot.adapters.discord.gateway import RATE_LIMIT_WAIT_S, use_api_base
 from bot.adapters.discord.render import NO_MENTIONS, daily_embed, daily_title
 from bot.adapters.discord.settings import DiscordSettings
+from bot.adapters.pacing import Pace
 from bot.book import Quote
-from bot.delivery import DeliveryError
-from bot.pacing import Pace
+from bot.daily import DeliveryError
 
 # Messages read back when looking for an earlier post.
 LOOK_BACK = 100

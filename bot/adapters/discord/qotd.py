@@ -14,11 +14,17 @@ from discord import app_commands
 
 from bot import limits
 from bot.adapters.discord.render import NO_MENTIONS
-from bot.answers import Answerer
-from bot.autocomplete import Choice, director_choices, zone_choices
-from bot.catalogue import CommandInfo
-from bot.qotd import NO_DESK, Asker, QotdDesk, Wording
-from bot.subscriptions import QotdError, QotdRequest, request_from_options
+from bot.answers import Answerer, Choice, CommandInfo, director_choices
+from bot.daily import (
+    NO_DESK,
+    Asker,
+    QotdDesk,
+    QotdError,
+    QotdRequest,
+    Wording,
+    request_from_options,
+    zone_choices,
+)
 
 log = logging.getLogger("quotebot.discord")
 

@@ -8,10 +8,7 @@ from typing import Any
 import discord
 
 from bot import limits
-from bot.book import Quote
-from bot.daily import day_label
-from bot.kept import kept
-from bot.replies import (
+from bot.answers import (
     MORE_TOPICS,
     Answer,
     Markup,
@@ -22,6 +19,9 @@ from bot.replies import (
     miss_text,
     topic_lines,
 )
+from bot.book import Quote
+from bot.daily import day_label
+from bot.memo import memo
 
 COLOUR = discord.Colour(0x1D1C1D)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -68,7 +68,7 @@ def rendered(answer: Answer) -> dict[str, Any]:
     listing) and shared: what is sent is read from it, never changed. Building the embeds
     was most of what quotebot spent on an interaction beyond a client answering a constant
     (bench/discord_latency.py)."""
-    return kept(_made, answer, lambda: render(answer))
+    return memo(_made, answer, lambda: render(answer))
 
 
 _made: dict[Answer, dict[str, Any]] = {}

@@ -15,10 +15,10 @@ from bot.adapters.discord.gateway import QuoteClient, hold, pin_gateway, use_api
 from bot.adapters.discord.interactions import InteractionsEndpoint
 from bot.adapters.discord.poster import DiscordPoster
 from bot.adapters.discord.settings import DiscordSettings
-from bot.adapters.http_server import HttpFront
+from bot.adapters.http.server import HttpFront
 from bot.answers import Answerer
-from bot.environment import SettingsError
-from bot.qotd import QotdDesk
+from bot.daily import QotdDesk
+from bot.errors import SettingsError
 
 log = logging.getLogger("quotebot.discord")
 OnConnected = Callable[[QuoteClient], Awaitable[None] | None]

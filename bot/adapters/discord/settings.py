@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.environment import SettingsError, url
+from bot.environment import url
+from bot.errors import SettingsError
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 _PUBLIC_KEY = re.compile(r"[0-9a-f]{64}")

@@ -6,7 +6,7 @@ and ``http`` (the transports), ``poster``, ``manifest``, ``settings``, and ``ser
 (the platform contract).
 """
 
-from bot.adapters.replay import ReplayGuard
+from bot.adapters.http.replay import ReplayGuard
 from bot.adapters.slack.commands import build_app
 from bot.adapters.slack.http import http_app, serve_http
 from bot.adapters.slack.manifest import manifest
@@ -15,7 +15,7 @@ from bot.adapters.slack.render import chunks, daily_message, escape, render
 from bot.adapters.slack.service import PLATFORM, SlackService, check_tokens, run
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode
-from bot.replies import APOLOGY
+from bot.answers import APOLOGY
 
 __all__ = [
     "APOLOGY",

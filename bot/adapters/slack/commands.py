@@ -16,10 +16,9 @@ from bot.adapters.slack.oauth import StoreInstallations, add_uninstall_listeners
 from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
 from bot.adapters.slack.settings import SlackSettings
-from bot.answers import Answerer
-from bot.environment import SettingsError
-from bot.qotd import NO_DESK, QotdDesk
-from bot.replies import APOLOGY
+from bot.answers import APOLOGY, Answerer
+from bot.daily import NO_DESK, QotdDesk
+from bot.errors import SettingsError
 
 log = logging.getLogger("quotebot.slack")
 

@@ -22,9 +22,9 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.adapters.http_server import Handler, OnListening, serve_app
-from bot.adapters.replay import ReplayGuard
-from bot.adapters.throttle import Throttle
+from bot.adapters.http.replay import ReplayGuard
+from bot.adapters.http.server import Handler, OnListening, serve_app
+from bot.adapters.http.throttle import Throttle
 
 log = logging.getLogger("quotebot.slack")
 

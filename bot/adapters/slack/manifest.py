@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot import limits
+from bot.answers import list_commands
 from bot.book import QuoteBook
-from bot.catalogue import catalogue
-from bot.environment import SettingsError
+from bot.errors import SettingsError
 
 # commands: the slash commands; chat:write: the daily quote; chat:write.public: post it
 # to a public channel without being invited; channels:history and groups:history: find
@@ -59,7 +59,7 @@ def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str
     base = url.rstrip("/").removesuffix(EVENTS_PATH) if url else ""
     url = base + EVENTS_PATH if url else ""
     commands: list[dict[str, Any]] = []
-    for info in catalogue(book, limits.SLACK_COMMANDS_MAX).commands:
+    for info in list_commands(book, limits.SLACK_COMMANDS_MAX).commands:
         command: dict[str, Any] = {
             "command": f"/{info.name}",
             "description": info.description,

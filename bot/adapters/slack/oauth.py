@@ -20,8 +20,8 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.adapters.slack.manifest import BOT_SCOPES, REDIRECT_PATH
 from bot.adapters.slack.settings import SlackSettings
-from bot.qotd import QotdDesk
-from bot.shared_store import SharedStore
+from bot.daily import QotdDesk
+from bot.store import SharedStore
 
 STATE_EXPIRES_S = 600
 log = logging.getLogger("quotebot.slack")

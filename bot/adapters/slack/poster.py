@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.render import daily_message
 from bot.adapters.slack.settings import SlackSettings
 from bot.book import Quote
-from bot.delivery import DeliveryError
+from bot.daily import DeliveryError
 
 # Messages read back when looking for an earlier post: far more than one channel sees
 # between a crash and the claim's expiry.

@@ -16,8 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
 from bot.adapters.slack.render import escape
-from bot.qotd import Asker, QotdDesk, QotdReply, Wording
-from bot.subscriptions import QotdError, QotdRequest, read_request
+from bot.daily import Asker, QotdDesk, QotdError, QotdReply, QotdRequest, Wording, read_request
 
 log = logging.getLogger("quotebot.slack")
 

@@ -7,10 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot import limits
-from bot.book import Quote
-from bot.daily import day_label
-from bot.kept import kept
-from bot.replies import (
+from bot.answers import (
     MORE_TOPICS,
     Answer,
     Markup,
@@ -21,6 +18,9 @@ from bot.replies import (
     topic_heading,
     topic_lines,
 )
+from bot.book import Quote
+from bot.daily import day_label
+from bot.memo import memo
 
 
 def escape(text: str) -> str:
@@ -76,7 +76,7 @@ def rendered_json(answer: Answer) -> str:
     """:func:`render` as the JSON body of the response, made once per distinct answer
     (a quote asked for, a miss, a listing): serialising it was a tenth of what quotebot
     spent on a request beyond a bolt app acking a constant (bench/slack_http.py)."""
-    return kept(_bodies, answer, lambda: json.dumps(render(answer), ensure_ascii=False))
+    return memo(_bodies, answer, lambda: json.dumps(render(answer), ensure_ascii=False))
 
 
 _bodies: dict[Answer, str] = {}

@@ -13,8 +13,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.contract import ServeOptions, run_once
-from bot.adapters.http_server import Handler, HttpFront, OnListening
-from bot.adapters.replay import ReplayGuard, shared_memory
+from bot.adapters.http.replay import ReplayGuard, shared_memory
+from bot.adapters.http.server import Handler, HttpFront, OnListening
 from bot.adapters.slack.commands import build_app
 from bot.adapters.slack.http import events_handler, oauth_handler
 from bot.adapters.slack.manifest import REDIRECT_PATH
@@ -23,10 +23,9 @@ from bot.adapters.slack.poster import SlackPoster
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode
 from bot.answers import Answerer
-from bot.environment import SettingsError
-from bot.qotd import QotdDesk
-from bot.shared_store import SharedStore
-from bot.store import open_store, store_location
+from bot.daily import QotdDesk
+from bot.errors import SettingsError
+from bot.store import SharedStore, open_store, store_location
 
 log = logging.getLogger("quotebot.slack")
 

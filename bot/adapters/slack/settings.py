@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.environment import SettingsError, token, url
+from bot.environment import token, url
+from bot.errors import SettingsError
 
 SLACK_API_URL = "https://slack.com/api/"
 

@@ -1,0 +1,228 @@
+"""The command logic: ``/jonze editing`` in, a platform-neutral answer out.
+
+Every adapter calls :meth:`Answerer.answer` (or :meth:`Answerer.answer_quote` for
+``/quote`` with separate options) and renders what comes back; so a command means the
+same on Discord, Slack and the terminal.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Hashable, Sequence
+
+from bot import limits
+from bot.answers.ask_plan import Draw, Plan, Seek
+from bot.answers.matching import best_key, resolve_topic, suggest
+from bot.answers.replies import Answer, Miss, QuoteAnswer, TopicListing, TopicsAnswer
+from bot.answers.rotation import Rotation
+from bot.answers.user_text import MAX_ASKED, clean_input
+from bot.book.model import Director, Quote, command_key, normalise_key, normalise_text
+from bot.book.quote_book import QuoteBook
+from bot.memo import memo
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bot.answers.replies import How
+
+__all__ = [
+    "Answer",
+    "Answerer",
+    "Miss",
+    "QuoteAnswer",
+    "TopicListing",
+    "TopicsAnswer",
+    "clean_input",
+    "listing",
+]
+
+_LIST_WORDS = frozenset({"topics", "help", "?"})
+GLOBAL_USAGE = f"/{limits.GLOBAL_COMMAND} [director] [topic]"
+
+
+def listing(director: Director) -> TopicListing:
+    """The topics of ``director`` that have quotes, with their aliases."""
+    return TopicListing(
+        director=director.name,
+        command=director.command,
+        topics=tuple((t.name, t.aliases) for t in director.topics if director.by_topic.get(t.name)),
+    )
+
+
+class Answerer:
+    """Turns a command and its text into an answer, rotating through each pool's quotes."""
+
+    def __init__(self, book: QuoteBook, rng: random.Random | None = None) -> None:
+        self._rng = rng or random.Random()
+        self._book = book
+        self._rotation = Rotation(self._rng)
+        self._plans: dict[tuple[str, str, str], Plan] = {}
+
+    @property
+    def book(self) -> QuoteBook:
+        return self._book
+
+    @book.setter
+    def book(self, book: QuoteBook) -> None:
+        # One assignment each, so an answer running beside a reload sees one book or the
+        # other; the book first, so plans taken from the new table are the new book's.
+        self._book = book
+        self._rotation = Rotation(self._rng)
+        self._plans = {}
+
+    def warm_up(self) -> None:
+        """Ask once of every kind, off the record, so that a server's first real ask is as
+        quick as the next: the fuzzy matcher imported, the search index's pages read."""
+        book = self._book
+        spare = Answerer(book, random.Random(0))
+        director = next(iter(book), None)
+        spare.answer(limits.GLOBAL_COMMAND, "")
+        spare.answer(limits.GLOBAL_COMMAND, "zzzz what")
+        if director is not None:
+            topic = director.topic_names[0] if director.topic_names else "zz"
+            spare.answer(director.command, topic)
+            spare.answer(director.command, topic[::-1] + "zzz the film")
+
+    def answer(self, command: str, text: str = "") -> Answer:
+        """The answer to ``/command text``: a director's command or ``quote``."""
+        return self._run(("", command, text), lambda: self._plan(command, text))
+
+    def answer_quote(self, director: str | None = None, topic: str | None = None) -> Answer:
+        """``/quote`` with the director and the topic given apart (Discord's options)."""
+        asked = (director or "", topic or "")
+        return self._run(("quote", *asked), lambda: self._plan_quote(*asked))
+
+    def _run(self, key: tuple[str, str, str], plan: Callable[[], Plan]) -> Answer:
+        """What was asked, worked out once per book and wording (most asks are asked
+        again and again), then carried out: the next quote of its pool, or the answer."""
+        plans = self._plans  # before the book: a reload sets the book, then new plans
+        # Only wordings short enough to be asked again are kept.
+        step = memo(plans, key, plan) if sum(map(len, key)) <= MAX_ASKED * 4 else plan()
+        if isinstance(step, Draw):
+            return QuoteAnswer(self._rotation.pick(step.key, step.quotes), step.how, step.asked)
+        if isinstance(step, Seek):
+            found = self._rotation.walk(step.key, step.next)
+            return QuoteAnswer(found or step.best[0], "search", step.asked)
+        return step
+
+    def _plan(self, command: str, text: str) -> Plan:
+        name = command_key(command)
+        asked = clean_input(text)
+        if name == limits.GLOBAL_COMMAND:
+            return self._answer_any_director(asked)
+        director = self._book.by_command(name)
+        if director is None:
+            return self.unknown_command(name)
+        return self._answer_director(director, asked)
+
+    def _plan_quote(self, director: str, topic: str) -> Plan:
+        wanted, asked = clean_input(director), clean_input(topic)
+        if not wanted:
+            return self._answer_any_director(asked, name_first=False)
+        found = self._book.director(wanted)
+        if found is None:
+            hit = best_key(normalise_key(wanted), self._book.director_keys)
+            found = hit[0] if hit is not None else None
+        if found is None:
+            return Miss(
+                message=f"No director “{wanted}”.",
+                asked=wanted,
+                suggestions=tuple(d.command for d in suggest(self._book.director_keys, wanted)),
+                available=tuple(d.command for d in self._book),
+                usage=GLOBAL_USAGE,
+            )
+        return self._answer_director(found, asked)
+
+    def unknown_command(self, command: str) -> Miss:
+        """A command this book does not have (a file was removed, or a typo)."""
+        commands = tuple(f"/{d.command}" for d in self._book)
+        return Miss(
+            message=f"There is no /{clean_input(command)} command here.",
+            asked=command,
+            suggestions=(),
+            available=(f"/{limits.GLOBAL_COMMAND}", *commands),
+            usage=GLOBAL_USAGE,
+        )
+
+    def _answer_director(self, director: Director, asked: str) -> Plan:
+        if not asked:
+            return self._pick(director.quotes, (director.command, None), "any", asked)
+        match = resolve_topic(director, asked)
+        # "help" or "?" list the topics unless a topic is really called that.
+        if normalise_key(asked) in _LIST_WORDS and (
+            match is None or match.how not in ("exact", "alias")
+        ):
+            return TopicsAnswer((listing(director),))
+        if match is not None:
+            quotes = director.by_topic[match.topic]
+            return self._pick(quotes, (director.command, match.topic), match.how, asked)
+        found = self._search(director, asked)
+        if found is not None:
+            return found
+        return Miss(
+            message=f"{director.name} has no topic “{asked}”.",
+            asked=asked,
+            suggestions=suggest(director.topic_keys, asked),
+            available=director.topic_names,
+            usage=f"/{director.command} [topic]",
+        )
+
+    def _pick(self, quotes: Sequence[Quote], key: Hashable, how: How, asked: str) -> Draw:
+        return Draw(quotes, key, how, asked)
+
+    def _search(self, director: Director | None, asked: str) -> Seek | None:
+        """A word search, if anything matches: best first, through all before repeating."""
+        book = self._book
+        best = book.search(asked, director)
+        if best is None:
+            return None
+        key = (director.command if director else None, "search", normalise_text(asked))
+        return Seek(book, director, asked, key, best)
+
+    def _answer_any_director(self, asked: str, name_first: bool = True) -> Plan:
+        book = self._book
+        if not asked:
+            if not book.quotes:
+                return self._empty_book()
+            return self._pick(book.quotes, (None, None), "any", asked)
+        if normalise_key(asked) in _LIST_WORDS:
+            return TopicsAnswer(tuple(listing(d) for d in book))
+        if name_first:
+            director, rest = self._leading_director(asked)
+            if director is not None:
+                return self._answer_director(director, rest)
+        # No director named: the words are a topic, across every director, or words.
+        pool = book.topic_pool(asked)
+        if pool is not None:
+            quotes, how = pool
+            return self._pick(quotes, (None, how, normalise_key(asked)), how, asked)
+        found = self._search(None, asked)
+        if found is not None:
+            return found
+        return Miss(
+            message=f"No director or topic “{asked}”.",
+            asked=asked,
+            suggestions=tuple(d.command for d in suggest(book.director_keys, asked)),
+            available=tuple(d.command for d in book),
+            usage=GLOBAL_USAGE,
+        )
+
+    def _leading_director(self, asked: str) -> tuple[Director | None, str]:
+        """The director named by the first words of ``asked`` (longest name first), and the rest."""
+        words = asked.split(" ")
+        for n in range(min(3, len(words)), 0, -1):
+            director = self._book.director(" ".join(words[:n]))
+            if director is not None:
+                return director, " ".join(words[n:])
+        hit = best_key(normalise_key(words[0]), self._book.director_keys)
+        if hit is not None and hit[1] == "typo":
+            return hit[0], " ".join(words[1:])
+        return None, asked
+
+    def _empty_book(self) -> Miss:
+        return Miss(
+            message="The quote book is empty: no quote files were loaded.",
+            asked="",
+            suggestions=(),
+            available=(),
+            usage="quotebot check",
+        )

@@ -1,0 +1,82 @@
+"""The command catalogue: every slash command a book gives, as the platforms register them.
+
+``/quote`` and ``/qotd`` first, then one command per director in file order, as many as a platform's
+cap allows; the directors past it are still reached through ``/quote``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot import limits
+from bot.answers.replies import cut
+from bot.book.quote_book import QuoteBook
+
+QUOTE_DESCRIPTION = "A film director's own words, on the topic you ask for"
+QUOTE_USAGE = "[director] [topic]"
+DIRECTOR_USAGE = "[topic] or topics"
+QOTD_DESCRIPTION = "The quote of the day in this channel: set it up, show it, switch it off"
+QOTD_USAGE = "[09:00 Europe/Paris [weekdays] [director] | off | list]"
+
+
+@dataclass(frozen=True)
+class CommandInfo:
+    """One slash command: its name, what it says of itself, and whose it is."""
+
+    name: str
+    description: str
+    usage_hint: str
+    director: str | None = None  # the director's command; None for /quote and /qotd
+    kind: Literal["quote", "qotd", "director"] = "director"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The commands to register, and the directors left without one."""
+
+    commands: tuple[CommandInfo, ...]
+    left_out: tuple[str, ...]  # directors' names, reachable only through /quote
+
+    def note(self, platform: str) -> str:
+        """One line for the log when directors were left out, else ""."""
+        if not self.left_out:
+            return ""
+        names = ", ".join(self.left_out[:5]) + (", …" if len(self.left_out) > 5 else "")
+        return (
+            f"{platform} allows {len(self.commands)} commands: {len(self.left_out)} "
+            f"director(s) are reached through /{limits.GLOBAL_COMMAND} only ({names})"
+        )
+
+
+def director_description(name: str) -> str:
+    """A director command's description, within Discord's 100 characters."""
+    return cut(f"{name}, in their own words", limits.COMMAND_DESCRIPTION_MAX)
+
+
+def list_commands(book: QuoteBook, max_commands: int) -> Catalogue:
+    """``/quote`` and as many directors' commands as fit in ``max_commands``."""
+    commands = [
+        CommandInfo(limits.GLOBAL_COMMAND, QUOTE_DESCRIPTION, QUOTE_USAGE, kind="quote"),
+        CommandInfo(limits.QOTD_COMMAND, QOTD_DESCRIPTION, QOTD_USAGE, kind="qotd"),
+    ]
+    room = max_commands - len(commands)
+    directors = list(book)
+    for director in directors[:room]:
+        commands.append(
+            CommandInfo(
+                director.command,
+                director_description(director.name),
+                DIRECTOR_USAGE,
+                director.command,
+            )
+        )
+    return Catalogue(tuple(commands), tuple(d.name for d in directors[max(room, 0) :]))
+
+
+CAPS = {"Slack": limits.SLACK_COMMANDS_MAX, "Discord": limits.DISCORD_COMMANDS_MAX}
+
+
+def cap_warnings(book: QuoteBook) -> list[str]:
+    """What ``quotebot check`` warns of: platforms whose command cap the book goes past."""
+    return [note for name, cap in CAPS.items() if (note := list_commands(book, cap).note(name))]

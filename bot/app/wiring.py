@@ -1,0 +1,148 @@
+"""What ``quotebot run`` and ``quotebot daily`` put together: the platforms' services, the
+state store, the quote of the day's posters and scheduler, /qotd's desk, and the one HTTP
+server. (:mod:`bot.app.supervisor` runs them.)"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+
+from bot.adapters.contract import ServeOptions, Service
+from bot.adapters.http.server import HttpFront
+from bot.adapters.registry import BY_NAME
+from bot.answers.answerer import Answerer
+from bot.daily.clock import SystemClock
+from bot.daily.delivery import Daily
+from bot.daily.desk import QotdDesk
+from bot.daily.poster import Poster
+from bot.daily.scheduler import run_schedule
+from bot.daily.settings_file import DailyConfig
+from bot.errors import SettingsError
+from bot.store import is_postgres, open_store, store_location
+from bot.store.errors import StoreError, without_password
+from bot.store.roles import Store
+from bot.store.shared import SharedStore
+
+log = logging.getLogger("quotebot")
+
+FIRST_BACKOFF_S = 1.0
+MAX_BACKOFF_S = 60.0
+
+
+def platform_services(
+    platforms: Sequence[str], env: Mapping[str, str], answerer: Answerer, options: ServeOptions
+) -> list[Service]:
+    """One service per platform, its settings checked now (SettingsError names a variable)."""
+    return [BY_NAME[name].load().service(answerer, env, options) for name in platforms]
+
+
+def open_state_store(env: Mapping[str, str]) -> Store:
+    where = store_location(env)
+    try:
+        return open_store(where)
+    except StoreError as exc:
+        raise SettingsError(f"the state store QUOTEBOT_DB: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
+        shown = without_password(where)
+        raise SettingsError(
+            f"cannot open the state store QUOTEBOT_DB ({shown}): {exc.__class__.__name__}"
+        ) from None
+
+
+def posters_for(
+    config: DailyConfig, env: Mapping[str, str], platforms: Sequence[str] = ()
+) -> dict[str, Poster]:
+    """A poster for each platform the targets name, and for ``platforms`` (those being
+    served, whose channels may subscribe with /qotd); SettingsError names a missing token."""
+    names = sorted(config.platforms() | {name for name in platforms if name in BY_NAME})
+    return {name: BY_NAME[name].load().poster(env) for name in names}
+
+
+def make_desk(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> QotdDesk:
+    """What answers /qotd on every platform: the state store, opened on first use."""
+    networked = is_postgres(store_location(env))
+    shared = SharedStore(lambda: open_state_store(env), networked)
+    return QotdDesk(shared, config, lambda: answerer.book)
+
+
+READY_TIMEOUT_S = 3.0
+
+
+def make_front(host: str, port: int, desk: QotdDesk) -> HttpFront:
+    """The one HTTP server of ``quotebot run --http``; ready when the state store answers."""
+
+    async def ready() -> str | None:
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(desk.ready), READY_TIMEOUT_S)
+        except TimeoutError:
+            return f"the state store did not answer within {READY_TIMEOUT_S:.0f} s"
+
+    return HttpFront(host, port, ready)
+
+
+class DailyService:
+    """The quote of the day's scheduler, supervised like a platform."""
+
+    name = "daily"
+
+    def __init__(
+        self,
+        config: DailyConfig,
+        env: Mapping[str, str],
+        answerer: Answerer,
+        platforms: Sequence[str] = (),
+    ) -> None:
+        self.config = config
+        self.answerer = answerer
+        # Settings checked before anything starts.
+        self.posters = posters_for(config, env, platforms)
+        self.env = env
+        self.store: Store | None = None
+
+    async def start(self) -> None:
+        """Nothing to check: the store is opened by serve(), and opened again for as long
+        as it is out of reach (a database down at start must not end the daily for good)."""
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        self.store = await self._open(stop)
+        if self.store is None:
+            return
+        runner = Daily(
+            self.config, self.store, self.posters, lambda: self.answerer.book, SystemClock()
+        )
+        await run_schedule(runner, stop)
+
+    async def _open(self, stop: asyncio.Event) -> Store | None:
+        where = store_location(self.env)
+        delay = FIRST_BACKOFF_S
+        while not stop.is_set():
+            try:
+                return await asyncio.to_thread(open_store, where)
+            except StoreError as exc:  # not a quotebot store, or a newer one: settings
+                raise SettingsError(f"the state store QUOTEBOT_DB: {exc}") from None
+            except Exception as exc:  # noqa: BLE001 - out of reach: the daily waits for it
+                log.error(
+                    "daily: the state store %s is out of reach (%s); trying again in %.0f s",
+                    without_password(where), exc.__class__.__name__, delay,
+                )  # fmt: skip
+                await wait_or_stop(stop, delay)
+                delay = min(delay * 2, MAX_BACKOFF_S)
+        return None
+
+    async def refresh(self) -> None:
+        """Nothing to do: each round reads the answerer's current book."""
+
+    async def close(self) -> None:
+        for poster in self.posters.values():
+            await poster.close()
+        store, self.store = self.store, None
+        if store is not None:
+            store.close()
+
+
+async def wait_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass

@@ -1,0 +1,193 @@
+"""Load quote files into a QuoteBook, naming file and line for everything that is wrong.
+
+Files are read by :mod:`bot.book.files` (regular files only, size-capped), parsed by
+:mod:`bot.book.safe_yaml` (no tag constructed, no alias expanded) and read against the file
+format by :mod:`bot.book.director_file`. A file with any problem is left out whole.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.book import compiled, fingerprint
+from bot.book.files import FileProblem, Problem, find_quote_files, read_quote_file
+from bot.book.model import Director, normalise_key
+from bot.book.quote_book import QuoteBook
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import yaml
+
+__all__ = ["LoadResult", "Problem", "load_book", "load_file"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The book made of every file that loaded cleanly, and the problems of the rest."""
+
+    book: QuoteBook
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load_file(path: Path) -> tuple[Director | None, list[Problem]]:
+    """Read one quote file: its director, or None and every problem found in it."""
+    # Composing makes about ten objects a quote and none of them form cycles: the cyclic
+    # garbage collector, run again and again as they pile up, was a third of load time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_file(path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_file(path: Path) -> tuple[Director | None, list[Problem]]:
+    # The YAML machinery is imported when a file is read: an unchanged book opens from
+    # its compiled form without it (PyYAML was 17 ms of `quotebot ask`).
+    import yaml
+
+    from bot.book.director_file import read_director
+    from bot.book.safe_yaml import Invalid, NodeReader, compose, event_line, events
+
+    shown = str(path)
+    try:
+        text = read_quote_file(path)
+    except FileProblem as exc:
+        return None, [Problem(shown, exc.line, exc.message)]
+    reader = NodeReader(shown)
+    try:
+        root = compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        reason = exc.problem or exc.context or "malformed YAML"
+        return None, [Problem(shown, line, f"malformed YAML: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(shown, 1, f"malformed YAML: {exc}")]
+    if root is None:
+        return None, [Problem(shown, 1, "the file is empty")]
+    # An alias is composed as a shared node, so walking one could expand a "billion
+    # laughs": refuse anchors and aliases before walking. Only a file with a * or an
+    # anchor-like & can have one; the events say for sure.
+    if "*" in text or _ANCHOR_LIKE.search(text):
+        marked = [
+            Problem(shown, event_line(event), _anchor_problem(event))
+            for event in events(text)
+            if getattr(event, "anchor", None) is not None
+        ]
+        if marked:
+            return None, marked
+    try:
+        director = read_director(reader, root)
+    except Invalid:
+        director = None
+    return director, sorted(reader.problems)
+
+
+def load_book(paths: Iterable[Path]) -> LoadResult:
+    """Load every quote file under ``paths``; a file with any problem is left out whole.
+
+    An unchanged set of files is opened from its compiled book (see :mod:`bot.book.fingerprint`);
+    otherwise the YAML is read and compiled, and the compiled book is kept for next time."""
+    paths = list(paths)
+    files, problems = find_quote_files(paths)
+    key = fingerprint.fingerprint(paths, files) if not problems else None
+    if key is None:
+        return _read_yaml(paths, files, problems)
+    kept = fingerprint.location(paths)
+    try:
+        return LoadResult(*compiled.read(kept, key))
+    except compiled.Stale:
+        pass
+    loaded = _read_yaml(paths, files, problems)
+    return _compiled(loaded, kept, key)
+
+
+def _compiled(loaded: LoadResult, kept: Path, key: str) -> LoadResult:
+    """``loaded`` written to a compiled book at ``kept`` and opened from there; where
+    nothing can be written, ``loaded`` itself."""
+    try:
+        part = fingerprint.temporary_beside(kept)
+    except OSError as exc:
+        log.warning("could not keep the compiled quote book in %s: %s", kept.parent, exc)
+        return loaded
+    try:
+        compiled.write(part, key, loaded.book, loaded.problems, loaded.files)
+        part.replace(kept)
+        return LoadResult(*compiled.read(kept, key))
+    except (OSError, sqlite3.Error, compiled.Stale) as exc:
+        log.warning("could not keep the compiled quote book in %s: %s", kept.parent, exc)
+        part.unlink(missing_ok=True)
+        return loaded
+
+
+def _read_yaml(paths: list[Path], files: list[Path], problems: list[Problem]) -> LoadResult:
+    directors: list[Director] = []
+    owner: dict[str, Director] = {}  # normalised command, name or alias -> its director
+    texts: dict[str, Director] = {}
+    for path in files:
+        director, file_problems = load_file(path)
+        problems.extend(file_problems)
+        if director is None:
+            continue
+        clash = _clash(director, owner, texts)
+        if clash is not None:
+            problems.append(clash)
+            continue
+        directors.append(director)
+        for word in (director.command, director.name, *director.aliases):
+            owner.setdefault(normalise_key(word), director)
+        for quote in director.quotes:
+            texts[quote.text_key] = director
+    if not files:
+        shown = ", ".join(str(p) for p in paths) or "."
+        problems.append(Problem(shown, 0, "no quote files (*.yaml) found"))
+    return LoadResult(QuoteBook(directors), tuple(problems), tuple(str(p) for p in files))
+
+
+# "&name" where a node can start: after a line start, a space, [ { , : or -.
+_ANCHOR_LIKE = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
+
+
+def _anchor_problem(event: yaml.Event) -> str:
+    import yaml
+
+    name = getattr(event, "anchor", "")
+    if isinstance(event, yaml.AliasEvent):
+        return f"YAML aliases (*{name}) are not allowed"
+    return f"YAML anchors (&{name}) are not allowed: write the value out"
+
+
+def _clash(
+    director: Director, owner: dict[str, Director], texts: dict[str, Director]
+) -> Problem | None:
+    """Why ``director`` cannot join the directors already loaded, if it cannot."""
+    where = director.path
+    command = normalise_key(director.command)
+    if command in owner:
+        taken = f"command {director.command!r} is already taken by {owner[command].path}"
+        return Problem(where, director.line, taken)
+    for word in (director.name, *director.aliases):
+        other = owner.get(normalise_key(word))
+        if other is not None and other.name != director.name:
+            named = f"{word!r} already names {other.name} ({other.path})"
+            return Problem(where, director.line, named)
+    for quote in director.quotes:
+        first = texts.get(quote.text_key)
+        if first is not None:
+            return Problem(where, quote.line, f"duplicate quote: the same text is in {first.path}")
+    return None

@@ -1,0 +1,62 @@
+"""The state store: everything quotebot remembers that is not the curated book.
+
+One set of interfaces (:mod:`bot.store.roles`), two back ends: SQLite (a file; the
+default) and PostgreSQL (for several instances). :func:`open_store` picks one from where
+the store is; the back ends are imported only then (psycopg is not cheap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.store.errors import StoreError, without_password
+from bot.store.records import Chooser, PostRecord, Status, SubscriptionRecord
+from bot.store.roles import Installations, PostLedger, SeenRequests, Store, SubscriptionBook
+from bot.store.shared import SharedStore
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bot.store.postgres import PostgresStore
+    from bot.store.sqlite import SQLiteStore
+
+__all__ = [
+    "DEFAULT_STORE",
+    "Chooser",
+    "Installations",
+    "PostLedger",
+    "PostRecord",
+    "SeenRequests",
+    "SharedStore",
+    "Status",
+    "Store",
+    "StoreError",
+    "SubscriptionBook",
+    "SubscriptionRecord",
+    "is_postgres",
+    "open_store",
+    "store_location",
+    "without_password",
+]
+
+DEFAULT_STORE = "quotebot.db"
+
+
+def store_location(env: Mapping[str, str]) -> str:
+    """Where the state store is: ``QUOTEBOT_DB``, or ``quotebot.db`` here."""
+    return env.get("QUOTEBOT_DB", "").strip() or DEFAULT_STORE
+
+
+def is_postgres(where: str) -> bool:
+    """Whether ``where`` names a PostgreSQL database (else it is a SQLite file)."""
+    return where.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(where: str) -> SQLiteStore | PostgresStore:
+    """``postgresql://…`` (or ``postgres://…``) opens PostgreSQL; anything else is a
+    SQLite file path."""
+    from bot.store.postgres import PostgresStore
+    from bot.store.sqlite import SQLiteStore
+
+    if is_postgres(where):
+        return PostgresStore(where)
+    return SQLiteStore(where)

@@ -1,0 +1,33 @@
+"""The state store's error, and store locations made safe to show."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """The state store cannot be used as it is; the message says what was found."""
+
+
+_SECRET_PARAMS = frozenset({"password", "passfile", "sslpassword", "sslkey"})
+
+
+def without_password(url: str) -> str:
+    """The URL for messages: a password, in the user part or the query, replaced by ***;
+    a URL that cannot be read at all is not shown."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if "://" not in url:  # a SQLite path
+        return url
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            user, _, host = netloc.rpartition("@")
+            netloc = f"{user.partition(':')[0]}:***@{host}"
+        query = [
+            (key, "***" if key.casefold() in _SECRET_PARAMS else value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        ]
+        return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, safe="*")))
+    except ValueError:
+        scheme = url.partition(":")[0] if url[:12].isascii() else ""
+        return f"{scheme}://… (not a readable URL)" if scheme.isalpha() else "(not a readable URL)"

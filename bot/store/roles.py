@@ -1,0 +1,124 @@
+"""The state store's interfaces, one per role: a caller asks for the role it uses
+(the ledger, subscriptions, seen requests, installations), and :class:`Store` is all of
+them, as each back end provides.
+
+Every change is one atomic statement or one short transaction, so instances racing for
+the same post see one winner. Times are the caller's clock (epoch seconds), never the
+database's, so tests can move time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Protocol
+
+from bot.store.records import Chooser, PostRecord, SubscriptionRecord
+
+
+class PostLedger(Protocol):
+    """The quote of the day's ledger: which quote each date has, and which posts were
+    claimed and sent."""
+
+    def pick(self, day: date, valid: set[str], choose: Chooser, now: float, pool: str = "") -> str:
+        """The quote key of ``day`` in ``pool`` ("" the whole book, else a director's
+        command): the one already picked if still ``valid``, else ``choose``'s, recorded
+        atomically (two instances asking at once get one answer)."""
+
+    def claim(self, day: date, target: str, owner: str, now: float, lease: float) -> bool:
+        """Take the post of ``day`` to ``target`` for ``owner``: True if it was free, was
+        released, or was claimed more than ``lease`` seconds ago and never sent."""
+
+    def mark_sent(self, day: date, target: str, owner: str, now: float, message_id: str) -> None:
+        """Record the post as sent."""
+
+    def mark_failed(self, day: date, target: str, owner: str, reason: str) -> None:
+        """Record a permanent failure: the post is not tried again that date."""
+
+    def release(self, day: date, target: str, owner: str, reason: str) -> None:
+        """Give the claim back after a temporary failure, for a later try."""
+
+    def post(self, day: date, target: str) -> PostRecord | None:
+        """One target's record for ``day``, if there is one."""
+
+    def posts(self, day: date) -> dict[str, PostRecord]:
+        """Every target's record for ``day``."""
+
+    def picks(self, pool: str = "") -> list[tuple[str, str]]:
+        """Every (day, quote key) picked in ``pool``, by day."""
+
+
+class SubscriptionBook(Protocol):
+    """Channels' own quotes of the day: set, switched off, and found when due."""
+
+    def subscribe(self, record: SubscriptionRecord) -> None:
+        """Create or replace a channel's subscription (setting it again resumes it)."""
+
+    def unsubscribe(self, platform: str, workspace: str, channel: str) -> bool:
+        """Remove a channel's subscription; True if there was one."""
+
+    def subscription(
+        self, platform: str, workspace: str, channel: str
+    ) -> SubscriptionRecord | None:
+        """A channel's subscription, if it has one."""
+
+    def unsubscribe_workspace(self, platform: str, workspace: str) -> int:
+        """Remove every subscription of a workspace (it uninstalled the app); how many."""
+
+    def subscriptions(
+        self, platform: str | None = None, workspace: str | None = None, owner: str | None = None
+    ) -> list[SubscriptionRecord]:
+        """Every subscription (of one platform, workspace or owner), by platform and channel."""
+
+    def due_subscriptions(
+        self, now: float, limit: int, platforms: Collection[str] | None = None
+    ) -> list[SubscriptionRecord]:
+        """Active subscriptions (of ``platforms``, or all) whose next slot has come by
+        ``now``, earliest first."""
+
+    def next_due(self, platforms: Collection[str] | None = None) -> float | None:
+        """The earliest next slot of the active subscriptions (of ``platforms``), if any."""
+
+    def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
+        """Move a subscription's next slot on (after its post, or past a missed one)."""
+
+    def pause(self, platform: str, workspace: str, channel: str, reason: str, now: float) -> None:
+        """Stop posting to a channel until its subscription is set again, saying why."""
+
+
+class SeenRequests(Protocol):
+    """Signed requests already answered, remembered for the replay guard."""
+
+    def first_time(self, request: str, now: float, window: float) -> bool:
+        """True the first time ``request`` (a signed request's signature) is offered within
+        ``window`` seconds, on any instance sharing this store; forgets older ones."""
+
+
+class Installations(Protocol):
+    """Slack workspaces' installations and OAuth states (many workspaces over HTTP)."""
+
+    def save_installation(
+        self, enterprise_id: str, team_id: str, installation: str, now: float
+    ) -> None:
+        """Keep a Slack workspace's installation (JSON), replacing an earlier one."""
+
+    def installation(self, enterprise_id: str, team_id: str) -> str | None:
+        """A Slack workspace's installation (JSON), if it installed the app."""
+
+    def delete_installation(self, enterprise_id: str, team_id: str) -> None:
+        """Forget a Slack workspace's installation (uninstalled, or tokens revoked)."""
+
+    def issue_state(self, state: str, expires_at: float) -> None:
+        """Remember an OAuth state parameter until it expires."""
+
+    def consume_state(self, state: str, now: float) -> bool:
+        """True once for a state issued and not expired; it cannot be used again."""
+
+
+class Store(PostLedger, SubscriptionBook, SeenRequests, Installations, Protocol):
+    """Every role, as a back end provides them, and the store's own upkeep."""
+
+    def ping(self) -> None:
+        """Ask the database something trivial: raises when it does not answer."""
+
+    def close(self) -> None: ...
