@@ -179,7 +179,7 @@ async def simulate(args: argparse.Namespace) -> None:
         for up, down in periods:
             heapq.heappush(events, (up, len(events), "up", n))
             heapq.heappush(events, (down, len(events), "down", n))
-    tasks: dict[int, tuple[asyncio.Task[None], asyncio.Event, Daily]] = {}
+    tasks: dict[int, tuple[asyncio.Task[None], asyncio.Event, Daily, PostgresStore]] = {}
     began: dict[int, datetime] = {}
     ran: list[tuple[datetime, datetime]] = []  # what actually ran, crashes included
     crash_times: list[datetime] = []
@@ -210,11 +210,11 @@ async def simulate(args: argparse.Namespace) -> None:
         # Nobody subscribes during the simulation: no need to look every simulated minute.
         task = asyncio.create_task(run_schedule(daily, stop, poll_s=86_400.0))
         task.add_done_callback(lambda _t: clock.changed.set())
-        tasks[n] = (task, stop, daily)
+        tasks[n] = (task, stop, daily, store)
         began[n] = clock.now()
 
     async def shut(n: int, crash: bool) -> None:
-        task, stop, daily = tasks.pop(n)
+        task, stop, daily, own_store = tasks.pop(n)
         ran.append((began.pop(n), clock.now()))
         if crash:
             task.cancel()
@@ -223,12 +223,12 @@ async def simulate(args: argparse.Namespace) -> None:
         await asyncio.gather(task, return_exceptions=True)
         for poster in daily.posters.values():
             await poster.close()
-        daily.store.close()
+        own_store.close()
 
     while True:
         # Let every running instance settle into a sleep (or die) before time moves.
         while True:
-            for n, (task, _, _) in list(tasks.items()):
+            for n, (task, _, _, _) in list(tasks.items()):
                 if task.done():  # crashed
                     await shut(n, crash=True)
                     # A crashed instance is restarted by its supervisor 1-90 minutes later.

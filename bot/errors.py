@@ -19,3 +19,11 @@ def one_line(exc: BaseException) -> str:
     """An exception in one line: its class and the first line of its message."""
     first = (str(exc).strip().splitlines() or [""])[0][:200]
     return f"{exc.__class__.__name__}: {first}" if first else exc.__class__.__name__
+
+
+def warn(logger: str, message: str, *args: object) -> None:
+    """Log a warning on ``logger``, importing logging only when there is one to log: it
+    was a tenth of what ``quotebot ask`` cost, for warnings an ask rarely has."""
+    import logging
+
+    logging.getLogger(logger).warning(message, *args)

@@ -1,13 +1,14 @@
 """Answering: what a member types in, a platform-neutral answer out — the answerer,
 cleaning what users type, planned asks, matching, rotation, the wording of replies, the
 command catalogue and autocomplete.
+
+The catalogue and autocomplete are loaded on first use: ``quotebot ask`` needs neither,
+and importing them (and ``typing``, which the catalogue needs) was 5 ms of it.
 """
 
 from __future__ import annotations
 
 from bot.answers.answerer import Answerer
-from bot.answers.autocomplete import Choice, director_choices, quote_topic_choices, topic_choices
-from bot.answers.catalogue import Catalogue, CommandInfo, list_commands
 from bot.answers.replies import (
     APOLOGY,
     MORE_TOPICS,
@@ -22,6 +23,39 @@ from bot.answers.replies import (
     topic_heading,
     topic_lines,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bot.answers.autocomplete import (
+        Choice,
+        director_choices,
+        quote_topic_choices,
+        topic_choices,
+    )
+    from bot.answers.catalogue import Catalogue, CommandInfo, list_commands
+
+_LATER = {
+    "Choice": "autocomplete",
+    "director_choices": "autocomplete",
+    "quote_topic_choices": "autocomplete",
+    "topic_choices": "autocomplete",
+    "Catalogue": "catalogue",
+    "CommandInfo": "catalogue",
+    "list_commands": "catalogue",
+}
+
+
+def __getattr__(name: str) -> object:
+    """What is loaded on first use (see above), then kept as an ordinary attribute."""
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bot.answers' has no attribute {name!r}")
+    from importlib import import_module
+
+    value: object = getattr(import_module(f"bot.answers.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "APOLOGY",

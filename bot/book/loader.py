@@ -8,7 +8,6 @@ format by :mod:`bot.book.director_file`. A file with any problem is left out who
 from __future__ import annotations
 
 import gc
-import logging
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -19,14 +18,13 @@ from bot.book import compiled, fingerprint
 from bot.book.files import FileProblem, Problem, find_quote_files, read_quote_file
 from bot.book.model import Director, normalise_key
 from bot.book.quote_book import QuoteBook
+from bot.errors import warn
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import yaml
 
 __all__ = ["LoadResult", "Problem", "load_book", "load_file"]
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -123,14 +121,14 @@ def _compiled(loaded: LoadResult, kept: Path, key: str) -> LoadResult:
     try:
         part = fingerprint.temporary_beside(kept)
     except OSError as exc:
-        log.warning("could not keep the compiled quote book in %s: %s", kept.parent, exc)
+        warn("bot.loader", "could not keep the compiled quote book in %s: %s", kept.parent, exc)
         return loaded
     try:
         compiled.write(part, key, loaded.book, loaded.problems, loaded.files)
         part.replace(kept)
         return LoadResult(*compiled.read(kept, key))
     except (OSError, sqlite3.Error, compiled.Stale) as exc:
-        log.warning("could not keep the compiled quote book in %s: %s", kept.parent, exc)
+        warn("bot.loader", "could not keep the compiled quote book in %s: %s", kept.parent, exc)
         part.unlink(missing_ok=True)
         return loaded
 

@@ -14,12 +14,12 @@ repeating.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
 from collections.abc import Iterable
 
 from bot.book.model import Quote, normalise_text
+from bot.errors import warn
 
 TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(
     text, context, content='', detail=full,
@@ -30,7 +30,6 @@ MIN_WORD = 3
 # Words looked at in an ask; the rest are ignored (no quote needs nine words to be found).
 MAX_TERMS = 8
 
-log = logging.getLogger(__name__)
 # (tier, the row id of the last match given, whether any match is a phrase match)
 Cursor = tuple[int, int, bool]
 
@@ -107,7 +106,7 @@ class Searcher:
         try:
             rows = self._connection.execute(_NEXT, (query, after, before, limit)).fetchall()
         except sqlite3.OperationalError as exc:  # words FTS5 could not read: found nothing
-            log.warning("search: %r could not be searched for: %s", query[:80], exc)
+            warn("bot.search", "search: %r could not be searched for: %s", query[:80], exc)
             return []
         return [int(row[0]) for row in rows]
 

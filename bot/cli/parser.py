@@ -74,6 +74,7 @@ class _Verbs:
     def add_parser(self, name: str, **options: object) -> argparse.ArgumentParser | _Skipped:
         if self._only is not None and name != self._only:
             return _Skipped()
+        options.setdefault("formatter_class", _Formatter)
         parser: argparse.ArgumentParser = self._action.add_parser(name, **options)
         return parser
 
@@ -89,10 +90,34 @@ def verb_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter without its import of shutil (5 ms of ``quotebot ask``,
+    for a width that only help output needs): the terminal's width found as shutil would."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    import os
+    import sys
+
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser (with ``only``, that verb's alone); global options work before
     or after the verb."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     common.add_argument(
         "--quotes",
         metavar="DIR",
@@ -112,6 +137,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Film directors' own words, on the topic you ask for.",
         epilog="Example: quotebot ask jonze editing",
         parents=[common],
+        formatter_class=_Formatter,
     )
     verbs = _Verbs(parser.add_subparsers(dest="verb", metavar="COMMAND", required=True), only)
     ask = verbs.add_parser(

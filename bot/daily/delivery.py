@@ -25,7 +25,7 @@ from bot.daily.poster import DeliveryError, Poster, Result
 from bot.daily.selection import quote_of_the_day
 from bot.daily.settings_file import DailyConfig, Target
 from bot.errors import one_line
-from bot.store.roles import Store
+from bot.store.roles import DailyStore
 
 log = logging.getLogger("quotebot.daily")
 
@@ -50,7 +50,7 @@ class Daily:
     """Posts the quote of the day for one configuration, store and set of posters."""
 
     config: DailyConfig
-    store: Store
+    store: DailyStore
     posters: Mapping[str, Poster]
     book: Callable[[], QuoteBook]
     clock: Clock

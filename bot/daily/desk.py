@@ -24,7 +24,7 @@ from bot.daily.settings_file import DailyConfig
 from bot.daily.slots import next_slot
 from bot.errors import SettingsError, one_line
 from bot.store.records import SubscriptionRecord
-from bot.store.roles import Store
+from bot.store.roles import Store, SubscriptionBook
 from bot.store.shared import SharedStore
 
 log = logging.getLogger("quotebot.qotd")
@@ -137,7 +137,7 @@ class QotdDesk:
         return None
 
     def _handle(
-        self, store: Store, request: QotdRequest, asker: Asker, wording: Wording
+        self, store: SubscriptionBook, request: QotdRequest, asker: Asker, wording: Wording
     ) -> QotdReply:
         if request.action == "list":
             return QotdReply(self._list(store, asker, wording))
@@ -163,7 +163,11 @@ class QotdDesk:
         return self._set(store, request, asker, mine)
 
     def _set(
-        self, store: Store, request: QotdRequest, asker: Asker, before: SubscriptionRecord | None
+        self,
+        store: SubscriptionBook,
+        request: QotdRequest,
+        asker: Asker,
+        before: SubscriptionRecord | None,
     ) -> QotdReply:
         assert request.at is not None and request.zone is not None
         now = self.now()
@@ -206,7 +210,7 @@ class QotdDesk:
             state = f"Next post: {next_post(record, self.now())}."
         return f"Quote of the day here: {describe(record)}. {state} Set by {who}."
 
-    def _list(self, store: Store, asker: Asker, wording: Wording) -> str:
+    def _list(self, store: SubscriptionBook, asker: Asker, wording: Wording) -> str:
         found = store.subscriptions(asker.platform, asker.workspace)
         here = store.subscription(asker.platform, "", asker.channel)
         if here is not None:

@@ -24,7 +24,7 @@ from bot.daily.settings_file import DailyConfig, Target
 from bot.daily.slots import due, next_slot, slot_on
 from bot.errors import one_line
 from bot.store.records import SubscriptionRecord
-from bot.store.roles import Store
+from bot.store.roles import SubscriptionBook
 
 log = logging.getLogger("quotebot.daily")
 
@@ -67,7 +67,7 @@ def operator_subscriptions(config: DailyConfig, now: datetime) -> list[Subscript
     ]
 
 
-def sync_operator(store: Store, config: DailyConfig, now: datetime) -> None:
+def sync_operator(store: SubscriptionBook, config: DailyConfig, now: datetime) -> None:
     """Make the store's operator-owned subscriptions those of ``quotebot.toml``: new and
     changed targets set (which resumes a paused one), targets no longer there removed.
     An unchanged target keeps its place, so a restart posts nothing twice."""

@@ -14,7 +14,7 @@ from datetime import date
 
 from bot.book.model import Quote, pool_keys, quote_key
 from bot.book.quote_book import QuoteBook
-from bot.store.roles import Store
+from bot.store.roles import PostLedger
 
 __all__ = ["choose_for", "day_label", "pool_of", "quote_key", "quote_of_the_day"]
 
@@ -50,7 +50,7 @@ def pool_of(book: QuoteBook, director: str | None) -> tuple[str, Sequence[Quote]
 
 
 def quote_of_the_day(
-    day: date, book: QuoteBook, store: Store, now: float, director: str | None = None
+    day: date, book: QuoteBook, store: PostLedger, now: float, director: str | None = None
 ) -> Quote:
     """The quote ``day`` gets (picking and recording it if nobody has yet): the same
     everywhere, or with ``director`` that director's own, from their own cycle."""

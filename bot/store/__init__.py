@@ -11,7 +11,14 @@ from collections.abc import Mapping
 
 from bot.store.errors import StoreError, without_password
 from bot.store.records import Chooser, PostRecord, Status, SubscriptionRecord
-from bot.store.roles import Installations, PostLedger, SeenRequests, Store, SubscriptionBook
+from bot.store.roles import (
+    DailyStore,
+    Installations,
+    PostLedger,
+    SeenRequests,
+    Store,
+    SubscriptionBook,
+)
 from bot.store.shared import SharedStore
 
 TYPE_CHECKING = False
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_STORE",
     "Chooser",
+    "DailyStore",
     "Installations",
     "PostLedger",
     "PostRecord",

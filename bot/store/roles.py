@@ -115,6 +115,11 @@ class Installations(Protocol):
         """True once for a state issued and not expired; it cannot be used again."""
 
 
+class DailyStore(PostLedger, SubscriptionBook, Protocol):
+    """What posting the quote of the day uses: the ledger, and the subscriptions it moves
+    on or pauses."""
+
+
 class Store(PostLedger, SubscriptionBook, SeenRequests, Installations, Protocol):
     """Every role, as a back end provides them, and the store's own upkeep."""
 
