@@ -8,12 +8,11 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 
+from bot.cli.arguments import Formatter, Verbs, date_argument, moment_argument
+
 # Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from datetime import date, datetime
-    from typing import Any
-
     from bot.cli.context import Context
 
 # What `quotebot run` takes besides the registry's platforms (kept in step by a test).
@@ -32,53 +31,6 @@ def handler(module: str, name: str) -> Handler:
     return run
 
 
-def moment_argument(text: str) -> datetime:
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise argparse.ArgumentTypeError(
-            f"not a time with its offset (2026-12-01T09:05:00+01:00): {text!r}"
-        )
-    return moment
-
-
-def date_argument(text: str) -> date:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-class _Skipped:
-    """Stands in for the parser of a verb not asked for: building all of argparse's
-    parsers (and their help formatters) was a tenth of what `quotebot ask` cost."""
-
-    def add_argument(self, *names: str, **options: Any) -> object:  # noqa: ANN401
-        return None
-
-    def set_defaults(self, **values: Any) -> None:  # noqa: ANN401
-        return None
-
-
-class _Verbs:
-    def __init__(self, action: Any, only: str | None) -> None:  # noqa: ANN401 - argparse's private type
-        self._action = action
-        self._only = only
-
-    def add_parser(self, name: str, **options: object) -> argparse.ArgumentParser | _Skipped:
-        if self._only is not None and name != self._only:
-            return _Skipped()
-        options.setdefault("formatter_class", _Formatter)
-        parser: argparse.ArgumentParser = self._action.add_parser(name, **options)
-        return parser
-
-
 def verb_of(argv: Sequence[str]) -> str | None:
     """The verb in ``argv`` (the first word that is not an option or an option's value)."""
     words = iter(argv)
@@ -90,34 +42,10 @@ def verb_of(argv: Sequence[str]) -> str | None:
     return None
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help formatter without its import of shutil (5 ms of ``quotebot ask``,
-    for a width that only help output needs): the terminal's width found as shutil would."""
-
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_columns() - 2)
-
-
-def _columns() -> int:
-    import os
-    import sys
-
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser (with ``only``, that verb's alone); global options work before
     or after the verb."""
-    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=Formatter)
     common.add_argument(
         "--quotes",
         metavar="DIR",
@@ -137,9 +65,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Film directors' own words, on the topic you ask for.",
         epilog="Example: quotebot ask jonze editing",
         parents=[common],
-        formatter_class=_Formatter,
+        formatter_class=Formatter,
     )
-    verbs = _Verbs(parser.add_subparsers(dest="verb", metavar="COMMAND", required=True), only)
+    verbs = Verbs(parser.add_subparsers(dest="verb", metavar="COMMAND", required=True), only)
     ask = verbs.add_parser(
         "ask",
         parents=[common],
