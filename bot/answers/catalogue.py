@@ -6,6 +6,7 @@ cap allows; the directors past it are still reached through ``/quote``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,6 +78,14 @@ def list_commands(book: QuoteBook, max_commands: int) -> Catalogue:
 CAPS = {"Slack": limits.SLACK_COMMANDS_MAX, "Discord": limits.DISCORD_COMMANDS_MAX}
 
 
-def cap_warnings(book: QuoteBook) -> list[str]:
-    """What ``quotebot check`` warns of: platforms whose command cap the book goes past."""
-    return [note for name, cap in CAPS.items() if (note := list_commands(book, cap).note(name))]
+def cap_warnings(book: QuoteBook, platforms: Collection[str] | None = None) -> list[str]:
+    """What ``quotebot check`` warns of, and ``quotebot run`` logs at start and on every
+    reload: platforms (of ``platforms``, any case; None: all) whose command cap the book
+    goes past, and who is then reachable only through ``/quote``."""
+    wanted = None if platforms is None else {p.casefold() for p in platforms}
+    return [
+        note
+        for name, cap in CAPS.items()
+        if (wanted is None or name.casefold() in wanted)
+        and (note := list_commands(book, cap).note(name))
+    ]

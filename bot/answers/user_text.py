@@ -8,6 +8,9 @@ import unicodedata
 
 # Longer input is cut before matching and echoing: no topic is this long.
 MAX_ASKED = 100
+# Lone surrogates (JSON's "\udfff", argv's undecodable bytes) are no text: each becomes
+# U+FFFD, so that what is echoed can always be encoded.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Controls and line or paragraph separators part words: they become spaces.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Characters that show nothing (Unicode's format characters, Cf, as of Unicode 15.1, with
@@ -25,7 +28,8 @@ _UNSEEN = re.compile(
 def clean_input(text: str) -> str:
     """What the user typed, made safe to match and to echo: no control or invisible
     characters, single spaces, at most :data:`MAX_ASKED` characters."""
-    text = _UNSEEN.sub("", unicodedata.normalize("NFC", text[: MAX_ASKED * 4]))
+    text = _SURROGATE.sub("\ufffd", text[: MAX_ASKED * 4])
+    text = _UNSEEN.sub("", unicodedata.normalize("NFC", text))
     text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
     if len(text) > MAX_ASKED:

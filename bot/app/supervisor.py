@@ -15,13 +15,15 @@ import logging
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 
 from bot.adapters.contract import Service
 from bot.adapters.http.server import HttpFront
 from bot.answers.answerer import Answerer
+from bot.answers.catalogue import cap_warnings
+from bot.app import hangup
 from bot.app.wiring import FIRST_BACKOFF_S, MAX_BACKOFF_S, DailyService, wait_or_stop
 from bot.book.loader import LoadResult, load_book
+from bot.book.quote_book import QuoteBook
 from bot.errors import Fatal, SettingsError, one_line
 
 log = logging.getLogger("quotebot")
@@ -30,19 +32,6 @@ log = logging.getLogger("quotebot")
 HEALTHY_S = 300.0
 # Failures in a row (each within HEALTHY_S of its start) before a service is given up.
 MAX_FAILURES = 8
-
-_early_reload = False
-
-
-def catch_early_reloads() -> None:
-    """From now on a SIGHUP does not kill the process: before the loop serves, it is
-    remembered, and the book is reloaded once serving starts."""
-
-    def remember(_signum: int, _frame: FrameType | None) -> None:
-        global _early_reload
-        _early_reload = True
-
-    signal.signal(signal.SIGHUP, remember)
 
 
 async def supervise(service: Service, stop: asyncio.Event) -> str | None:
@@ -73,6 +62,13 @@ async def supervise(service: Service, stop: asyncio.Event) -> str | None:
             continue
         await service.close()
     return None
+
+
+def log_caps(book: QuoteBook, platforms: Sequence[str], prefix: str = "") -> None:
+    """Say, for each platform served, who its command cap leaves reachable only through
+    ``/quote``: at start, and again after each reload (a new director may go past it)."""
+    for warning in cap_warnings(book, platforms):
+        log.warning("%s%s", prefix, warning)
 
 
 class Reloader:
@@ -137,6 +133,7 @@ class Reloader:
             self.answerer.book = loaded.book
             files = len(loaded.files)
             log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), files)
+            log_caps(loaded.book, [service.name for service in self.services], "reload: ")
             del loaded
             gc.collect()
             gc.freeze()
@@ -150,7 +147,6 @@ async def serve(services: Sequence[Service], reloader: Reloader) -> list[str]:
     """Run every service until SIGINT or SIGTERM. Returns [] when stopped, or, when every
     platform ended on its own, why each stopped. The quote of the day's scheduler (a
     companion) serves the platforms: it stops when they have all stopped."""
-    global _early_reload
     stop = asyncio.Event()
     no_platforms = asyncio.Event()
 
@@ -164,8 +160,7 @@ async def serve(services: Sequence[Service], reloader: Reloader) -> list[str]:
     loop.add_signal_handler(signal.SIGHUP, reloader.request)
     # The book loaded at start stays: keep the cyclic collector from walking it again and again.
     gc.freeze()
-    if _early_reload:
-        _early_reload = False
+    if hangup.take():  # a SIGHUP while starting: reload now
         reloader.request()
     # The HTTP server is served like a companion, but if it cannot listen at all there is
     # nothing to serve: everything stops, and why is the answer.

@@ -7,8 +7,9 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from bot.cli.context import EXIT_MISS, EXIT_OK, EXIT_USAGE, Context, VerbExit
+from bot.cli.context import EXIT_MISS, EXIT_OK, EXIT_USAGE, Context, VerbExit, outside_failure
 from bot.cli.parser import RUN_CHOICES, build_parser, verb_of
+from bot.errors import one_line
 
 # Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
 TYPE_CHECKING = False
@@ -28,6 +29,10 @@ def main(
 ) -> int:
     """Run one quotebot command; returns the exit code."""
     words = sys.argv[1:] if argv is None else list(argv)
+    if verb_of(words) == "run":
+        from bot.app import hangup
+
+        hangup.catch()  # before anything heavy: a reload sent while starting is not fatal
     parser = build_parser(only=verb_of(words))
     args = parser.parse_args(words)
     # Checked here: argparse refuses an empty list when nargs="*" has choices.
@@ -47,6 +52,11 @@ def main(
         code: int = args.func(context)
     except VerbExit as exc:
         return exc.code
+    except Exception as exc:
+        if not outside_failure(exc):
+            raise
+        context.err.write(f"error: quotebot {args.verb}: {one_line(exc)}\n")
+        return EXIT_MISS
     return code
 
 

@@ -20,6 +20,24 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_MISS, EXIT_USAGE = 0, 1, 2
 
+# Libraries whose errors are the outside world failing (a network, a database, a
+# platform's API), not a bug in quotebot: a verb reports them in one line.
+_OUTSIDE = frozenset(
+    {"aiohttp", "discord", "psycopg", "psycopg_pool", "slack_bolt", "slack_sdk", "sqlite3", "ssl"}
+)
+
+
+def outside_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is a failure of files, the network, a store or a platform (said in
+    one line, no traceback) rather than a bug (whose traceback is worth reading)."""
+    if isinstance(exc, (OSError, EOFError, UnicodeError)):  # files, sockets, time-outs
+        return True
+    from bot.store.errors import StoreError
+
+    if isinstance(exc, StoreError):
+        return True
+    return any(kind.__module__.partition(".")[0] in _OUTSIDE for kind in type(exc).__mro__)
+
 
 class VerbExit(Exception):
     """Ends a verb with ``code`` after its message was written."""

@@ -9,7 +9,7 @@ import gc
 from bot.adapters import terminal
 from bot.adapters.contract import ServeOptions, Service
 from bot.adapters.registry import BY_NAME, configured
-from bot.app import supervisor, wiring
+from bot.app import hangup, supervisor, wiring
 from bot.cli.context import EXIT_OK, EXIT_USAGE, Context
 from bot.errors import SettingsError
 
@@ -17,7 +17,7 @@ from bot.errors import SettingsError
 def run(context: Context) -> int:
     """Serve until SIGINT or SIGTERM; exit 2 when every platform stopped on its own."""
     args = context.args
-    supervisor.catch_early_reloads()
+    hangup.catch()  # again, in case main() was not the way in (tests call run())
     config = context.config()
     answerer = context.answerer()
     platforms = list(args.platforms) or [entry.name for entry in configured(context.env)]
@@ -44,6 +44,7 @@ def run(context: Context) -> int:
     except SettingsError as exc:
         raise context.fail(str(exc)) from None
     context.configure_logging()
+    supervisor.log_caps(answerer.book, served)
     answerer.warm_up()
     # Everything made so far (the book, the platforms' libraries) is here for good: keep
     # the cyclic collector's full collections from walking it again and again.

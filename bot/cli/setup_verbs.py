@@ -6,8 +6,8 @@ import asyncio
 
 import yaml
 
-from bot.cli.context import EXIT_OK, Context
-from bot.errors import SettingsError
+from bot.cli.context import EXIT_MISS, EXIT_OK, Context, outside_failure
+from bot.errors import SettingsError, one_line
 
 
 def slack_manifest(context: Context) -> int:
@@ -59,5 +59,13 @@ def _invite(context: Context) -> int:
         found = asyncio.run(application_id(settings))
     except SettingsError as exc:
         raise context.fail(str(exc)) from None
+    except Exception as exc:
+        if not outside_failure(exc):
+            raise
+        raise context.fail(
+            f"could not ask Discord at {settings.api_base} for the application ID "
+            f"({one_line(exc)}); check the network and DISCORD_API_BASE, or give --client-id",
+            EXIT_MISS,
+        ) from None
     context.out.write(invite_url(found) + "\n")
     return EXIT_OK

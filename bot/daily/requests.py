@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import time
 
+from bot.answers.user_text import clean_input
 from bot.daily.zones import closest_zones, read_zone
 
 TYPE_CHECKING = False
@@ -99,8 +100,8 @@ def request_from_options(
 
 
 def cut_typed(text: str) -> str:
-    """What someone typed, short enough to quote back."""
-    text = " ".join(text.split())
+    """What someone typed, made safe to echo (as any answer's) and short enough to quote."""
+    text = clean_input(text)
     return text if len(text) <= 40 else text[:39] + "…"
 
 
