@@ -15,7 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bot.cli.context import Context
 
-# What `quotebot run` takes besides the registry's platforms (kept in step by a test).
+# What `quotebot run` takes: the registry's platforms and the terminal (a test keeps them
+# in step: tests/cli/test_run_choices.py).
 RUN_CHOICES = ("discord", "slack", "terminal")
 VERBS = ("ask", "topics", "check", "run", "slack-manifest", "daily", "ingest", "discord-invite")
 Handler = Callable[["Context"], int]
@@ -108,7 +109,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--http",
         metavar="PORT",
         type=int,
-        help="Slack over HTTP on PORT (requests to /slack/events) instead of Socket Mode",
+        help="serve over HTTP on PORT: Slack's /slack/events (instead of Socket Mode) and "
+        "Discord's /discord/interactions (instead of the gateway), /healthz and /readyz",
     )
     run.add_argument(
         "--host", default="127.0.0.1", help="address for --http to listen on (default 127.0.0.1)"
@@ -180,9 +182,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         parents=[common],
         help="print the URL that adds the Discord bot to a server",
         description="Print the OAuth2 URL that adds the bot to a server, with the bot and "
-        "applications.commands scopes and the permissions it needs (Send Messages, Embed "
-        "Links). The application ID comes from --client-id, else from Discord with "
-        "DISCORD_TOKEN.",
+        "applications.commands scopes and the permissions it needs (View Channels, Send "
+        "Messages, Embed Links, Read Message History). The application ID comes from "
+        "--client-id, else from Discord with DISCORD_TOKEN.",
     )
     invite.add_argument(
         "--client-id",

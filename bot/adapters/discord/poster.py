@@ -60,6 +60,14 @@ class DiscordPoster:
             except discord.LoginFailure:
                 await http.close()
                 raise DeliveryError("Discord refused DISCORD_TOKEN (401)", True) from None
+            except (discord.HTTPException, TimeoutError, aiohttp.ClientError) as exc:
+                # Not the channel's fault: a wrong DISCORD_API_BASE, or Discord unreachable.
+                await http.close()
+                raise DeliveryError(
+                    f"could not log in to Discord at {self.settings.api_base} "
+                    f"({_said(exc)}): check DISCORD_API_BASE and the network",
+                    False,
+                ) from None
             except BaseException:  # cancelled mid-login (a shutdown): close its session
                 await asyncio.shield(http.close())
                 raise
@@ -123,6 +131,15 @@ def _delivery_errors() -> Iterator[None]:
     except discord.DiscordServerError as exc:
         raise DeliveryError(f"Discord server error ({exc.status})", False) from None
     except discord.HTTPException as exc:
-        raise DeliveryError(f"HTTP {exc.status}: {exc.text}", exc.status != 429) from None
+        raise DeliveryError(_said(exc), exc.status != 429) from None
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise DeliveryError(f"network: {exc.__class__.__name__}", False) from None
+
+
+def _said(exc: BaseException) -> str:
+    """An error of discord.py's or the network's in one short line: an HTTP status with the
+    first line of what came back (a wrong API base answers with a whole HTML page)."""
+    if isinstance(exc, discord.HTTPException):
+        first = (str(exc.text).strip().splitlines() or [""])[0][:120]
+        return f"HTTP {exc.status}: {first}" if first else f"HTTP {exc.status}"
+    return f"network: {exc.__class__.__name__}"
