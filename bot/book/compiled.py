@@ -2,47 +2,50 @@
 
 :func:`write` stores what the loader read from the YAML (every director, source, topic and
 quote, the problems found, and the search index); :func:`read` opens it read-only and
-gives a :class:`QuoteBook` whose quotes are fetched from the file when asked for, so
-neither the time to start nor the memory taken grows with the number of quotes. The file
-never changes once written (it is replaced whole), so it is opened ``immutable``: no
-locking, and the operating system's page cache is the only cache.
+gives a :class:`QuoteBook` whose quotes are fetched from the file when asked for (see
+:mod:`bot.book.compiled_quotes`), so neither the time to start nor the memory taken grows
+with the number of quotes. quotebot never changes a file once written (it is replaced
+whole), so it is opened ``immutable``: no locking, and no journal beside it is ever read.
+
+Nothing in the file is believed unchecked: it must be one quotebot made (see
+:mod:`bot.book.cache_trust`), hold exactly the tables quotebot writes, and hold together
+(every count, every row a pool names, inside the book), or it is :class:`Damaged` and
+compiled again. Its schema is not trusted to run functions, and it is read with ordinary
+reads, not a memory map, so a file cut short under the process is an error, not a SIGBUS.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-import threading
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.book import search
+from bot.book import cache_trust, search
+from bot.book.compiled_format import FORMAT, ID, SCHEMA, Damaged, Stale, contents
+from bot.book.compiled_quotes import BookFile, Damage, FileSearcher, Quotes, Rows
 from bot.book.files import Problem
 from bot.book.model import Director, Quote, Source, Topic, quote_key
 from bot.book.quote_book import QuoteBook
-from bot.memo import memo
+from bot.errors import one_line
 
-FORMAT = "quotebot-book-4"
-_SCHEMA = (
-    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE quotes (id INTEGER PRIMARY KEY, director INTEGER NOT NULL,"
-    " topic TEXT NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL,"
-    " source TEXT NOT NULL, line INTEGER NOT NULL, status TEXT NOT NULL,"
-    " locator TEXT NOT NULL)",
-    # Apart from the quotes, so that reading every key does not read every text.
-    "CREATE TABLE quote_keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL)",
-    "CREATE TABLE pools (director INTEGER NOT NULL, topic TEXT NOT NULL, ids BLOB NOT NULL)",
-    search.TABLE,
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bot.book.compiled_format import Contents
+
+__all__ = ["FORMAT", "Damaged", "Quotes", "Stale", "read", "write"]
+
+_PRAGMAS = (
+    # What the schema names runs with no function a file could smuggle in.
+    "PRAGMA trusted_schema = OFF",
+    # Ordinary reads: a mapped page of a file truncated under the process is a SIGBUS.
+    "PRAGMA mmap_size = 0",
+    "PRAGMA cell_size_check = ON",  # a damaged page is an error, not a wild read
+    "PRAGMA query_only = ON",
 )
-_MAP_BYTES = 1 << 34
-_ID = "I"  # quote numbers in a pool: unsigned 32-bit
-_SELECT = "SELECT director, topic, text, context, source, line, status, locator FROM quotes"
-
-
-class Stale(Exception):
-    """The file is not a compiled book of this format and key."""
 
 
 def write(
@@ -53,7 +56,7 @@ def write(
     try:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
-        for statement in _SCHEMA:
+        for statement in SCHEMA:
             connection.execute(statement)
         directors = []
         first = 1
@@ -67,7 +70,7 @@ def write(
             numbered = list(enumerate(director.quotes, first))
             search.add(connection, ((rowid, q.text, q.context) for rowid, q in numbered))
             for topic in director.topics:
-                ids = array(_ID, (rowid for rowid, q in numbered if q.topic == topic.name))
+                ids = array(ID, (rowid for rowid, q in numbered if q.topic == topic.name))
                 connection.execute(
                     "INSERT INTO pools VALUES (?, ?, ?)", (number, topic.name, ids.tobytes())
                 )
@@ -106,42 +109,39 @@ def _director_meta(director: Director) -> dict[str, object]:
     }
 
 
-def read(path: Path, key: str) -> tuple[QuoteBook, tuple[Problem, ...], tuple[str, ...]]:
-    """Open the compiled book at ``path``; :class:`Stale` unless it was written for ``key``
-    in this format (a file that is not one at all is stale too)."""
-    # (urllib.parse, not urllib.request's pathname2url: that import alone took 28 ms.)
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
-    try:
-        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise Stale(str(exc)) from None
-    try:
-        # Pages read through a memory map: no system call a page, and shared with the
-        # operating system's cache (a mapped page a process has not read costs it nothing).
-        connection.execute(f"PRAGMA mmap_size = {_MAP_BYTES}")
-        meta = dict(connection.execute("SELECT name, value FROM meta").fetchall())
-        if meta.get("format") != FORMAT or meta.get("key") != key:
-            raise Stale("written for other files")
-        data = json.loads(meta["book"])
-        rows = _Rows(connection)
-        pools: dict[tuple[int, str], array[int]] = {}
-        for number, topic, blob in connection.execute("SELECT director, topic, ids FROM pools"):
-            ids = array(_ID)
-            ids.frombytes(blob)
-            pools[number, topic] = ids
-    except (sqlite3.Error, KeyError, ValueError, TypeError) as exc:
-        connection.close()
-        raise Stale(str(exc)) from None
-    except Stale:
-        connection.close()
-        raise
+def read(
+    path: Path, key: str, rebuild: Callable[[], object] | None = None
+) -> tuple[QuoteBook, tuple[Problem, ...], tuple[str, ...]]:
+    """Open the compiled book at ``path``: :class:`Stale` unless it was written for ``key``
+    in this format, :class:`Damaged` unless it is one quotebot made and it holds together.
+    ``rebuild`` (the loader's) compiles it again if it is damaged under a serving process,
+    or raises when it cannot (the quote files changed since, say)."""
+    file, (data, pools) = _open(path, key)
+
+    def reopen(failed: BookFile) -> BookFile:
+        again = None
+        if not failed.is_named(path):  # another book was put in its place: try that one
+            try:
+                again, (same, _pools) = _open(path, key)
+            except Stale:
+                pass
+        if again is None:
+            if rebuild is None:
+                raise Damage("nothing to compile it again from")
+            rebuild()
+            again, (same, _pools) = _open(path, key)
+        if same != data:
+            raise Damage("opened again, it is another book")
+        return again
+
+    rows = Rows(file, reopen)
     directors = []
     first = 1
     for number, item in enumerate(data["directors"]):
         rows.add_director(item["name"], [Source(*s) for s in item["sources"]])
         topics = tuple(Topic(name, tuple(aliases)) for name, aliases in item["topics"])
         quotes = Quotes(rows, range(first, first + item["count"]))
-        by_topic = {t.name: Quotes(rows, pools.get((number, t.name), array(_ID))) for t in topics}
+        by_topic = {t.name: Quotes(rows, pools.get((number, t.name), array(ID))) for t in topics}
         directors.append(
             Director(
                 name=item["name"], command=item["command"], topics=topics, quotes=quotes,
@@ -150,84 +150,42 @@ def read(path: Path, key: str) -> tuple[QuoteBook, tuple[Problem, ...], tuple[st
             )
         )  # fmt: skip
         first += item["count"]
-    book = QuoteBook(
-        directors, quotes=Quotes(rows, range(1, first)), searcher=search.Searcher(connection)
-    )
+    searcher = FileSearcher(rows)
+    book = QuoteBook(directors, quotes=Quotes(rows, range(1, first)), searcher=searcher)
     problems = tuple(Problem(p, line, message) for p, line, message in data["problems"])
     return book, problems, tuple(data["files"])
 
 
-class _Rows:
-    """Quotes fetched by number from the file, on one connection shared by every thread."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-        self.lock = threading.Lock()  # one statement at a time on the connection, any thread
-        self._names: list[str] = []
-        self._sources: list[dict[str, Source]] = []
-        # Quotes made lately, by number: most asks are for a few popular topics, and a
-        # quote made once is a dictionary look-up the next time (a query is ~20 us).
-        self._made: dict[int, Quote] = {}
-
-    def add_director(self, name: str, sources: list[Source]) -> None:
-        self._names.append(name)
-        self._sources.append({s.key: s for s in sources})
-
-    def _quote(self, row: tuple[int, str, str, str, str, int, str, str]) -> Quote:
-        number, topic, text, context, source, line, status, locator = row
-        where = self._sources[number][source]
-        return Quote(self._names[number], topic, text, context, where, line, status, locator)
-
-    def one(self, rowid: int) -> Quote:
-        return memo(self._made, rowid, lambda: self._fetch(rowid))
-
-    def _fetch(self, rowid: int) -> Quote:
-        with self.lock:
-            row = self._connection.execute(_SELECT + " WHERE id = ?", (rowid,)).fetchone()
-        return self._quote(row)
-
-    def keys(self, start: int, stop: int) -> list[str]:
-        with self.lock:  # row by row: a million rows fetched at once are 60 MB of tuples
-            rows = self._connection.execute(
-                "SELECT key FROM quote_keys WHERE id >= ? AND id < ? ORDER BY id", (start, stop)
-            )
-            return [row[0] for row in rows]
-
-    def span(self, start: int, stop: int) -> list[Quote]:
-        with self.lock:
-            rows = self._connection.execute(
-                _SELECT + " WHERE id >= ? AND id < ? ORDER BY id",
-                (start, stop),
-            ).fetchall()
-        return [self._quote(row) for row in rows]
-
-
-class Quotes(Sequence[Quote]):
-    """A pool of a compiled book's quotes (a director's, a topic's, or all), read from the
-    file one at a time, or a thousand at a time when walked through."""
-
-    def __init__(self, rows: _Rows, ids: Sequence[int]) -> None:
-        self._rows = rows
-        self._ids = ids
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def __getitem__(self, index: int) -> Quote:  # type: ignore[override]
-        return self._rows.one(self._ids[index])
-
-    def quote_keys(self) -> list[str]:
-        """Every quote's :func:`~bot.book.quote_key`, in order, without making the quotes."""
-        ids = self._ids
-        if isinstance(ids, range):
-            return self._rows.keys(ids.start, ids.stop)
-        return [quote_key(q) for q in self]
-
-    def __iter__(self) -> Iterator[Quote]:
-        ids = self._ids
-        if isinstance(ids, range):
-            for start in range(ids.start, ids.stop, 1_000):
-                yield from self._rows.span(start, min(start + 1_000, ids.stop))
-        else:
-            for rowid in ids:
-                yield self._rows.one(rowid)
+def _open(path: Path, key: str) -> tuple[BookFile, Contents]:
+    """The file at ``path`` opened and checked: what its meta says, and its pools."""
+    try:
+        fd = cache_trust.open_book_file(path)
+    except FileNotFoundError:
+        raise Stale("no compiled book yet") from None
+    except (cache_trust.Untrusted, OSError) as exc:
+        raise Damaged(f"not a file quotebot made: {one_line(exc)}") from None
+    # (urllib.parse, not urllib.request's pathname2url: that import alone took 28 ms.)
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    try:
+        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    except sqlite3.Error as exc:
+        os.close(fd)
+        raise Damaged(one_line(exc)) from None
+    kept = False
+    try:
+        for pragma in _PRAGMAS:
+            connection.execute(pragma)
+        found = contents(connection, key)
+        # SQLite opened the file by its name: the one quotebot checked, unless another
+        # was renamed into place meanwhile (then that one is opened afresh).
+        named, checked = os.stat(path), os.fstat(fd)
+        if (named.st_dev, named.st_ino) != (checked.st_dev, checked.st_ino):
+            raise Stale("replaced while it was opened")
+        kept = True
+    except (sqlite3.Error, OSError, ValueError, Damage) as exc:
+        raise Damaged(one_line(exc)) from None
+    finally:
+        if not kept:
+            connection.close()
+            os.close(fd)
+    return BookFile(path, connection, fd), found

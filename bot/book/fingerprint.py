@@ -7,6 +7,8 @@ of its bytes, and of quotebot's version. Any change to any file (or a file added
 removed) changes the key, and a book whose key differs is compiled again: it is never
 trusted when stale. Files are written beside their final name and renamed into place, so
 a reader sees a whole book or none, and a process still reading the old one keeps it.
+Only a book in a folder of the user's own, in a file of the user's own, is read at all
+(see :mod:`bot.book.cache_trust`).
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ def location(paths: Sequence[Path]) -> Path:
 
 
 def temporary_beside(path: Path) -> Path:
-    """A new empty file's name in ``path``'s folder (made if need be), to rename into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """A new empty file's name in ``path``'s folder, to rename into place: mode 0600, and
+    made anew (never a file or link already there). The folder is made, and judged, by
+    :func:`bot.book.cache_trust.folder_ready`."""
     import tempfile  # only when compiling: it imports shutil, 4 ms of every `quotebot ask`
 
     fd, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import gc
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.book import compiled, fingerprint
+from bot.book import cache_trust, compiled, fingerprint
 from bot.book.files import FileProblem, Problem, find_quote_files, read_quote_file
 from bot.book.model import Director, normalise_key
 from bot.book.quote_book import QuoteBook
@@ -99,38 +99,69 @@ def _load_file(path: Path) -> tuple[Director | None, list[Problem]]:
 def load_book(paths: Iterable[Path]) -> LoadResult:
     """Load every quote file under ``paths``; a file with any problem is left out whole.
 
-    An unchanged set of files is opened from its compiled book (see :mod:`bot.book.fingerprint`);
-    otherwise the YAML is read and compiled, and the compiled book is kept for next time."""
+    An unchanged set of files is opened from its compiled book (see :mod:`bot.book.fingerprint`)
+    when quotebot made it (see :mod:`bot.book.cache_trust`); otherwise the YAML is read and
+    compiled, and the compiled book is kept for next time. A compiled book that cannot be
+    used is one warning line and compiled again: never served, never a crash."""
     paths = list(paths)
     files, problems = find_quote_files(paths)
     key = fingerprint.fingerprint(paths, files) if not problems else None
     if key is None:
         return _read_yaml(paths, files, problems)
     kept = fingerprint.location(paths)
+    if not cache_trust.folder_ready(kept.parent):  # it said why, once
+        return _read_yaml(paths, files, problems)
+    rebuild = _rebuilder(paths, kept, key)
     try:
-        return LoadResult(*compiled.read(kept, key))
+        return LoadResult(*compiled.read(kept, key, rebuild))
+    except compiled.Damaged as exc:
+        warn("bot.loader", "the compiled quote book %s cannot be used (%s): compiling it again",
+             kept, exc)  # fmt: skip
     except compiled.Stale:
         pass
     loaded = _read_yaml(paths, files, problems)
-    return _compiled(loaded, kept, key)
+    if not _keep(loaded, kept, key):
+        return loaded
+    try:
+        return LoadResult(*compiled.read(kept, key, rebuild))
+    except compiled.Stale as exc:
+        warn("bot.loader", "could not keep the compiled quote book in %s: %s", kept.parent, exc)
+        return loaded
 
 
-def _compiled(loaded: LoadResult, kept: Path, key: str) -> LoadResult:
-    """``loaded`` written to a compiled book at ``kept`` and opened from there; where
-    nothing can be written, ``loaded`` itself."""
+def _keep(loaded: LoadResult, kept: Path, key: str) -> bool:
+    """Whether ``loaded`` could be written to a compiled book at ``kept`` (if not, a
+    warning says why)."""
     try:
         part = fingerprint.temporary_beside(kept)
     except OSError as exc:
         warn("bot.loader", "could not keep the compiled quote book in %s: %s", kept.parent, exc)
-        return loaded
+        return False
     try:
         compiled.write(part, key, loaded.book, loaded.problems, loaded.files)
         part.replace(kept)
-        return LoadResult(*compiled.read(kept, key))
-    except (OSError, sqlite3.Error, compiled.Stale) as exc:
+    except (OSError, sqlite3.Error) as exc:
         warn("bot.loader", "could not keep the compiled quote book in %s: %s", kept.parent, exc)
         part.unlink(missing_ok=True)
-        return loaded
+        return False
+    return True
+
+
+def _rebuilder(paths: list[Path], kept: Path, key: str) -> Callable[[], None]:
+    """What compiles the book at ``kept`` again for a process serving it, when its file is
+    damaged under it: only from the very files it was compiled from (their quotes are
+    numbered alike), else it raises and a reload brings the new ones."""
+
+    def rebuild() -> None:
+        files, problems = find_quote_files(paths)
+        if problems or fingerprint.fingerprint(paths, files) != key:
+            raise compiled.Stale("the quote files changed since it was compiled")
+        if not cache_trust.folder_ready(kept.parent):
+            raise compiled.Stale(f"the quote book cache {kept.parent} cannot be trusted")
+        if not _keep(_read_yaml(paths, files, problems), kept, key):
+            raise compiled.Stale("it could not be written again")
+
+    return rebuild
 
 
 def _read_yaml(paths: list[Path], files: list[Path], problems: list[Problem]) -> LoadResult:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from cronsim import CronSim, CronSimError
+
+from bot.daily.zones import read_zone
 
 DEFAULT_SCHEDULE = "0 9 * * 1-5"
 DEFAULT_GRACE = timedelta(hours=1)
@@ -98,10 +100,13 @@ def parse_daily(
     zone_name = daily.get("timezone", "UTC")
     if not isinstance(zone_name, str):
         raise fail("timezone", 'must be an IANA name in quotes, e.g. "America/Toronto"')
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise fail("timezone", f"unknown timezone {zone_name!r} (an IANA name)") from None
+    # The IANA names only, as /qotd reads them: not "localtime", "Factory" nor the other
+    # files of a zone folder, which ZoneInfo would read just as well.
+    named = read_zone(zone_name)
+    if named is None:
+        shown = zone_name[:80]
+        raise fail("timezone", f'unknown timezone {shown!r} (an IANA name, e.g. "America/Toronto")')
+    zone = ZoneInfo(named)
     try:
         CronSim(schedule, datetime(2026, 1, 1, tzinfo=zone))
     except CronSimError as exc:
