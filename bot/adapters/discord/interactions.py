@@ -1,10 +1,13 @@
 """Discord over HTTP: interactions POSTed to ``/discord/interactions`` instead of arriving
 on the gateway, so any instance behind a load balancer can answer any of them.
 
-Every request is verified before anything reads it: exactly one ``X-Signature-Ed25519``
-and one ``X-Signature-Timestamp``, the timestamp within five minutes, and the Ed25519
-signature of timestamp + raw body by the application's public key (Discord sends requests
-with bad signatures to check that an endpoint refuses them, and drops one that does not).
+Every request is verified before anything parses it: exactly one ``X-Signature-Ed25519``
+and one ``X-Signature-Timestamp``, each in its one form, the timestamp within five
+minutes, the Ed25519 signature of timestamp + raw body by the application's public key
+(Discord sends requests with bad signatures to check that an endpoint refuses them, and
+drops one that does not), and the signature never seen before. A body not all there
+within its deadline, too large or broken in transit is refused unread (408, 413, 400:
+body.py); a verified body that is not a JSON object quotebot reads is a 400.
 PING is answered with PONG; commands (type 2) and autocomplete (type 4) are answered in
 the HTTP response, through the same core as the gateway's, well inside Discord's 3 s.
 """
@@ -12,7 +15,6 @@ the HTTP response, through the same core as the gateway's, well inside Discord's
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -35,6 +37,7 @@ from bot.adapters.discord.payload import (
 )
 from bot.adapters.discord.qotd import SET_USAGE, WORDING
 from bot.adapters.discord.render import NO_MENTIONS
+from bot.adapters.http.body import Unread, json_object, read_body
 from bot.adapters.http.replay import ReplayGuard, shared_memory
 from bot.adapters.http.throttle import Throttle
 from bot.answers import (
@@ -51,7 +54,6 @@ log = logging.getLogger("quotebot.discord")
 
 PING, APPLICATION_COMMAND, AUTOCOMPLETE = 1, 2, 4
 PONG, CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 1, 4, 8
-MAX_BODY_BYTES = 1 << 20
 
 
 class InteractionsEndpoint:
@@ -74,28 +76,34 @@ class InteractionsEndpoint:
         self._session: aiohttp.ClientSession | None = None
         self._follow_ups: set[asyncio.Task[None]] = set()
 
-    def _refuse(self, reason: str) -> web.Response:
+    def _warn(self, reason: str) -> None:
         count = self._throttle.due(reason)
         if count:
-            log.warning("Discord: refused a request to /discord/interactions: %s", reason)
+            also = f" (and {count - 1} more since the last line)" if count > 1 else ""
+            log.warning("Discord: refused a request to /discord/interactions: %s%s", reason, also)
+
+    def _refuse(self, reason: str) -> web.Response:
+        self._warn(reason)
         return web.Response(status=401, text="invalid request signature")
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            return self._refuse("body too large")
-        body = await request.content.read(MAX_BODY_BYTES + 1)
-        if len(body) > MAX_BODY_BYTES:
-            return self._refuse("body too large")
-        reason = self.signature.refusal(lambda name: request.headers.getall(name, []), body)
+        try:
+            body = await read_body(request)
+        except Unread as unread:
+            self._warn(unread.reason)
+            return await unread.answer(request)
+        headers = request.headers
+        reason, key = self.signature.check(lambda name: headers.getall(name, []), body)
         if reason is not None:
             return self._refuse(reason)
-        signature = request.headers["X-Signature-Ed25519"].strip().lower()
-        if not await self.replays.first_time_anywhere(signature):
+        if not await self.replays.first_time_anywhere(key):
             return self._refuse("replayed (the same signed request was seen in the last 5 min)")
-        try:
-            payload = json.loads(body)
-            kind = payload["type"] if isinstance(payload, dict) else None
-        except (ValueError, KeyError):
+        payload = json_object(body)
+        if payload is None:  # only Discord, or someone holding its key, could send one
+            self._warn("signed, but not a JSON object quotebot reads")
+            return web.Response(status=400, text="not an interaction quotebot answers")
+        kind = payload.get("type")
+        if isinstance(kind, bool):  # JSON's true is no interaction type, though True == 1
             kind = None
         if kind == PING:
             return web.json_response({"type": PONG})

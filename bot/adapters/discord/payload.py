@@ -4,6 +4,7 @@ and writing a response's message. :mod:`bot.adapters.discord.interactions` serve
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,32 +20,41 @@ from bot.daily import Asker
 
 EPHEMERAL = 1 << 6
 WINDOW_S = 300
+# The headers' one form each ([0-9] rather than \d, which takes other scripts' digits too).
+SIGNATURE = re.compile(r"[0-9a-fA-F]{128}")
+SECONDS = re.compile(r"[0-9]{1,12}")
 
 
 class InteractionSignature:
-    """Discord's request signature: Ed25519 over the timestamp and the raw body."""
+    """Discord's request signature: Ed25519 over the timestamp and the raw body, its
+    headers taken in one form only (the hex of 64 bytes, upper or lower case; a timestamp
+    of digits alone): ``bytes.fromhex`` would skip spaces, and ``int`` a sign, spaces
+    and underscores, so the same signed request could come again looking new."""
 
     def __init__(self, public_key: str, clock: Callable[[], float] = time.time) -> None:
         self._key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
         self._clock = clock
 
-    def refusal(self, all_of: Callable[[str], list[str]], body: bytes) -> str | None:
-        """Why the request cannot be taken as Discord's, or None when it can."""
+    def check(self, all_of: Callable[[str], list[str]], body: bytes) -> tuple[str | None, str]:
+        """Why the request cannot be taken as Discord's (None when it can), and what was
+        verified, as the replay guard's key: the signature's 64 bytes in lowercase hex."""
         signatures = all_of("X-Signature-Ed25519")
         stamps = all_of("X-Signature-Timestamp")
         if len(signatures) != 1 or len(stamps) != 1:
-            return "no signature, or more than one"
-        stamp = stamps[0].strip()
-        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
-            return "the timestamp is not a whole number of seconds"
+            return "no signature, or more than one", ""
+        stamp, signature = stamps[0], signatures[0]
+        if not SECONDS.fullmatch(stamp):
+            return "the timestamp is not a whole number of seconds", ""
         if abs(self._clock() - int(stamp)) > WINDOW_S:
-            return "the timestamp is more than five minutes away"
+            return "the timestamp is more than five minutes away", ""
+        if not SIGNATURE.fullmatch(signature):
+            return "the signature is not 128 hex digits", ""
+        raw = bytes.fromhex(signature)
         try:
-            signature = bytes.fromhex(signatures[0].strip())
-            self._key.verify(signature, stamp.encode() + body)
-        except (ValueError, InvalidSignature):
-            return "the signature does not match"
-        return None
+            self._key.verify(raw, stamp.encode() + body)
+        except InvalidSignature:
+            return "the signature does not match", ""
+        return None, raw.hex()
 
 
 def as_object(value: object) -> dict[str, Any]:

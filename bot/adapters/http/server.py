@@ -2,10 +2,12 @@
 clients, so that connections that never finish a request cannot lock out one that does.
 
 Every connection must send a whole request head within :data:`HEAD_TIMEOUT_S` of
-connecting, idle keep-alive connections close after :data:`KEEPALIVE_S`, and at most
-:data:`MAX_CONNECTIONS` are open at once: when a new one comes and all places are taken,
-the connection quiet the longest gives up its place. (Under systemd's default limit of
-1,024 file descriptors a thousand half-open connections would otherwise leave no room.)
+connecting, and a body within ``body.BODY_TIMEOUT_S`` (read by a handler, or discarded by
+aiohttp after the answer), idle keep-alive connections close after :data:`KEEPALIVE_S`,
+and at most :data:`MAX_CONNECTIONS` are open at once: when a new one comes and all places
+are taken, the connection quiet the longest gives up its place. (Under systemd's default
+limit of 1,024 file descriptors a thousand half-open connections would otherwise leave no
+room.) Requests aiohttp refuses unread are one log line a minute per kind (refusals.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.adapters.http import body
+from bot.adapters.http.refusals import RefusalLog
 from bot.adapters.http.throttle import Throttle
 from bot.errors import Fatal
 
@@ -33,10 +37,13 @@ OnListening = Callable[[str, int], Awaitable[None] | None]
 class ConnectionGuard:
     """The open connections, least recently heard from first."""
 
-    def __init__(self, max_connections: int = MAX_CONNECTIONS) -> None:
+    def __init__(
+        self, max_connections: int = MAX_CONNECTIONS, throttle: Throttle | None = None
+    ) -> None:
         self.max_connections = max_connections
         self._open: OrderedDict[_Guarded, None] = OrderedDict()
-        self._throttle = Throttle()
+        # Its log lines, and those of the requests aiohttp refuses on these connections.
+        self.throttle = throttle if throttle is not None else Throttle()
 
     def __len__(self) -> int:
         return len(self._open)
@@ -56,7 +63,7 @@ class ConnectionGuard:
 
     def closed(self, why: str) -> None:
         """Count a connection closed by the guard; one log line a minute says how many."""
-        count = self._throttle.due("closed")
+        count = self.throttle.due("closed")
         if count:
             log.warning("HTTP: closed %d slow or idle connection(s) (latest: %s)", count, why)
 
@@ -122,12 +129,14 @@ async def serve_app(
     """Serve ``app`` on ``host:port`` until ``stop`` is set; logs ``{name}: listening on
     http://host:port{path}`` for each label (``"slack /slack/events"``: who, and where)."""
     labels = [label] if isinstance(label, str) else label
+    connections = guard if guard is not None else ConnectionGuard()
     runner = web.AppRunner(
-        app, handle_signals=False, access_log=None, keepalive_timeout=KEEPALIVE_S
-    )
+        app, handle_signals=False, access_log=None, keepalive_timeout=KEEPALIVE_S,
+        # A body no handler reads is discarded for no longer than one a handler reads.
+        lingering_time=body.BODY_TIMEOUT_S, logger=RefusalLog(connections.throttle),
+    )  # fmt: skip
     await runner.setup()
     server: asyncio.Server | None = None
-    connections = guard if guard is not None else ConnectionGuard()
     try:
         factory = runner.server
         assert factory is not None
@@ -155,8 +164,6 @@ async def serve_app(
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-# Requests larger than this are refused unread (Slack's and Discord's are a few KiB).
-MAX_BODY_BYTES = 1 << 20
 
 
 class HttpFront:
@@ -176,7 +183,7 @@ class HttpFront:
         self.host = host
         self.port = port
         self.on_listening = on_listening
-        self.app = web.Application(client_max_size=MAX_BODY_BYTES)
+        self.app = web.Application(client_max_size=body.MAX_BODY_BYTES)
         self.labels: list[str] = []
         self._ready = ready
         self._serving: dict[str, Callable[[], bool]] = {}

@@ -2,10 +2,13 @@
 GET /healthz.
 
 Verification is quotebot's own, in front of bolt: exactly one signature and one timestamp
-header, the timestamp an integer within five minutes, the v0 HMAC-SHA256 of the raw
+header, each in its one form (``v0=`` and 64 lowercase hex digits, as Slack sends it; the
+timestamp digits alone), the timestamp within five minutes, the v0 HMAC-SHA256 of the raw
 bytes compared in constant time, and a signature never seen before (bolt remembers
 nothing, so a captured request could be replayed). Anything else gets 401 and one log
-line (at most one a minute), and is never decoded, parsed or remembered.
+line (at most one a minute), and is never decoded, parsed or remembered. A body not all
+there within its deadline, too large or broken in transit is refused unread (408, 413,
+400: body.py); a verified body bolt cannot read is a 400.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.adapters.http.body import MAX_BODY_BYTES, Unread, read_body, well_formed
 from bot.adapters.http.replay import ReplayGuard
 from bot.adapters.http.server import Handler, OnListening, serve_app
 from bot.adapters.http.throttle import Throttle
@@ -30,8 +35,12 @@ log = logging.getLogger("quotebot.slack")
 
 # Slack signs each request with the time it was sent; older than this is refused.
 SIGNATURE_WINDOW_S = 300
-# The largest request Slack sends is a few kilobytes.
-MAX_BODY_BYTES = 1 << 20
+# The headers' one form each ([0-9] rather than \d, which takes other scripts' digits too).
+SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+SECONDS = re.compile(r"[0-9]{1,12}")
+# Headers bolt reads as its own instructions (lazy listeners it runs in-process), never
+# taken from outside.
+BOLT_ONLY = "x-slack-bolt-"
 
 
 class SlackSignature:
@@ -47,22 +56,30 @@ class SlackSignature:
         self._clock = clock
         self._window = window_s
 
-    def refusal(self, all_of: Callable[[str], list[str]], body: bytes) -> str | None:
-        """Why the request is not Slack's, or None when its signature verifies.
-        ``all_of(name)`` gives every value of a header (so a doubled header is seen)."""
+    def check(self, all_of: Callable[[str], list[str]], body: bytes) -> tuple[str | None, str]:
+        """Why the request is not Slack's (None when its signature verifies), and the
+        signature verified, as the replay guard's key. ``all_of(name)`` gives every value
+        of a header (so a doubled header is seen)."""
         signatures = all_of("X-Slack-Signature")
         stamps = all_of("X-Slack-Request-Timestamp")
         if len(signatures) != 1 or len(stamps) != 1:
-            return "not exactly one signature and one timestamp header"
-        stamp, signature = stamps[0].strip(), signatures[0].strip()
-        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
-            return "timestamp is not a number of seconds"
+            return "not exactly one signature and one timestamp header", ""
+        stamp, signature = stamps[0], signatures[0]
+        if not SECONDS.fullmatch(stamp):
+            return "timestamp is not a number of seconds", ""
         if abs(self._clock() - int(stamp)) > self._window:
-            return "timestamp is more than five minutes off"
+            return "timestamp is more than five minutes off", ""
+        if not SIGNATURE.fullmatch(signature):
+            return "signature is not v0= and 64 lowercase hex digits", ""
         digest = hmac.new(self._secret, b"v0:" + stamp.encode() + b":" + body, hashlib.sha256)
-        if not hmac.compare_digest(f"v0={digest.hexdigest()}".encode(), signature.encode()):
-            return "signature does not match"
-        return None
+        expected = f"v0={digest.hexdigest()}"
+        if not hmac.compare_digest(expected.encode(), signature.encode()):
+            return "signature does not match", ""
+        return None, expected
+
+    def refusal(self, all_of: Callable[[str], list[str]], body: bytes) -> str | None:
+        """Why the request is not Slack's, or None when its signature verifies."""
+        return self.check(all_of, body)[0]
 
 
 class _Refusals:
@@ -111,15 +128,16 @@ def events_handler(
         return web.Response(status=401, text="unverified request")
 
     async def events(request: web.Request) -> web.StreamResponse:
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            return refuse("body too large")
-        body = await request.content.read(MAX_BODY_BYTES + 1)
-        if len(body) > MAX_BODY_BYTES:
-            return refuse("body too large")
-        reason = signature.refusal(lambda name: request.headers.getall(name, []), body)
+        try:
+            body = await read_body(request)
+        except Unread as unread:
+            refused.warn(unread.reason)
+            return await unread.answer(request)
+        headers = request.headers
+        reason, key = signature.check(lambda name: headers.getall(name, []), body)
         if reason is not None:
             return refuse(reason)
-        if not await replay.first_time_anywhere(request.headers["X-Slack-Signature"].strip()):
+        if not await replay.first_time_anywhere(key):
             return refuse("replayed (the same signed request was seen in the last five minutes)")
         return await _dispatch(app, request, body, refused)
 
@@ -129,18 +147,25 @@ def events_handler(
 async def _dispatch(
     app: AsyncApp, request: web.Request, body: bytes, refused: _Refusals
 ) -> web.StreamResponse:
-    """Hand a verified request to bolt. Slack sends UTF-8 forms or JSON; a signed body
-    that is neither (only someone holding the secret can send one) is a 400."""
+    """Hand a verified request to bolt. Slack sends UTF-8 forms or JSON (interactivity:
+    a form whose ``payload`` field is JSON); a signed body bolt cannot read as an object
+    of Unicode text nested at most MAX_DEPTH deep (only someone holding the secret can
+    send one) is a 400."""
+    # One value a name (the first); bolt's own instructions to itself never from outside.
+    headers: dict[str, str | Sequence[str]] = {
+        k: request.headers[k] for k in request.headers if not k.lower().startswith(BOLT_ONLY)
+    }
     try:
+        # bolt parses the body as it builds the request (JSON that is not an object, or
+        # is nested deep enough for a RecursionError, fails there).
         bolt_request = AsyncBoltRequest(
-            body=body.decode("utf-8"),
-            query=request.query_string,
-            # One value a name: the signature headers were checked to be single already.
-            headers=dict(request.headers),
+            body=body.decode("utf-8"), query=request.query_string, headers=headers
         )
-    # bolt parses the body as it is built: JSON that is not an object fails there.
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever bolt's parse raised, the body is at fault
         refused.warn(f"signed but unreadable ({exc.__class__.__name__})")
+        return web.Response(status=400, text="unreadable request")
+    if not isinstance(bolt_request.body, dict) or not well_formed(bolt_request.body):
+        refused.warn("signed but unreadable (nested too deep, or not Unicode text)")
         return web.Response(status=400, text="unreadable request")
     try:
         response = await app.async_dispatch(bolt_request)
