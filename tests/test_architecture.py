@@ -116,6 +116,7 @@ def test_every_module_is_named_in_the_architecture_doc():
     assert missing == [], f"docs/architecture.md does not name {missing}"
 
 
+@pytest.mark.system  # two processes: scripts/check runs it all the same
 def test_ask_imports_only_what_it_needs(tmp_path: Path):
     # The process a user's shell runs, twice: the first may compile the book (and read
     # the YAML); the second opens it compiled and must import nothing else.

@@ -1,0 +1,1 @@
+"""Tests of bot.adapters: rendering, platform limits and caps, against the fakes."""

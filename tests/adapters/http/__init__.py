@@ -1,0 +1,1 @@
+"""The HTTP front: readiness, slow and idle connections."""

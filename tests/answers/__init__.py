@@ -1,0 +1,1 @@
+"""Tests of bot.answers: matching, rotation, replies, user text, autocomplete."""

@@ -1,0 +1,1 @@
+"""Tests of bot.app: the supervisor and the reloader."""

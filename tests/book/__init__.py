@@ -1,0 +1,1 @@
+"""Tests of bot.book: quote files, the loader, the compiled book, the shipped quotes."""

@@ -1,0 +1,1 @@
+"""Tests of bot.cli, run in this process."""

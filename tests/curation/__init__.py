@@ -1,0 +1,1 @@
+"""Tests of bot.curation: ingest and verify."""

@@ -1,0 +1,1 @@
+"""Tests of bot.daily: slots, settings, selection, delivery, rounds and /qotd requests."""

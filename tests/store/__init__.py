@@ -1,0 +1,1 @@
+"""Tests of bot.store on SQLite (and on PostgreSQL: those are system tests)."""
