@@ -49,17 +49,21 @@ class Cluster:
     def __init__(self, url: str, bots: list[Bot], slack: FakeSlack, discord: FakeDiscord):
         self.url, self.bots, self.slack, self.discord = url, bots, slack, discord
 
-    async def slack_command(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
+    async def slack_command(
+        self, body: str, headers: dict[str, str], within: float | None = None
+    ) -> tuple[int, str]:
+        # within: as Slack does, give up on an answer that takes longer than that.
+        timeout = aiohttp.ClientTimeout(total=within)
         async with (
-            aiohttp.ClientSession() as session,
+            aiohttp.ClientSession(timeout=timeout) as session,
             session.post(f"{self.url}/slack/events", data=body.encode(), headers=headers) as r,
         ):
             await r.read()
             return r.status, r.headers.get("X-Quotebot-Instance", "")
 
-    async def jonze(self) -> tuple[int, str]:
+    async def jonze(self, within: float | None = None) -> tuple[int, str]:
         body = form_body(self.slack.command_payload("/jonze", "editing"))
-        return await self.slack_command(body, signed_headers(body))
+        return await self.slack_command(body, signed_headers(body), within)
 
     async def discord_interaction(self, interaction: dict[str, Any]) -> tuple[int, Any]:
         body = json.dumps(interaction).encode()
@@ -154,6 +158,20 @@ async def test_killing_an_instance_mid_run_loses_no_request(cluster):
     # One at a time, so nothing was in flight when it died: HAProxy sends what the dead
     # instance cannot take to another one.
     assert Counter(statuses) == Counter({200: 45})
+
+
+async def test_a_hung_instance_loses_no_request_within_slacks_3_s(cluster):
+    # SIGSTOP: the hung instance's socket still takes connections (the kernel queues
+    # them), so HAProxy sends it requests that nothing reads; each must be tried again on
+    # another instance in time for Slack, which gives up after 3 s.
+    hung = cluster.bots[0].process
+    hung.send_signal(signal.SIGSTOP)
+    try:
+        answered = [await cluster.jonze(within=3.0) for _ in range(2 * INSTANCES)]
+    finally:
+        hung.send_signal(signal.SIGCONT)
+    assert [status for status, _ in answered] == [200] * (2 * INSTANCES)
+    assert len({who for _, who in answered}) == INSTANCES - 1  # all but the hung one
 
 
 async def test_three_instances_post_the_daily_quote_once(cluster):
