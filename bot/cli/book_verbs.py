@@ -47,6 +47,8 @@ def check(context: Context) -> int:
         problems += checked.problems
     for problem in problems:
         out.write(f"{problem}\n")
+    for unsure in checked.warnings if checked is not None else []:
+        out.write(f"warning: {unsure}\n")
     for warning in cap_warnings(loaded.book):
         out.write(f"warning: {warning}\n")
     if problems:

@@ -7,11 +7,16 @@ from pathlib import Path
 from bot import limits
 from bot.cli.context import EXIT_MISS, EXIT_OK, Context
 from bot.curation import draft as drafting
-from bot.curation.ingest import IngestError, find_quotes, read_article
+from bot.curation.book_tree import document_name
+from bot.curation.ingest import Article, IngestError, find_quotes, read_article
+from bot.curation.naming import naming
+from bot.curation.source_file import shown
 
 
 def ingest(context: Context) -> int:
-    """Find the director's quotes in the article; draft or merge them, checked first."""
+    """Find the director's quotes in the article; draft or merge them, checked first. An
+    article that never names the director is refused: its quotes would be pinned on
+    someone it does not name (``--force`` drafts them, marked ``status: attributed``)."""
     args, quotes, out, err = context.args, context.quotes, context.out, context.err
     # An empty folder is where a first file is drafted.
     answerer = context.answerer(allow_empty=True)
@@ -26,20 +31,32 @@ def ingest(context: Context) -> int:
     if existing is None and not limits.COMMAND_NAME.fullmatch(command):
         raise context.fail(f"{command!r} cannot be a slash command; give --command")
     aliases = existing.aliases if existing else ()
-    found = find_quotes(article, name, aliases)
-    plan = drafting.plan(article, found, name, command, existing, args.title, args.date)
+    status = _attribution(context, article, name, aliases)
+    if existing is not None:
+        target = args.out or Path(existing.path)
+    else:
+        target = args.out or quotes / f"{command}.yaml"
+    found = find_quotes(article, name, aliases, force=args.force)
+    plan = drafting.plan(
+        article, found, name, command, existing, args.title, args.date, target, status
+    )
     if not (args.title or article.title):
         out.write("note: no title in the article's heading: the file name was used (--title)\n")
     if not (args.date or article.date):
         out.write("note: no date in the article's heading or dateline: none set (--date)\n")
+    if document_name(args.file, target) is None:
+        out.write(
+            "note: the article is outside the quote book's tree: check --verify will not "
+            "read it there (copy it into a folder beside the quotes folder, e.g. seeds/)\n"
+        )
     for entry in plan.entries:
         words = " ".join(entry.text.split()[:6])
         mark = "  (already in the book)" if entry.present else ""
         topic = entry.topic + (" (new)" if entry.new_topic else "")
-        out.write(f"{topic:<18} {words[:44]:<46} {entry.context[:60]}{mark}\n")
+        out.write(f"{topic:<18} {shown(words[:44]):<46} {shown(entry.context[:60])}{mark}\n")
     new = len(plan.new_entries)
     out.write(
-        f"{len(plan.entries)} quote(s) by {name} found in {args.file}; {new} new, "
+        f"{len(plan.entries)} quote(s) by {shown(name)} found in {args.file}; {new} new, "
         f"{len(plan.entries) - new} already in the book\n"
     )
     if not plan.entries:
@@ -49,10 +66,8 @@ def ingest(context: Context) -> int:
             out.write("dry run: nothing written\n")
         return EXIT_OK
     if existing is not None:
-        target = args.out or Path(existing.path)
         text = drafting.merged(Path(existing.path), plan)
     else:
-        target = args.out or quotes / f"{command}.yaml"
         if target.exists():
             raise context.fail(f"{target} exists; give --out for the draft")
         text = drafting.new_file(plan)
@@ -64,3 +79,28 @@ def ingest(context: Context) -> int:
         return EXIT_MISS
     out.write(f"wrote {target}: review it, then quotebot check\n")
     return EXIT_OK
+
+
+def _attribution(context: Context, article: Article, name: str, aliases: tuple[str, ...]) -> str:
+    """Refuse an article that never names the director: its quotes would be pinned on
+    someone it does not name. Under ``--force``, a warning and the status the draft's
+    entries get ("attributed": for review), or "" when nothing was forced."""
+    args, out, err = context.args, context.out, context.err
+    named = naming(article, name, aliases)
+    if not named.named:
+        reason = f"{args.file} never names {shown(name)} (full name, surname or an alias)"
+        if named.shared:
+            reason += f"; {', '.join(map(shown, named.shared))} is someone else's name there"
+        if not args.force:
+            raise context.fail(f"{reason}: not drafting its quotes as theirs (or --force)")
+        err.write(f"warning: {reason}; --force: drafted with status: attributed\n")
+        return "attributed"
+    if not named.subject:
+        if args.force:
+            err.write(f"warning: the article is not about {shown(name)}; --force: all taken\n")
+            return "attributed"
+        out.write(
+            f"note: the article names {shown(name)} but is not about them: quotes it does "
+            "not attribute in words (On …: lists, A: answers) are left out\n"
+        )
+    return ""

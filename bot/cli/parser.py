@@ -176,6 +176,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     ingest.add_argument("--title", default="", help="the source's title (default: the article's)")
     ingest.add_argument("--date", default="", help="the source's date, YYYY-MM (default: found)")
     ingest.add_argument("--dry-run", action="store_true", help="show the draft, write nothing")
+    ingest.add_argument(
+        "--force",
+        action="store_true",
+        help="draft even from an article that never names the director (or is not about "
+        "them), every quote marked status: attributed, for review",
+    )
     ingest.set_defaults(func=handler("ingest_verb", "ingest"))
     invite = verbs.add_parser(
         "discord-invite",

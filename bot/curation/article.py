@@ -1,16 +1,17 @@
-"""Reading an interview article: plain text or HTML (through the standard library's
-parser, scripts, styles, navigation and page chrome left out), as paragraphs, with the
-title and date it gives itself."""
+"""Reading an interview article: plain text or HTML (its visible text, scripts, styles,
+navigation and page chrome left out), as paragraphs, with the title and date it gives
+itself. The file is read as :mod:`bot.curation.source_file` reads anything from outside."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
-MAX_BYTES = 5_000_000
+from bot.curation.html_text import page_text
+from bot.curation.source_file import Unreadable, read_text
+
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
     rf"\b(?:(\d{{4}})-(\d{{2}})(?:-\d{{2}})?|({_MONTHS})\s+(?:\d{{1,2}},\s+)?(\d{{4}}))\b"
@@ -31,99 +32,24 @@ class Article:
     paragraphs: tuple[str, ...]
 
 
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page, a paragraph per block element; no scripts, styles,
-    navigation or page chrome."""
-
-    BLOCKS = frozenset(
-        [
-            "p",
-            "div",
-            "br",
-            "li",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "blockquote",
-            "section",
-            "article",
-            "tr",
-            "dd",
-            "dt",
-            "pre",
-        ]
-    )
-    HIDDEN = frozenset(
-        [
-            "script",
-            "style",
-            "noscript",
-            "nav",
-            "header",
-            "footer",
-            "aside",
-            "form",
-            "svg",
-            "template",
-        ]
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title = ""
-        self._hidden = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.HIDDEN:
-            self._hidden += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag in self.BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag == "title":
-            self._in_title = False
-        elif tag in self.BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._hidden:
-            self.parts.append(data)
-
-
 def read_article(path: Path) -> Article:
-    """Read a plain-text or HTML article. IngestError for empty, binary or huge files."""
+    """Read a plain-text or HTML article: a regular file of at most 5 MB, in the encoding
+    it declares. IngestError (naming the file, quoting none of it) for anything else."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"{path}: cannot read it ({exc.strerror})") from None
-    if not raw.strip():
+        text = read_text(path)
+    except Unreadable as exc:
+        raise IngestError(f"{path}: {exc}") from None
+    return parse_article(text, path)
+
+
+def parse_article(text: str, path: Path) -> Article:
+    """An article's text (already decoded) as paragraphs, with its title and date."""
+    if not text.strip():
         raise IngestError(f"{path}: the file is empty")
-    if len(raw) > MAX_BYTES:
-        raise IngestError(f"{path}: over {MAX_BYTES // 1_000_000} MB; is this an article?")
-    if b"\0" in raw:
-        raise IngestError(f"{path}: a binary file, not a text or HTML article")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise IngestError(f"{path}: not UTF-8 text; save the article as UTF-8") from None
     title = ""
     if _looks_like_html(text, path):
-        parser = _TextExtractor()
-        parser.feed(text)
-        parser.close()
-        text, title = "".join(parser.parts), " ".join(parser.title.split())
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
+        text, title = page_text(text)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = tuple(
         " ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()
     )
@@ -131,12 +57,14 @@ def read_article(path: Path) -> Article:
         raise IngestError(f"{path}: no text in it")
     if not title:
         title = _title_from(paragraphs)
-    return Article(str(path), title, _date_in(_heading(paragraphs)), paragraphs)
+    return Article(str(path), title, _date_in(heading(paragraphs)), paragraphs)
 
 
 def _looks_like_html(text: str, path: Path) -> bool:
     head = text.lstrip()[:500].lower()
-    return path.suffix.lower() in (".html", ".htm") or head.startswith(("<!doctype", "<html"))
+    return path.suffix.lower() in (".html", ".htm", ".xhtml") or head.startswith(
+        ("<!doctype", "<html", "<?xml")
+    )
 
 
 # Lines a page repeats around every article: never its title.
@@ -152,7 +80,7 @@ _HEADING_LINES = 4
 _HEADING_MAX = 120
 
 
-def _heading(paragraphs: tuple[str, ...]) -> str:
+def heading(paragraphs: tuple[str, ...]) -> str:
     """The article's heading and dateline: its first short lines, before the first
     paragraph of body text. A date further on (a release date, say) is not the article's."""
     lines = []
@@ -166,7 +94,7 @@ def _heading(paragraphs: tuple[str, ...]) -> str:
 def _title_from(paragraphs: tuple[str, ...]) -> str:
     # A title is a short line of the heading that is not a sentence, nor the page's
     # navigation; else none (and ingest says so).
-    for paragraph in _heading(paragraphs).splitlines():
+    for paragraph in heading(paragraphs).splitlines():
         if paragraph.endswith((".", ":", "?", "!")) or _BOILERPLATE.search(paragraph):
             continue
         return _GLUED.sub("", paragraph)

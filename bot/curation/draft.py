@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.book.loader import Problem, load_file
 from bot.book.model import Director, normalise_text
+from bot.curation.book_tree import Refused, document_name, locate
 from bot.curation.ingest import Article, Found, propose_topic
 
 
@@ -40,6 +41,7 @@ class Draft:
     source_key: str
     source: dict[str, str]
     new_source: bool
+    status: str = ""
     entries: list[Entry] = field(default_factory=list)
 
     @property
@@ -55,14 +57,20 @@ def plan(
     existing: Director | None,
     title: str = "",
     date: str = "",
+    target: Path | None = None,
+    status: str = "",
 ) -> Draft:
     """The draft: topics proposed, quotes already present marked, the source reused when
-    the director's file already cites this document."""
+    the director's file already cites this document. The document is named as a source
+    in ``target`` names it, from the quote book's tree, where ``check --verify`` reads it;
+    ``status`` (``attributed``, for a draft forced past a check) goes on every entry."""
     document = _relative(article.path)
+    if target is not None:
+        document = document_name(Path(article.path), target) or document
     key, new_source = "", True
     if existing is not None:
         for quote in existing.quotes:
-            if quote.source.document and _relative(quote.source.document) == document:
+            if quote.source.document and _same(existing.path, quote.source.document, article):
                 key, new_source = quote.source.key, False
                 break
     source = {"title": title or article.title or Path(article.path).stem}
@@ -72,7 +80,7 @@ def plan(
     if not key:
         taken = {q.source.key for q in existing.quotes} if existing else set()
         key = _source_key(source["title"], source.get("date", ""), taken)
-    draft = Draft(director, command, key, source, new_source)
+    draft = Draft(director, command, key, source, new_source, status)
     keys = dict(existing.topic_keys) if existing else {}
     present = {q.text_key for q in existing.quotes} if existing else set()
     seen: set[str] = set()
@@ -86,6 +94,17 @@ def plan(
             keys.setdefault(topic, topic)
         draft.entries.append(Entry(topic, item.text, item.context, not known, folded in present))
     return draft
+
+
+def _same(quote_file: str, named: str, article: Article) -> bool:
+    """Whether a source's document (as ``check --verify`` finds it) is the article."""
+    try:
+        found = locate(quote_file, named)
+    except Refused:
+        found = None
+    if found is None:
+        return _relative(named) == _relative(article.path)
+    return found == Path(os.path.realpath(article.path))
 
 
 def _relative(path: str) -> str:
@@ -118,6 +137,8 @@ def _entry_map(draft: Draft, entry: Entry) -> CommentedMap:
     item["text"] = entry.text
     item["context"] = entry.context
     item["source"] = draft.source_key
+    if draft.status:
+        item["status"] = draft.status
     return item
 
 

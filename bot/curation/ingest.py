@@ -3,9 +3,10 @@
 Finds the director's quoted statements in the forms interview write-ups use:
 ``On his process: “…”`` lists; Q&A transcripts (``Q:`` then ``SJ:``/``Jonze:``/``A:``);
 and quotes attributed in the prose (``“…,” Jonze said.``, ``Jonze said, “…”``), in
-straight or curly quote marks, spanning paragraphs where the article does. Quotes are
-copied verbatim; each keeps its lead-in, verbatim, as its context. Nothing here writes a
-file: see :mod:`bot.curation.draft` for that.
+straight or curly quote marks, spanning paragraphs where the article does (the prose
+forms in :mod:`bot.curation.prose`). Quotes are copied verbatim; each keeps its lead-in,
+verbatim, as its context. Only names the article gives the director count (see
+:mod:`bot.curation.naming`). Nothing here writes a file: see :mod:`bot.curation.draft`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from dataclasses import dataclass
 
 from bot.curation.article import Article, IngestError, read_article
 from bot.curation.lead_in import propose_topic
+from bot.curation.naming import Naming, naming
+from bot.curation.prose import Prose
 
 __all__ = ["Article", "Found", "IngestError", "find_quotes", "propose_topic", "read_article"]
 
-_OPEN, _CLOSE = '“"', '”"'
-_VERBS = (
-    r"said|says|added|adds|explained|explains|recalled|recalls|noted|notes|continued|"
-    r"continues|told \w+|tells \w+|laughed|admitted|admits|joked|jokes"
-)
+_OPEN = '“"'
+# A lead-in list entry: "On his process: “…”".
+_ON = re.compile(r"^(On [^:“”\"]{2,200}):\s*[“\"](.+?)[”\"](?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -37,129 +38,61 @@ class Found:
 # ---- finding quotes ----------------------------------------------------------------------
 
 
-def director_names(name: str, aliases: tuple[str, ...] = ()) -> tuple[tuple[str, ...], set[str]]:
-    """How the prose names the director (full, last and first name, aliases) and how a
-    Q&A labels them (those, initials, ``A``)."""
-    words = name.split()
-    names = {name, words[-1], *aliases} | ({words[0]} if len(words) > 1 else set())
-    initials = "".join(w[0] for w in words).upper()
-    labels = {n.casefold() for n in names} | {
-        initials.casefold(),
-        ".".join(initials).casefold() + ".",
-        "a",
-        "answer",
-    }
-    return tuple(sorted(names, key=len, reverse=True)), labels
+def _labels(name: str, named: Naming, unattributed: bool) -> set[str]:
+    """How a Q&A labels the director's answers: by their names in the article, and (when
+    the article is theirs) by initials or ``A``."""
+    found = {n.casefold() for n in named.names}
+    if unattributed:
+        initials = "".join(w[0] for w in name.split()).upper()
+        found |= {initials.casefold(), ".".join(initials).casefold() + ".", "a", "answer"}
+    return found
 
 
-def find_quotes(article: Article, name: str, aliases: tuple[str, ...] = ()) -> list[Found]:
-    """Every quoted statement the article attributes to the director, in order."""
-    names, labels = director_names(name, aliases)
-    if _is_q_and_a(article.paragraphs, labels):
-        return _q_and_a(article.paragraphs, labels)
+def find_quotes(
+    article: Article, name: str, aliases: tuple[str, ...] = (), force: bool = False
+) -> list[Found]:
+    """Every quoted statement the article attributes to the director, in order. Quotes
+    it does not attribute in words (``On …:`` lists, ``A:``) only when the article is about
+    the director (see :mod:`bot.curation.naming`), or under ``force``."""
+    named = naming(article, name, aliases)
+    unattributed = named.subject or force
+    if _is_q_and_a(article.paragraphs, _labels(name, named, True)):
+        return _q_and_a(article.paragraphs, _labels(name, named, unattributed))
     found: list[Found] = []
-    paragraphs = list(article.paragraphs)
+    prose = Prose(named, article.title)
+    paragraphs = article.paragraphs
     i = 0
     while i < len(paragraphs):
         paragraph, i = _join_open_quote(paragraphs, i)
-        on = re.match(r"^(On [^:“”\"]{2,200}):\s*[“\"](.+?)[”\"](?=\s|$)", paragraph)
+        on = _ON.match(paragraph) if unattributed else None
         if on:
             found.append(Found(on.group(2).strip(), on.group(1).strip(), "on-list"))
+            prose.passed(paragraph)
             continue
-        found.extend(_said(paragraph, names, article.title))
+        found.extend(Found(text, lead, "said") for text, lead in prose.quotes(paragraph))
     return found
 
 
-def _join_open_quote(paragraphs: list[str], i: int) -> tuple[str, int]:
+def _join_open_quote(paragraphs: tuple[str, ...], i: int) -> tuple[str, int]:
     """Paragraph ``i``, joined with the next ones while a quote it opens stays open (the
     printers' convention: each paragraph of a long quote opens with a quote mark and only
-    the last one closes it). Returns the text and the index after it."""
-    text = paragraphs[i]
+    the last one closes it). Returns the text and the index after it. The quote marks are
+    counted as each paragraph is added, so a run of thousands stays linear."""
+    parts = [paragraphs[i]]
+    opened, closed, straight = (parts[0].count(mark) for mark in '“”"')
     i += 1
-    while _opens_unclosed(text) and i < len(paragraphs) and paragraphs[i][:1] in _OPEN:
-        text = f"{text}\n\n{paragraphs[i][1:]}"
-        i += 1
-    return text, i
-
-
-def _opens_unclosed(text: str) -> bool:
-    curly_open, curly_close = text.count("“"), text.count("”")
-    return curly_open > curly_close or (curly_open == 0 and text.count('"') % 2 == 1)
-
-
-_SPAN = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
-
-
-def _said(paragraph: str, names: tuple[str, ...], title: str) -> list[Found]:
-    """Quotes in prose, kept when the words around them attribute them to the director."""
-    name_pattern = "|".join(re.escape(n) for n in names)
-    after = re.compile(
-        rf"^\s*,?\s*(?:(?:{_VERBS})\s+(?:{name_pattern})\b|(?:{name_pattern})\s+(?:{_VERBS})\b)"
-    )
-    before = re.compile(rf"(?:{name_pattern})\s+(?:{_VERBS})\s*[,:]?\s*$")
-    pronoun = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{_VERBS})\b")
-    pronoun_before = re.compile(rf"\b(?:[Hh]e|[Ss]he|[Tt]hey)\s+(?:{_VERBS})\s*[,:]?\s*$")
-    other = re.compile(rf"^\s*,?\s*(?:(?:{_VERBS})\s+\S|[A-Z]\w+(?:\s+[A-Z]\w+)?\s+(?:{_VERBS})\b)")
-    found: list[Found] = []
-    spans = list(_SPAN.finditer(paragraph))
-    for index, span in enumerate(spans):
-        text = (span.group(1) or span.group(2) or "").strip()
-        if len(text.split()) < 3:
-            continue  # a word or title in quote marks, not a statement
-        lead = paragraph[: span.start()]
-        tail = paragraph[span.end() :]
-        mine = bool(after.match(tail)) or bool(before.search(lead))
-        # "…," he told me, or: Asked about critics, she said, "…": the director's, when
-        # the paragraph named the director before the quote and no one else since.
-        named = _last_named(lead, name_pattern)
-        by_pronoun = pronoun.match(tail) is not None or pronoun_before.search(lead) is not None
-        mine = mine or (named and by_pronoun)
-        if not mine and index > 0 and not lead[spans[index - 1].end() :].strip(" ,.;"):
-            continue
-        if not mine:
-            # "…," she said: someone else's. A quote run on from the director's own
-            # (“…,” Jonze said. “…”) is his too.
-            previous = spans[index - 1] if index else None
-            continued = previous is not None and bool(
-                after.match(paragraph[previous.end() : span.start()])
-            )
-            if not continued or other.match(tail):
-                continue
-        context = (
-            _lead_in(lead if not index else paragraph[spans[index - 1].end() : span.start()], names)
-            or title
+    while (opened > closed or (opened == 0 and straight % 2 == 1)) and i < len(paragraphs):
+        if paragraphs[i][:1] not in _OPEN:
+            break
+        more = paragraphs[i][1:]
+        parts.append(more)
+        opened, closed, straight = (
+            opened + more.count("“"),
+            closed + more.count("”"),
+            straight + more.count('"'),
         )
-        found.append(Found(text.rstrip(",").rstrip(), context, "said"))
-    return found
-
-
-# A person named in prose: a capitalised word (or two) that does not start a sentence.
-_SOMEONE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
-
-
-def _last_named(lead: str, name_pattern: str) -> bool:
-    """Whether ``lead`` names the director and, after that, no one else."""
-    mentions = list(re.finditer(rf"\b(?:{name_pattern})\b", lead))
-    if not mentions:
-        return False
-    since = lead[mentions[-1].end() :]
-    return not any(not re.fullmatch(name_pattern, m.group(0)) for m in _SOMEONE.finditer(since))
-
-
-def _lead_in(lead: str, names: tuple[str, ...]) -> str:
-    """The words before a quote, without the attribution: ``Asked about editing``."""
-    name_pattern = "|".join(re.escape(n) for n in names)
-    lead = re.sub(
-        rf"(?:{name_pattern}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:{_VERBS})\s*[,:]?\s*$", "", lead.strip()
-    )
-    lead = re.sub(
-        rf"^\s*,?\s*(?:(?:{_VERBS})\s+(?:{name_pattern})|(?:{name_pattern})\s+(?:{_VERBS}))\.?\s*",
-        "",
-        lead,
-    )
-    lead = lead.strip(" ,:;")
-    sentences = re.split(r"(?<=[.!?])\s+", lead)
-    return sentences[-1].strip(" ,:;") if sentences and sentences[-1].strip(" ,:;") else ""
+        i += 1
+    return "\n\n".join(parts), i
 
 
 _LABEL = re.compile(r"^([A-Z][\w.'\- ]{0,40}?|Q|A):\s+(.+)$")

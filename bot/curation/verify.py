@@ -5,7 +5,14 @@ curly and straight quote marks alike, apostrophes alike, any dash (or run of das
 spaced or not) alike, and any run of whitespace as one space. Nothing else is forgiven:
 a changed word, a dropped comma or a corrected printer's error is not the document's text.
 A quote that is not found is reported on its line with the document's closest passage and
-a word diff (``[-theirs-] {+ours+}``); a document that cannot be found is reported once.
+a word diff (``[-theirs-] {+ours+}``); a document that cannot be found, read or used is
+reported once, on the line of the first quote that names it.
+
+Documents are read as ingest reads an article (a regular file of at most 5 MB, in its
+declared encoding; an HTML page's visible text), and only inside the quote book's tree
+(see :mod:`bot.curation.book_tree`): a document outside it is refused unread, and nothing
+of a refused or unreadable file is ever printed. A document that never names the quote's
+director is a warning: the words may be in it, the attribution is not.
 """
 
 from __future__ import annotations
@@ -17,8 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.book.files import FileProblem, Problem, read_quote_file
+from bot.book.files import Problem
 from bot.book.model import Director, Quote
+from bot.curation.article import Article, IngestError, parse_article
+from bot.curation.book_tree import Refused, locate
+from bot.curation.naming import naming
+from bot.curation.source_file import Unreadable, read_text, shown
 
 _FOLD = str.maketrans(
     {
@@ -41,72 +52,82 @@ def fold(text: str) -> str:
 
 @dataclass
 class Verification:
-    """What ``--verify`` found: the problems, and how many quotes were found or had no
-    document to be checked against (a source with a URL only)."""
+    """What ``--verify`` found: the problems, the warnings (a document that never names
+    the quote's director), and how many quotes were found or had no document to be
+    checked against (a source with a URL only)."""
 
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     found: int = 0
     unchecked: int = 0
 
 
+@dataclass(frozen=True)
+class _Document:
+    """A document read once: its text folded, or why it cannot be used."""
+
+    text: str = ""
+    article: Article | None = None
+    problem: str = ""
+
+
 def verify(directors: Iterable[Director]) -> Verification:
-    """Look for every quote of ``directors`` in its source's document."""
+    """Look for every quote of ``directors`` in its source's document. Documents are read
+    only inside the quote book's tree (:mod:`bot.curation.book_tree`)."""
     result = Verification()
-    documents: dict[Path, str | None] = {}
-    missing: set[tuple[str, str]] = set()
+    documents: dict[Path, _Document] = {}
+    reported: set[tuple[str, str]] = set()
     for director in directors:
         for quote in director.quotes:
             named = quote.source.document
             if not named:
                 result.unchecked += 1
                 continue
-            path = locate(director.path, named)
-            text = _read(path, documents) if path is not None else None
-            if text is None:
-                if (director.path, named) not in missing:
-                    missing.add((director.path, named))
-                    where = "not found" if path is None else "cannot be read as UTF-8 text"
-                    result.problems.append(
-                        Problem(director.path, quote.line, f"document {named} {where}")
-                    )
+            document = _document(director.path, named, documents)
+            first = (director.path, named) not in reported
+            reported.add((director.path, named))
+            if document.problem:
+                if first:
+                    message = f"document {shown(named)} {document.problem}"
+                    result.problems.append(Problem(director.path, quote.line, message))
                 continue
-            if fold(quote.text) in text:
+            article = document.article
+            if first and article and not naming(article, director.name, director.aliases).named:
+                message = f"document {shown(named)} never names {shown(director.name)}"
+                result.warnings.append(Problem(director.path, quote.line, message))
+            if fold(quote.text) in document.text:
                 result.found += 1
             else:
-                result.problems.append(_not_found(director.path, quote, named, text))
+                result.problems.append(_not_found(director.path, quote, named, document.text))
     return result
 
 
-def locate(quote_file: str, document: str) -> Path | None:
-    """Where ``document`` (as a source names it) is: beside the quote file or in a folder
-    above it (``seeds/…`` from ``quotes/jonze.yaml``), else from the working folder."""
-    named = Path(document)
-    if named.is_absolute():
-        return named if named.is_file() else None
-    start = Path(quote_file).resolve().parent
-    for folder in (start, *start.parents, Path.cwd()):
-        candidate = folder / named
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _read(path: Path, documents: dict[Path, str | None]) -> str | None:
+def _document(quote_file: str, named: str, documents: dict[Path, _Document]) -> _Document:
+    try:
+        path = locate(quote_file, named)
+    except Refused as exc:
+        return _Document(problem=f"refused: {exc}; not read")
+    if path is None:
+        return _Document(problem="not found")
     if path not in documents:
         try:
-            documents[path] = fold(read_quote_file(path))
-        except FileProblem:
-            documents[path] = None
+            article = parse_article(read_text(path, follow_links=False), path)
+            text = fold("\n\n".join(article.paragraphs))
+            documents[path] = _Document(text, article)
+        except (Unreadable, IngestError) as exc:
+            reason = str(exc).removeprefix(f"{path}: ")
+            documents[path] = _Document(problem=f"cannot be read: {reason}")
     return documents[path]
 
 
-def _not_found(shown: str, quote: Quote, named: str, document: str) -> Problem:
+def _not_found(where: str, quote: Quote, named: str, document: str) -> Problem:
     ours = fold(quote.text)
     closest = closest_passage(ours, document)
-    message = f"not found in {named}"
+    message = f"not found in {shown(named)}"
     if closest:
-        message += f"; closest passage: “{closest}”; word diff: {word_diff(closest, ours)}"
-    return Problem(shown, quote.line, message)
+        diff = word_diff(closest, ours)
+        message += f"; closest passage: “{shown(closest)}”; word diff: {shown(diff)}"
+    return Problem(where, quote.line, message)
 
 
 def closest_passage(text: str, document: str) -> str:
