@@ -15,6 +15,7 @@ from typing import cast
 
 from bot.adapters.contract import Platform
 from bot.daily import ChannelRule
+from bot.environment import setting
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Entry:
         return cast(Platform, import_module(self.package).PLATFORM)
 
     def configured(self, env: Mapping[str, str]) -> bool:
-        return any(env.get(name, "").strip() for name in (self.credential, self.also) if name)
+        return any(setting(env, name) for name in (self.credential, self.also) if name)
 
 
 PLATFORMS: tuple[Entry, ...] = (

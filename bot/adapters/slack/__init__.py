@@ -3,7 +3,9 @@ of the day through chat.postMessage, and the app manifest.
 
 One module per concern: ``render`` (Block Kit), ``commands`` (the bolt app), ``socket``
 and ``http`` (the transports), ``poster``, ``manifest``, ``settings``, and ``service``
-(the platform contract).
+(the platform contract); for many workspaces, ``oauth`` (installations and states in the
+state store), ``install_flow`` and ``install_pages`` (installing), and ``workspaces``
+(uninstalls, and workspaces that never installed).
 """
 
 from bot.adapters.http.replay import ReplayGuard

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from typing import Any
 
@@ -12,12 +13,16 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
-from bot.adapters.slack.oauth import StoreInstallations, add_uninstall_listeners, oauth_settings
+from bot.adapters.slack.install_flow import install_flow
+from bot.adapters.slack.install_pages import first_steps
+from bot.adapters.slack.oauth import StoreInstallations
 from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
 from bot.adapters.slack.settings import SlackSettings
+from bot.adapters.slack.workspaces import InstalledOnly, add_uninstall_listeners
 from bot.answers import APOLOGY, Answerer
 from bot.daily import NO_DESK, QotdDesk
+from bot.environment import unset_blank
 from bot.errors import SettingsError
 
 log = logging.getLogger("quotebot.slack")
@@ -31,27 +36,21 @@ async def _qotd(
     return await answer_qotd(desk, client, command)
 
 
-def build_app(
-    answerer: Answerer, settings: SlackSettings, desk: QotdDesk | None = None
-) -> AsyncApp:
-    """A bolt app answering every slash command through ``answerer``, and ``/qotd``
-    through ``desk``.
+# What slack-bolt reads from the environment when it is not told (AsyncApp and
+# AsyncOAuthSettings): quotebot tells it everything, but bolt takes a variable set to ""
+# as set (SLACK_CLIENT_ID= and SLACK_CLIENT_SECRET= turn on its file-based OAuth), so
+# those set to nothing are unset before bolt is made: for quotebot they are not set.
+BOLT_VARIABLES = (
+    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
+    "SLACK_SCOPES", "SLACK_USER_SCOPES", "SLACK_REDIRECT_URI", "SLACK_INSTALL_PATH",
+    "SLACK_REDIRECT_URI_PATH", "SLACK_VERIFICATION_TOKEN",
+)  # fmt: skip
 
-    One listener serves the book's commands, so a director file added needs no code.
-    """
-    client = AsyncWebClient(token=settings.bot_token or None, base_url=settings.api_url)
-    installations = oauth = None
-    if settings.oauth:
-        if desk is None:
-            raise SettingsError("installing in many workspaces needs the state store")
-        installations = StoreInstallations(desk.store)
-        oauth = oauth_settings(settings, installations, desk)
-    app = AsyncApp(
+
+def _bolt(settings: SlackSettings, **mode: Any) -> AsyncApp:  # noqa: ANN401
+    """bolt's app, told everything: the settings every mode shares, and ``mode``'s."""
+    return AsyncApp(
         name="quotebot",
-        client=client,
-        # Many workspaces: bolt's OAuth flow, each request answered with its workspace's
-        # token from the state store (installations and OAuth states live there).
-        oauth_settings=oauth,
         # Passed even when empty so bolt never reads the environment itself.
         signing_secret=settings.signing_secret,
         # HTTP requests are verified before bolt sees them (bot.adapters.slack.http), and
@@ -62,11 +61,44 @@ def build_app(
         # 10.7 ms median per request against 1-2 ms (bench/slack_http.py).
         process_before_response=True,
         # bolt logs under its own name (slack_bolt.AsyncApp); passing ours cost 2.5 µs a request.
+        **mode,
     )
 
-    if installations is not None:
-        assert desk is not None
+
+def build_app(
+    answerer: Answerer, settings: SlackSettings, desk: QotdDesk | None = None
+) -> AsyncApp:
+    """A bolt app answering every slash command through ``answerer``, and ``/qotd``
+    through ``desk``, in the mode ``settings`` say (never one bolt infers).
+
+    One listener serves the book's commands, so a director file added needs no code.
+    """
+    unset_blank(os.environ, BOLT_VARIABLES)
+    if settings.oauth:
+        if desk is None:
+            raise SettingsError("installing in many workspaces needs the state store")
+        # Many workspaces: each request answered with its workspace's token from the
+        # state store, where the OAuth flow keeps installations and states.
+        installations = StoreInstallations(desk.store)
+        client = AsyncWebClient(base_url=settings.api_url)
+        flow = install_flow(
+            settings, installations, desk, client, lambda: first_steps(answerer.book)
+        )
+        app = _bolt(
+            settings, client=client, oauth_settings=flow.settings, oauth_flow=flow,
+            before_authorize=InstalledOnly(installations),
+        )  # fmt: skip
         add_uninstall_listeners(app, installations, desk)
+    else:
+        # One workspace: its token given as the token (with a client beside it bolt warns
+        # that one "will be unused"), the client then pointed at SLACK_API_URL.
+        app = _bolt(settings, token=settings.bot_token)
+        app.client.base_url = settings.api_url
+        if app.oauth_flow is not None:
+            raise SettingsError(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the process environment but "
+                "not in the settings quotebot was given: unset them to serve one workspace"
+            )
 
     qotd = f"/{limits.QOTD_COMMAND}"
 

@@ -1,6 +1,11 @@
-"""Slack for many workspaces: bolt's OAuth flow, its installations and OAuth states kept in
-quotebot's state store (SQLite or PostgreSQL) through slack-sdk's store interfaces, so any
-instance can answer any workspace with that workspace's own token."""
+"""Slack for many workspaces: the installations and OAuth states bolt's OAuth flow keeps,
+in quotebot's state store (SQLite or PostgreSQL) through slack-sdk's store interfaces, so
+any instance can answer any workspace with that workspace's own token. (The flow itself:
+:mod:`bot.adapters.slack.install_flow`; uninstalls: :mod:`bot.adapters.slack.workspaces`.)
+
+An installation is kept under (organisation, workspace): a workspace's under its own ID
+(and its organisation's, in an Enterprise Grid), an organisation-wide one under the
+organisation's alone."""
 
 from __future__ import annotations
 
@@ -12,15 +17,10 @@ import time
 from datetime import datetime
 from typing import Any
 
-from slack_bolt.app.async_app import AsyncApp
-from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from bot.adapters.slack.manifest import BOT_SCOPES, REDIRECT_PATH
-from bot.adapters.slack.settings import SlackSettings
-from bot.daily import QotdDesk
 from bot.store import SharedStore
 
 STATE_EXPIRES_S = 600
@@ -145,47 +145,3 @@ class StoreStates(AsyncOAuthStateStore):
 
 
 INSTALL_PATH = "/slack/install"
-
-
-def oauth_settings(
-    settings: SlackSettings, installations: StoreInstallations, desk: QotdDesk
-) -> AsyncOAuthSettings:
-    """bolt's OAuth flow with the manifest's scopes, its stores in the state store."""
-    return AsyncOAuthSettings(
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        scopes=list(BOT_SCOPES),
-        install_path=INSTALL_PATH,
-        redirect_uri_path=REDIRECT_PATH,
-        installation_store=installations,
-        installation_store_bot_only=True,
-        state_store=StoreStates(desk.store),
-    )
-
-
-def add_uninstall_listeners(
-    app: AsyncApp, installations: StoreInstallations, desk: QotdDesk
-) -> None:
-    """A workspace that uninstalls the app (or revokes its bot token) leaves nothing
-    behind: its installation, and its channels' quote of the day subscriptions."""
-
-    async def forget(body: dict[str, Any]) -> None:
-        team = str(body.get("team_id") or "")
-        enterprise = body.get("enterprise_id") or None
-        await installations.async_delete_all(enterprise_id=enterprise, team_id=team)
-        removed = await asyncio.to_thread(
-            desk.store.call, lambda s: s.unsubscribe_workspace("slack", team)
-        )
-        log.info(
-            "Slack: workspace %s uninstalled quotebot: its installation and %d quote of the "
-            "day subscription(s) removed", team, removed,
-        )  # fmt: skip
-
-    @app.event("app_uninstalled")
-    async def uninstalled(body: dict[str, Any]) -> None:
-        await forget(body)
-
-    @app.event("tokens_revoked")
-    async def revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if (event.get("tokens") or {}).get("bot"):
-            await forget(body)

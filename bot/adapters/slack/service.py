@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Mapping
 
 import aiohttp
@@ -15,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.contract import ServeOptions, run_once
 from bot.adapters.http.replay import ReplayGuard, shared_memory
 from bot.adapters.http.server import Handler, HttpFront, OnListening
-from bot.adapters.slack.commands import build_app
+from bot.adapters.slack.commands import BOLT_VARIABLES, build_app
 from bot.adapters.slack.http import events_handler, oauth_handler
 from bot.adapters.slack.manifest import REDIRECT_PATH
 from bot.adapters.slack.oauth import INSTALL_PATH, StoreInstallations
@@ -24,6 +25,7 @@ from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode
 from bot.answers import Answerer
 from bot.daily import QotdDesk
+from bot.environment import unset_blank
 from bot.errors import SettingsError
 from bot.store import SharedStore, open_store, store_location
 
@@ -159,6 +161,8 @@ class SlackPlatform:
         self, answerer: Answerer, env: Mapping[str, str], options: ServeOptions
     ) -> SlackService:
         settings = SlackSettings.from_environ(env, http=options.http is not None)
+        # Here, before any thread runs, rather than when bolt is made (build_app does too).
+        unset_blank(os.environ, BOLT_VARIABLES)
         return SlackService(
             answerer, settings, options.http, desk=options.desk, front=options.front
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.environment import token, url
+from bot.environment import setting, token, url
 from bot.errors import SettingsError
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -32,11 +32,11 @@ class SlackSettings:
         """Read and check the SLACK_* variables; ``http`` needs the signing secret,
         Socket Mode the app token; SLACK_CLIENT_ID means OAuth (many workspaces)."""
         api_url = url(env, "SLACK_API_URL", SLACK_API_URL, trailing_slash=True)
-        if env.get("SLACK_CLIENT_ID", "").strip():
+        if setting(env, "SLACK_CLIENT_ID"):
             return cls._oauth(env, http, api_url)
         bot_token = token(env, "SLACK_BOT_TOKEN", "xoxb-", "a bot token")
         if http:
-            secret = env.get("SLACK_SIGNING_SECRET", "").strip()
+            secret = setting(env, "SLACK_SIGNING_SECRET")
             if not secret:
                 raise SettingsError(
                     "SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
@@ -48,7 +48,7 @@ class SlackSettings:
 
     @classmethod
     def _oauth(cls, env: Mapping[str, str], http: bool, api_url: str) -> SlackSettings:
-        if env.get("SLACK_BOT_TOKEN", "").strip():
+        if setting(env, "SLACK_BOT_TOKEN"):
             raise SettingsError(
                 "SLACK_CLIENT_ID and SLACK_BOT_TOKEN are both set: SLACK_CLIENT_ID installs "
                 "the app in many workspaces (OAuth), SLACK_BOT_TOKEN serves one; unset one"
@@ -56,7 +56,7 @@ class SlackSettings:
         missing = [
             name
             for name in ("SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET")
-            if not env.get(name, "").strip()
+            if not setting(env, name)
         ]
         if missing:
             raise SettingsError(
@@ -70,10 +70,10 @@ class SlackSettings:
             )
         return cls(
             "",
-            signing_secret=env["SLACK_SIGNING_SECRET"].strip(),
+            signing_secret=setting(env, "SLACK_SIGNING_SECRET"),
             api_url=api_url,
-            client_id=env["SLACK_CLIENT_ID"].strip(),
-            client_secret=env["SLACK_CLIENT_SECRET"].strip(),
+            client_id=setting(env, "SLACK_CLIENT_ID"),
+            client_secret=setting(env, "SLACK_CLIENT_SECRET"),
         )
 
     @classmethod
@@ -81,6 +81,6 @@ class SlackSettings:
         """Only what chat.postMessage needs: the bot token (and SLACK_API_URL); with OAuth,
         no token here: each workspace's comes from the state store."""
         api_url = url(env, "SLACK_API_URL", SLACK_API_URL, trailing_slash=True)
-        if env.get("SLACK_CLIENT_ID", "").strip():
-            return cls("", api_url=api_url, client_id=env["SLACK_CLIENT_ID"].strip())
+        if setting(env, "SLACK_CLIENT_ID"):
+            return cls("", api_url=api_url, client_id=setting(env, "SLACK_CLIENT_ID"))
         return cls(token(env, "SLACK_BOT_TOKEN", "xoxb-", "a bot token"), api_url=api_url)
