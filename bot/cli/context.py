@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.environment import bundled_quotes
+from bot.environment import bundled_quotes, setting
 
 # Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
 TYPE_CHECKING = False
@@ -60,7 +60,7 @@ class Context:
     @property
     def quotes(self) -> Path:
         given: Path | None = getattr(self.args, "quotes", None)
-        return given or Path(self.env.get("QUOTEBOT_QUOTES") or bundled_quotes())
+        return given or Path(setting(self.env, "QUOTEBOT_QUOTES") or bundled_quotes())
 
     def fail(self, message: str, code: int = EXIT_USAGE) -> VerbExit:
         """Write ``error: message`` and return the exit to raise."""
@@ -87,7 +87,7 @@ class Context:
         from bot.daily.settings_file import ConfigError, load_config
 
         given: Path | None = getattr(self.args, "config", None)
-        path = given or Path(self.env.get("QUOTEBOT_CONFIG") or "quotebot.toml")
+        path = given or Path(setting(self.env, "QUOTEBOT_CONFIG") or "quotebot.toml")
         try:
             return load_config(path, CHANNELS)
         except ConfigError as exc:

@@ -7,6 +7,7 @@ import asyncio
 import yaml
 
 from bot.cli.context import EXIT_MISS, EXIT_OK, Context, outside_failure
+from bot.environment import setting
 from bot.errors import SettingsError, one_line
 
 
@@ -49,7 +50,7 @@ def _invite(context: Context) -> int:
             raise context.fail("--client-id is the application ID, digits only")
         context.out.write(invite_url(client_id.strip()) + "\n")
         return EXIT_OK
-    if not context.env.get("DISCORD_TOKEN"):
+    if not setting(context.env, "DISCORD_TOKEN"):
         raise context.fail(
             "give --client-id (Developer Portal > General Information > Application "
             "ID), or set DISCORD_TOKEN to ask Discord for it"

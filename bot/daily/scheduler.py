@@ -37,11 +37,15 @@ async def run_schedule(daily: Daily, stop: asyncio.Event, poll_s: float = POLL_S
     longest sleep (a simulation with no one subscribing meanwhile may sleep longer)."""
     cfg = daily.config
     platforms = set(daily.posters)
+    targets = ", ".join(str(t) for t in cfg.targets)
+    # The operator's targets only when quotebot.toml names some: "to no targets" read as
+    # a fault to everyone who never wrote one.
+    operator = f"; quotebot.toml: {cfg.schedule} ({cfg.timezone.key}) to {targets}"
     log.info(
-        "daily: subscriptions on %s; quotebot.toml: %s (%s) to %s",
-        ", ".join(sorted(platforms)) or "no platform", cfg.schedule, cfg.timezone.key,
-        ", ".join(str(t) for t in cfg.targets) or "no targets",
-    )  # fmt: skip
+        "daily: subscriptions on %s%s",
+        ", ".join(sorted(platforms)) or "no platform",
+        operator if targets else "",
+    )
     synced = False
     announced: float | None = None
     while not stop.is_set():

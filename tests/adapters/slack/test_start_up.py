@@ -36,6 +36,9 @@ def assert_quotebots_words(log: str) -> None:
     assert " slack_bolt" not in log and " slack_sdk" not in log, log
     assert "will be unused" not in log and "will be ignored" not in log
     assert "ERROR" not in log and "Traceback" not in log
+    # No quotebot.toml here: nothing said of the operator's targets, none being set.
+    assert "no targets" not in log and "quotebot.toml:" not in log
+    assert "daily: subscriptions on slack" in log
     assert BOT_TOKEN not in log and APP_TOKEN not in log and CLIENT_SECRET not in log
 
 
