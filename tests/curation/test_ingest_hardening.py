@@ -148,6 +148,7 @@ SHAPES: dict[str, Callable[[int], tuple[str, ...]]] = {
 }
 
 
+@pytest.mark.system  # a quarter of a megabyte of text each: seconds in all
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_a_226_kb_article_of_any_shape_ingests(shape: str) -> None:
     # Each took from 6 s to minutes when an attribution was searched for in all the text
@@ -175,6 +176,7 @@ def calls(shape: str, size: int) -> int:
     return counted
 
 
+@pytest.mark.system  # a quarter of a megabyte of text each: seconds in all
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_the_work_grows_with_the_text_not_faster(shape: str) -> None:
     small, large = calls(shape, 20_000), calls(shape, 80_000)
