@@ -20,6 +20,7 @@ import textwrap
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -320,3 +321,21 @@ async def run_daily(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+@contextmanager
+def hang_guard(seconds: int = 20) -> Iterator[None]:
+    """Fail, rather than hang, if the block never ends (a FIFO read waits for a writer; a
+    super-linear scan for minutes). Not a timing: what it guards takes a fraction of a
+    second, what it guards against minutes or forever."""
+
+    def hung(_signal: int, _frame: object) -> None:
+        raise AssertionError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

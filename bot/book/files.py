@@ -63,8 +63,9 @@ def find_quote_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def _kind(mode: int) -> str:
-    return next((name for test, name in _KINDS if test(mode)), "not a plain file")
+def file_kind(mode: int, otherwise: str = "not a plain file") -> str:
+    """What a file that is not a regular one is, by its ``st_mode``: a folder, a FIFO…"""
+    return next((name for test, name in _KINDS if test(mode)), otherwise)
 
 
 def read_quote_file(path: Path, max_bytes: int = limits.QUOTE_FILE_MAX_BYTES) -> str:
@@ -76,7 +77,7 @@ def read_quote_file(path: Path, max_bytes: int = limits.QUOTE_FILE_MAX_BYTES) ->
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise FileProblem(1, f"{_kind(mode)}, not a file: quote files are plain text files")
+            raise FileProblem(1, f"{file_kind(mode)}, not a file: quote files are plain text files")
         with open(fd, "rb", closefd=False) as file:
             data = file.read(max_bytes + 1)
     except OSError as exc:

@@ -14,16 +14,9 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from bot.book.files import OPEN_FLAGS
+from bot.book.files import OPEN_FLAGS, file_kind
 
 MAX_BYTES = 5_000_000
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
 # UTF-32 LE's mark begins with UTF-16 LE's: the longer one is tried first.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -64,7 +57,7 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES, follow_links: bool = True
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            kind = file_kind(info.st_mode, "not a file")
             raise Unreadable(f"{kind}, not a regular file")
         if info.st_size > max_bytes:
             raise Unreadable(f"over {max_bytes // 1_000_000} MB; is this an article?")

@@ -9,10 +9,8 @@ import codecs
 import io
 import os
 import shutil
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -23,6 +21,7 @@ from bot.book.loader import load_book
 from bot.curation.article import Article, read_article
 from bot.curation.ingest import IngestError, find_quotes, propose_topic
 from bot.curation.naming import naming
+from tests.fixtures import hang_guard
 
 ROOT = Path(__file__).resolve().parents[2]
 QUOTES = ROOT / "quotes"
@@ -34,23 +33,6 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = cli.main(list(argv), environ={}, stdin=io.StringIO(), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
-
-
-@contextmanager
-def hang_guard(seconds: int = 20) -> Iterator[None]:
-    """Fail, rather than hang, if the block never ends. Not a timing: the work guarded
-    takes a fraction of a second, the behaviour it guards against minutes or forever."""
-
-    def hung(_signal: int, _frame: object) -> None:
-        raise AssertionError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def article(*paragraphs: str, title: str = "") -> Article:

@@ -7,15 +7,13 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from bot import cli
 from bot.curation.book_tree import Refused, check_name
+from tests.fixtures import hang_guard
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a deploy file holds: a quote file naming it must never get this printed.
@@ -29,22 +27,6 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = cli.main(list(argv), environ={}, stdin=io.StringIO(), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
-
-
-@contextmanager
-def hang_guard(seconds: int = 20) -> Iterator[None]:
-    """Fail, rather than hang, if the block blocks (a FIFO read waits for a writer)."""
-
-    def hung(_signal: int, _frame: object) -> None:
-        raise AssertionError(f"still running after {seconds} s: it blocked")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def tree(tmp_path: Path, document: str, text: str = CLAIMED) -> tuple[Path, Path]:
