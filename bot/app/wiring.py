@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import Future
 
 from bot.adapters.contract import ServeOptions, Service
 from bot.adapters.http.server import HttpFront
@@ -19,10 +20,10 @@ from bot.daily.poster import Poster
 from bot.daily.scheduler import run_schedule
 from bot.daily.settings_file import DailyConfig
 from bot.errors import SettingsError
-from bot.store import is_postgres, open_store, store_location
-from bot.store.errors import StoreError, without_password
+from bot.store import ALL_TABLES, DAILY_TABLES, is_postgres, open_store, store_location
+from bot.store.errors import StoreError, StoreUnwritable, without_password
 from bot.store.roles import Store
-from bot.store.shared import SharedStore
+from bot.store.shared import SharedStore, in_background
 
 log = logging.getLogger("quotebot")
 
@@ -37,17 +38,25 @@ def platform_services(
     return [BY_NAME[name].load().service(answerer, env, options) for name in platforms]
 
 
-def open_state_store(env: Mapping[str, str]) -> Store:
+def open_state_store(env: Mapping[str, str], uses: Collection[str] = DAILY_TABLES) -> Store:
+    """The store of QUOTEBOT_DB, made sure quotebot may write the tables it ``uses`` (the
+    daily's, unless told); SettingsError, one line without the password, when it cannot
+    be opened or written (then with the fix)."""
     where = store_location(env)
     try:
-        return open_store(where)
+        return open_store(where, uses)
     except StoreError as exc:
-        raise SettingsError(f"the state store QUOTEBOT_DB: {exc}") from None
+        raise SettingsError(store_problem(exc)) from None
     except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
         shown = without_password(where)
         raise SettingsError(
             f"cannot open the state store QUOTEBOT_DB ({shown}): {exc.__class__.__name__}"
         ) from None
+
+
+def store_problem(exc: StoreError) -> str:
+    """What is wrong with the store, in one line: StoreUnwritable names QUOTEBOT_DB itself."""
+    return str(exc) if isinstance(exc, StoreUnwritable) else f"the state store QUOTEBOT_DB: {exc}"
 
 
 def posters_for(
@@ -60,13 +69,18 @@ def posters_for(
 
 
 def make_desk(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> QotdDesk:
-    """What answers /qotd on every platform: the state store, opened on first use."""
+    """What answers /qotd on every platform, and whose store the replay guard remembers
+    in: the state store, opened from now on in the background (no answer waits for it)."""
     networked = is_postgres(store_location(env))
-    shared = SharedStore(lambda: open_state_store(env), networked)
+    shared = SharedStore(lambda: open_state_store(env, ALL_TABLES), networked)
+    shared.open_soon()
     return QotdDesk(shared, config, lambda: answerer.book)
 
 
 READY_TIMEOUT_S = 3.0
+# `quotebot run` waits this long at start for the store to open (a connection time-out, and
+# some): a store it may not write stops it then; one out of reach does not.
+START_CHECK_S = 5.0
 
 
 def make_front(host: str, port: int, desk: QotdDesk) -> HttpFront:
@@ -99,13 +113,28 @@ class DailyService:
         self.posters = posters_for(config, env, platforms)
         self.env = env
         self.store: Store | None = None
+        # The store, opened now: one quotebot may not write (or not its store) is an error
+        # at start, not at the first write. One out of reach is not: serve() waits for it.
+        self._opening: Future[Store] | None = self._open_soon()
+        try:
+            self.store, self._opening = self._opening.result(timeout=START_CHECK_S), None
+        except StoreError as exc:
+            raise SettingsError(store_problem(exc)) from None
+        except Exception:  # noqa: BLE001 - out of reach, or not open yet: serve() says so
+            return
+
+    def _open_soon(self) -> Future[Store]:
+        where = store_location(self.env)
+        return in_background(lambda: open_store(where, ALL_TABLES))
 
     async def start(self) -> None:
-        """Nothing to check: the store is opened by serve(), and opened again for as long
-        as it is out of reach (a database down at start must not end the daily for good)."""
+        """Nothing to check: the store was opened at construction, and is opened again by
+        serve() for as long as it is out of reach (a database down at start must not end
+        the daily for good)."""
 
     async def serve(self, stop: asyncio.Event) -> None:
-        self.store = await self._open(stop)
+        if self.store is None:
+            self.store = await self._open(stop)
         if self.store is None:
             return
         runner = Daily(
@@ -117,10 +146,11 @@ class DailyService:
         where = store_location(self.env)
         delay = FIRST_BACKOFF_S
         while not stop.is_set():
+            opening, self._opening = self._opening or self._open_soon(), None
             try:
-                return await asyncio.to_thread(open_store, where)
-            except StoreError as exc:  # not a quotebot store, or a newer one: settings
-                raise SettingsError(f"the state store QUOTEBOT_DB: {exc}") from None
+                return await asyncio.wrap_future(opening)
+            except StoreError as exc:  # not a quotebot store, a newer one, read-only
+                raise SettingsError(store_problem(exc)) from None
             except Exception as exc:  # noqa: BLE001 - out of reach: the daily waits for it
                 log.error(
                     "daily: the state store %s is out of reach (%s); trying again in %.0f s",

@@ -23,6 +23,7 @@ from bot.daily.selection import day_label
 from bot.daily.settings_file import DailyConfig
 from bot.daily.slots import next_slot
 from bot.errors import SettingsError, one_line
+from bot.store.errors import StoreUnavailable
 from bot.store.records import SubscriptionRecord
 from bot.store.roles import Store, SubscriptionBook
 from bot.store.shared import SharedStore
@@ -116,9 +117,11 @@ class QotdDesk:
                 f"Only {wording.who_may} can set up the quote of the day here. "
                 "Ask one of them to use /qotd."
             )
+        # Fallback: when the store fails, or does not answer within a fraction of a second
+        # (bot.store.shared.ANSWER_S), the answer says it cannot be reached (UNREACHABLE).
         try:
             return self.store.call(lambda store: self._handle(store, request, asker, wording))
-        except Exception as exc:  # noqa: BLE001 - the store failed: say so, change nothing
+        except Exception as exc:  # noqa: BLE001 - any failure: say so, change nothing
             log.error("/qotd in %s:%s: the state store failed: %s", asker.platform,
                       asker.channel, one_line(exc))  # fmt: skip
             return QotdReply(UNREACHABLE)
@@ -127,11 +130,12 @@ class QotdDesk:
         self.store.drop()
 
     def ready(self) -> str | None:
-        """None when the state store answers, else why not (blocking: a worker thread)."""
+        """None when the state store answers, else why not (blocking: a worker thread; it
+        gives up within a fraction of a second, as every call of the serving side does)."""
         try:
             self.store.call(lambda store: store.ping())
-        except SettingsError as exc:  # could not open it: the message names it, no password
-            return str(exc)
+        except (SettingsError, StoreUnavailable) as exc:  # it cannot be opened: the message
+            return str(exc)  # names QUOTEBOT_DB, without the password
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             return f"the state store does not answer ({exc.__class__.__name__})"
         return None

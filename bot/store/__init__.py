@@ -7,9 +7,9 @@ the store is; the back ends are imported only then (psycopg is not cheap).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
-from bot.store.errors import StoreError, without_password
+from bot.store.errors import StoreError, StoreUnavailable, StoreUnwritable, without_password
 from bot.store.records import Chooser, PostRecord, Status, SubscriptionRecord
 from bot.store.roles import (
     DailyStore,
@@ -20,6 +20,7 @@ from bot.store.roles import (
     SubscriptionBook,
 )
 from bot.store.shared import SharedStore
+from bot.store.writable import ALL_TABLES, DAILY_TABLES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from bot.store.sqlite import SQLiteStore
 
 __all__ = [
+    "ALL_TABLES",
+    "DAILY_TABLES",
     "DEFAULT_STORE",
     "Chooser",
     "DailyStore",
@@ -38,6 +41,8 @@ __all__ = [
     "Status",
     "Store",
     "StoreError",
+    "StoreUnavailable",
+    "StoreUnwritable",
     "SubscriptionBook",
     "SubscriptionRecord",
     "is_postgres",
@@ -59,12 +64,13 @@ def is_postgres(where: str) -> bool:
     return where.startswith(("postgresql://", "postgres://"))
 
 
-def open_store(where: str) -> SQLiteStore | PostgresStore:
+def open_store(where: str, uses: Collection[str] = ALL_TABLES) -> SQLiteStore | PostgresStore:
     """``postgresql://…`` (or ``postgres://…``) opens PostgreSQL; anything else is a
-    SQLite file path."""
+    SQLite file path. StoreUnwritable (naming QUOTEBOT_DB, with the fix) when quotebot may
+    not write it, or not the tables it ``uses`` (ALL_TABLES, DAILY_TABLES)."""
     from bot.store.postgres import PostgresStore
     from bot.store.sqlite import SQLiteStore
 
     if is_postgres(where):
-        return PostgresStore(where)
-    return SQLiteStore(where)
+        return PostgresStore(where, uses)
+    return SQLiteStore(where, uses)

@@ -1,10 +1,24 @@
-"""The state store's error, and store locations made safe to show."""
+"""The state store's errors, and store locations made safe to show."""
 
 from __future__ import annotations
 
 
 class StoreError(Exception):
     """The state store cannot be used as it is; the message says what was found."""
+
+
+class StoreUnwritable(StoreError):
+    """quotebot may not write the state store (a read-only file or folder, a role without
+    grants): found when it is opened. The message is one line naming QUOTEBOT_DB, what was
+    found and the fix: ``QUOTEBOT_DB=/srv/state.db: read-only (…); chmod u+w /srv/state.db``."""
+
+    def __init__(self, where: str, found: str, fix: str) -> None:
+        super().__init__(f"QUOTEBOT_DB={without_password(where)}: {found}; {fix}")
+
+
+class StoreUnavailable(ConnectionError):
+    """The serving side's store is out of reach just now (it failed to open a moment ago;
+    another attempt is under way): the message is that failure's, without a password."""
 
 
 _SECRET_PARAMS = frozenset({"password", "passfile", "sslpassword", "sslkey"})

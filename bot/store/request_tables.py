@@ -12,6 +12,10 @@ from typing import Any
 class RequestSQL:
     """Installations, OAuth states and seen requests in SQL (SQLStore runs the statements)."""
 
+    # The database's own time, in seconds since the epoch, as SQL (SQLite's; PostgreSQL
+    # says its own).
+    db_now = "((julianday('now') - 2440587.5) * 86400.0)"
+
     def _execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
@@ -62,18 +66,21 @@ class RequestSQL:
         with self._transaction() as cursor:
             yield cursor
 
-    def first_time(self, request: str, now: float, window: float) -> bool:
-        # On every signed request: committed without waiting for the disk (a crash loses
-        # at most the last moments' signatures, which are only a replay guard's memory).
+    def first_time(self, request: str, window: float) -> bool:
+        # By the database's clock, both the forgetting and the remembering: instances'
+        # own clocks differ, and one running ahead would forget what the others still
+        # need. Committed without waiting for the disk (a crash loses at most the last
+        # moments' signatures, which are only a replay guard's memory).
         with self._unflushed() as cursor:
             cursor.execute(
-                self._sql("DELETE FROM seen_requests WHERE seen_at < ?"), (now - window,)
+                self._sql(f"DELETE FROM seen_requests WHERE seen_at < {self.db_now} - ?"),
+                (window,),
             )
             cursor.execute(
                 self._sql(
-                    "INSERT INTO seen_requests VALUES (?, ?) ON CONFLICT (request) DO NOTHING "
-                    "RETURNING request"
+                    f"INSERT INTO seen_requests VALUES (?, {self.db_now}) "
+                    "ON CONFLICT (request) DO NOTHING RETURNING request"
                 ),
-                (request, now),
+                (request,),
             )
             return cursor.fetchone() is not None

@@ -3,13 +3,15 @@
 them, as each back end provides.
 
 Every change is one atomic statement or one short transaction, so instances racing for
-the same post see one winner. Times are the caller's clock (epoch seconds), never the
-database's, so tests can move time.
+the same post see one winner. Times are the caller's clock (epoch seconds), so tests can
+move time; except the seen requests', which are the database's: there one instance's
+clock running ahead would forget what the others still need.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Protocol
 
@@ -89,9 +91,10 @@ class SubscriptionBook(Protocol):
 class SeenRequests(Protocol):
     """Signed requests already answered, remembered for the replay guard."""
 
-    def first_time(self, request: str, now: float, window: float) -> bool:
+    def first_time(self, request: str, window: float) -> bool:
         """True the first time ``request`` (a signed request's signature) is offered within
-        ``window`` seconds, on any instance sharing this store; forgets older ones."""
+        ``window`` seconds by the database's clock, on any instance sharing this store;
+        forgets older ones."""
 
 
 class Installations(Protocol):
@@ -122,6 +125,13 @@ class DailyStore(PostLedger, SubscriptionBook, Protocol):
 
 class Store(PostLedger, SubscriptionBook, SeenRequests, Installations, Protocol):
     """Every role, as a back end provides them, and the store's own upkeep."""
+
+    # Whether a call never waits on a network (a SQLite file): it may be made on the loop.
+    local: bool
+
+    def within(self, seconds: float | None) -> AbstractContextManager[None]:
+        """Calls made by this thread in the block give up after ``seconds`` (TimeoutError),
+        or at once, for 0, when they would have to wait (BlockingIOError)."""
 
     def ping(self) -> None:
         """Ask the database something trivial: raises when it does not answer."""

@@ -4,12 +4,13 @@ atomic statement or one short transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, Protocol
 
-from bot.store.errors import StoreError
+from bot.store.deadlines import Deadlines
+from bot.store.errors import StoreError, StoreUnwritable
 from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bot.store.records import Chooser, PostRecord
 from bot.store.request_tables import RequestSQL
@@ -44,7 +45,7 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
-class SQLStore(SubscriptionSQL, RequestSQL):
+class SQLStore(Deadlines, SubscriptionSQL, RequestSQL):
     """The SQL both back ends share; they differ in connecting, locking and placeholders."""
 
     placeholder = "?"
@@ -65,14 +66,20 @@ class SQLStore(SubscriptionSQL, RequestSQL):
             cursor.execute(self._sql(statement), params)
             return list(cursor.fetchall()) if cursor.description else []
 
-    def _migrate(self) -> None:
-        """Create or bring the tables up to this version; StoreError, in one line, for a
-        database that is not a quotebot store or is newer than this quotebot."""
+    def _migrate(self, uses: Collection[str]) -> None:
+        """Create or bring the tables up to this version, and make sure quotebot may write
+        the tables it ``uses``; StoreError, in one line, for a database that is not a
+        quotebot store or is newer than this quotebot, StoreUnwritable for one it may not
+        write (with the fix)."""
         try:
             self._migrate_once()
+            self._check_writable(uses)
         except StoreError:
             raise
         except Exception as exc:  # noqa: BLE001 - sqlite3's and psycopg's errors alike
+            found = self._unwritable(exc)
+            if found is not None:
+                raise found from None
             said = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:200]
             raise StoreError(
                 f"{self.where}: cannot use it as quotebot's state store ({said}); point "
@@ -101,6 +108,14 @@ class SQLStore(SubscriptionSQL, RequestSQL):
                 for statement in statements:
                     cursor.execute(statement)
                 cursor.execute(self._sql("INSERT INTO schema_version VALUES (?)"), (version,))
+
+    def _check_writable(self, uses: Collection[str]) -> None:
+        """Raise StoreUnwritable, or the database's own error, unless quotebot may write
+        the tables it ``uses``."""
+
+    def _unwritable(self, exc: BaseException) -> StoreUnwritable | None:
+        """``exc`` said why quotebot may not write this store, or None."""
+        return None
 
     def _lock(self, cursor: Cursor) -> None:
         """Serialise a read-then-write transaction against other instances."""

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.store.errors import StoreError
+from bot.store.errors import StoreError, StoreUnwritable
 from bot.store.sql import SQLStore
+from bot.store.writable import ALL_TABLES, sqlite_unwritable
+
+BUSY_MS = 30_000  # another process's write lock is waited for this long, deadlines aside
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 class SQLiteStore(SQLStore):
@@ -19,21 +23,46 @@ class SQLiteStore(SQLStore):
     # Without statistics SQLite takes the primary key for "platform IN (…)" and sorts every
     # row of those platforms: told, it walks the next-slot index and stops at the limit.
     next_index = "INDEXED BY subscriptions_next"
+    # A write costs tens of microseconds: the event loop may make one itself (within(0)).
+    local = True
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, uses: Collection[str] = ALL_TABLES) -> None:
+        """Open (creating, migrating) the file; StoreUnwritable, with the fix, when
+        quotebot may not write it (``uses``: PostgreSQL's grants; a file is all or none)."""
         self.where = str(path)
-        # Autocommit; transactions are explicit. Waits up to 30 s for another process's lock.
-        # One connection, used from worker threads one transaction at a time (_guard).
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._guard = threading.Lock()
         try:
-            self._db.execute("PRAGMA busy_timeout=30000")
+            # Autocommit; transactions are explicit. One connection, used from worker
+            # threads (or the loop) one transaction at a time (_guard).
+            self._db = sqlite3.connect(
+                path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise sqlite_unwritable(self.where, exc) or exc from None
+        self._guard = threading.Lock()
+        self._busy_ms = BUSY_MS
+        try:
+            self._db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
             self._use_wal()
             self._synchronous = int(self._db.execute("PRAGMA synchronous").fetchone()[0])
         except sqlite3.DatabaseError as exc:
             self._db.close()
+            found = sqlite_unwritable(self.where, exc)
+            if found is not None:
+                raise found from None
             raise StoreError(f"{self.where} is not a SQLite database ({exc})") from None
-        self._migrate()
+        try:
+            self._migrate(uses)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_writable(self, uses: Collection[str]) -> None:
+        # Written, not asked: a file can look writable and not be (a read-only mount, an
+        # immutable file, a folder where the journal cannot be made).
+        self._execute("UPDATE schema_version SET version = version")
+
+    def _unwritable(self, exc: BaseException) -> StoreUnwritable | None:
+        return sqlite_unwritable(self.where, exc)
 
     def _use_wal(self) -> None:
         """Switch the file to write-ahead logging (readers never wait for the writer).
@@ -51,23 +80,47 @@ class SQLiteStore(SQLStore):
 
     @contextmanager
     def _transaction(self, flushed: bool = True) -> Iterator[sqlite3.Cursor]:
-        with self._guard:
+        left = self._remaining()  # this thread's deadline: 0.0 never waits, None the usual
+        if not self._guard.acquire(timeout=-1 if left is None else left):
+            raise BlockingIOError(f"{self.where} is in use") if left == 0 else self._timed_out()
+        try:
+            wait_ms = BUSY_MS if left is None else int(left * 1000)
+            if wait_ms != self._busy_ms:  # another process's lock: waited for up to this
+                self._db.execute(f"PRAGMA busy_timeout={wait_ms}")
+                self._busy_ms = wait_ms
             cursor = self._db.cursor()
             if not flushed:
                 # Connection-wide, and not changeable inside a transaction: set around it.
                 cursor.execute("PRAGMA synchronous=OFF")
             try:
-                # IMMEDIATE takes the write lock at once: a read-then-write cannot interleave.
-                cursor.execute("BEGIN IMMEDIATE")
-                try:
-                    yield cursor
-                except BaseException:
-                    cursor.execute("ROLLBACK")
-                    raise
-                cursor.execute("COMMIT")
+                with self._busy_said(left):
+                    # IMMEDIATE takes the write lock at once: a read-then-write cannot
+                    # interleave.
+                    cursor.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield cursor
+                    except BaseException:
+                        cursor.execute("ROLLBACK")
+                        raise
+                    cursor.execute("COMMIT")
             finally:
                 if not flushed:
                     cursor.execute(f"PRAGMA synchronous={self._synchronous}")
+        finally:
+            self._guard.release()
+
+    @contextmanager
+    def _busy_said(self, left: float | None) -> Iterator[None]:
+        """Another process's lock, waited for as long as this thread's deadline allows, as
+        BlockingIOError (no wait allowed) or TimeoutError."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if left is None or (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _BUSY:
+                raise
+            if left == 0:
+                raise BlockingIOError(f"{self.where} is locked by another process") from None
+            raise self._timed_out() from None
 
     @contextmanager
     def _unflushed(self) -> Iterator[sqlite3.Cursor]:

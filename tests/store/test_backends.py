@@ -51,20 +51,3 @@ def test_claims_on_either_store(store):
 def test_selection_on_either_store(store):
     picked = [quote_of_the_day(date(2026, 1, n), BOOK, store, 0) for n in range(1, 10)]
     assert len({q.text for q in picked}) == 9
-
-
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.system)])
-def test_the_store_remembers_a_request_for_its_window(tmp_path, request, backend):
-    where = (
-        str(tmp_path / "state.db")
-        if backend == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    store = open_store(where)
-    try:
-        assert store.first_time("slack:v0=abc", 1000.0, 300.0)
-        assert not store.first_time("slack:v0=abc", 1100.0, 300.0)
-        assert store.first_time("discord:abc", 1100.0, 300.0)  # another platform's
-        assert store.first_time("slack:v0=abc", 1301.0, 300.0)  # forgotten after the window
-    finally:
-        store.close()

@@ -1,12 +1,17 @@
 """Refusing a signed request seen before (Slack's and Discord's alike): a captured request
 could otherwise be sent again while its timestamp is still within the window.
 
-With a state store other machines share (PostgreSQL: instances behind a load balancer)
-the memory is the store's, so a request replayed to another instance is refused just the
-same; it costs each request one round trip (bench/slack_http.py). With a SQLite file the
-memory stays in the process (the round trip through a worker thread doubled the cost of
-a request). If the store fails, the guard remembers in this process meanwhile: answers
-go on (one log line a minute says so).
+The memory is the state store's, so a request replayed to another instance (or another
+process on the same SQLite file) is refused just the same, and it is kept by the
+database's clock, not the instances' own (one running ahead must not forget what the
+others still need). PostgreSQL costs each request one round trip from a worker thread
+(bench/slack_http.py); a SQLite file is written from the event loop itself, a write
+costing tens of microseconds where the hop to a thread cost more (a worker thread only
+when the file is locked just then).
+
+Fallback: if the store fails or does not answer within a fraction of a second
+(bot.store.shared.ANSWER_S), the guard remembers in this process meanwhile: answers go on
+(one log line a minute says so).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Callable
 
 from bot.adapters.http.throttle import Throttle
 from bot.daily import QotdDesk
-from bot.store import SharedStore
+from bot.store import SharedStore, Store
 
 log = logging.getLogger("quotebot.http")
 
@@ -44,22 +49,27 @@ class ReplayGuard:
         self._kind = kind
         self._throttle = Throttle()
 
-    async def first_time_anywhere(self, signature: str) -> bool:
+    async def first_time_anywhere(self, key: str) -> bool:
         """Like :meth:`first_time`, across every instance sharing the state store."""
         if self._shared is None:
-            return self.first_time(signature)
-        key, now = f"{self._kind}:{signature}", time.time()
+            return self.first_time(key)
+        stored, window = f"{self._kind}:{key}", self._window
+
+        def remember(store: Store) -> bool:
+            return store.first_time(stored, window)
+
         try:
-            return await asyncio.to_thread(
-                self._shared.call, lambda store: store.first_time(key, now, self._window)
-            )
+            try:
+                return self._shared.call_here(remember)
+            except BlockingIOError:  # not a file on this machine, or locked just now
+                return await asyncio.to_thread(self._shared.call, remember)
         except Exception as exc:  # noqa: BLE001 - a dead store must not stop the answers
             if self._throttle.due("store"):
                 log.warning(
                     "replay guard: the state store failed (%s); remembering in this process "
                     "meanwhile", exc.__class__.__name__,
                 )  # fmt: skip
-            return self.first_time(signature)
+            return self.first_time(key)
 
     def first_time(self, signature: str) -> bool:
         """True the first time ``signature`` is offered within the window (only verified
@@ -77,8 +87,7 @@ class ReplayGuard:
 
 
 def shared_memory(desk: QotdDesk | None) -> SharedStore | None:
-    """The store a replay guard should remember in: the desk's, when it is shared by
-    other machines; else None (this process's memory)."""
-    if desk is None or not desk.store.networked:
-        return None
-    return desk.store
+    """The store a replay guard should remember in: the desk's, whichever the back end
+    (other processes and machines use it too); None without a desk (this process's
+    memory)."""
+    return None if desk is None else desk.store
