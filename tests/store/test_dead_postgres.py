@@ -62,6 +62,7 @@ def desk_on(url: str) -> QotdDesk:
     return make_desk(DailyConfig(), {"QUOTEBOT_DB": url}, None)  # type: ignore[arg-type]
 
 
+@pytest.mark.system  # waits out the half-second deadline, as the test's subject
 async def test_a_port_that_never_answers_costs_each_answer_a_fraction_of_a_second(caplog):
     caplog.set_level(logging.DEBUG)
     sock, url = blackhole()

@@ -108,6 +108,7 @@ desk.close()
 """
 
 
+@pytest.mark.system  # the fast instance is a process of its own
 async def test_an_instance_whose_clock_runs_ahead_forgets_nothing_the_others_need(where, desks):
     one = guard(desks[0])  # opens the store (and migrates it)
     assert await one.first_time_anywhere("v0=opening")
@@ -144,6 +145,7 @@ def test_the_store_keeps_a_request_for_its_window_by_its_own_clock(where):
         store.close()
 
 
+@pytest.mark.system  # a second quotebot process
 async def test_a_sqlite_replay_is_refused_by_another_process_on_the_same_file(tmp_path):
     where = str(tmp_path / "state.db")
     desk = opened(where)
