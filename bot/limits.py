@@ -65,3 +65,11 @@ SLACK_APP_NAME_MAX = 35  # the manifest's display name
 def slack_escaped_length(text: str) -> int:
     """Length of ``text`` once Slack's mrkdwn escaping (& < >) is applied."""
     return len(text) + 4 * text.count("&") + 3 * text.count("<") + 3 * text.count(">")
+
+
+# ---- message commands --------------------------------------------------------------------
+# The message command (Discord's context menu; later Slack's message shortcut) that looks
+# for a message's text in the quote book.
+SOURCE_COMMAND = "Find the source"
+# A message's text is read up to this long (Discord's longest message, with Nitro).
+MESSAGE_TEXT_MAX = 4_000

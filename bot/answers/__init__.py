@@ -1,9 +1,10 @@
 """Answering: what a member types in, a platform-neutral answer out — the answerer,
 cleaning what users type, planned asks, matching, rotation, the wording of replies, the
-command catalogue and autocomplete.
+command catalogue and autocomplete, and the fact-check of a posted quote (source_check).
 
-The catalogue and autocomplete are loaded on first use: ``quotebot ask`` needs neither,
-and importing them (and ``typing``, which the catalogue needs) was 5 ms of it.
+The catalogue, autocomplete and the fact-check are loaded on first use: ``quotebot ask``
+needs none of them, and importing them (and ``typing``, which the catalogue needs) was
+5 ms of it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
         topic_choices,
     )
     from bot.answers.catalogue import Catalogue, CommandInfo, list_commands
+    from bot.answers.source_check import (
+        SourceAnswer,
+        check_source,
+        source_lines,
+        source_text,
+    )
 
 _LATER = {
     "Choice": "autocomplete",
@@ -42,6 +49,10 @@ _LATER = {
     "Catalogue": "catalogue",
     "CommandInfo": "catalogue",
     "list_commands": "catalogue",
+    "SourceAnswer": "source_check",
+    "check_source": "source_check",
+    "source_lines": "source_check",
+    "source_text": "source_check",
 }
 
 
@@ -68,13 +79,17 @@ __all__ = [
     "Markup",
     "Miss",
     "QuoteAnswer",
+    "SourceAnswer",
     "TopicsAnswer",
+    "check_source",
     "cut",
     "director_choices",
     "list_commands",
     "miss_lines",
     "miss_text",
     "quote_topic_choices",
+    "source_lines",
+    "source_text",
     "topic_choices",
     "topic_heading",
     "topic_lines",

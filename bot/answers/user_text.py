@@ -25,13 +25,13 @@ _UNSEEN = re.compile(
 )
 
 
-def clean_input(text: str) -> str:
+def clean_input(text: str, limit: int = MAX_ASKED) -> str:
     """What the user typed, made safe to match and to echo: no control or invisible
-    characters, single spaces, at most :data:`MAX_ASKED` characters."""
-    text = _SURROGATE.sub("\ufffd", text[: MAX_ASKED * 4])
+    characters, single spaces, at most ``limit`` characters (:data:`MAX_ASKED`)."""
+    text = _SURROGATE.sub("\ufffd", text[: limit * 4])
     text = _UNSEEN.sub("", unicodedata.normalize("NFC", text))
     text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
-    if len(text) > MAX_ASKED:
-        text = text[: MAX_ASKED - 1].rstrip() + "…"
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
     return text

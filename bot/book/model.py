@@ -36,6 +36,25 @@ def normalise_text(text: str) -> str:
     return " ".join(folded.split())
 
 
+# How check --verify (and a fact-check of a quote someone posted) compares texts: quote
+# marks, apostrophes and dashes of every kind alike, and any run of whitespace one space.
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("‘’‚‛′ʼ`´", "'"),
+        **dict.fromkeys("“”„‟″«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+        **dict.fromkeys("\u00a0\u2007\u202f\u2009\u200a", " "),
+    }
+)
+_DASHES = re.compile(r"\s*-+\s*")
+
+
+def fold(text: str) -> str:
+    """``text`` with quote marks, apostrophes, dashes and whitespace made uniform."""
+    text = unicodedata.normalize("NFC", text).translate(_FOLD)
+    return " ".join(_DASHES.sub(" - ", text).split())
+
+
 @dataclass(frozen=True)
 class Source:
     """Where quotes were said or printed."""

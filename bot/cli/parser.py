@@ -186,10 +186,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     invite = verbs.add_parser(
         "discord-invite",
         parents=[common],
-        help="print the URL that adds the Discord bot to a server",
-        description="Print the OAuth2 URL that adds the bot to a server, with the bot and "
+        help="print the URLs that add the Discord bot to a server or install it for a user",
+        description="Print two OAuth2 URLs, one a line. First, as always (scripts may read "
+        "the first line alone), the URL that adds the bot to a server, with the bot and "
         "applications.commands scopes and the permissions it needs (View Channels, Send "
-        "Messages, Embed Links, Read Message History). The application ID comes from "
+        "Messages, Embed Links, Read Message History). Second, the user install URL "
+        "(integration_type=1, applications.commands): a member adds the commands for "
+        "themselves, to use in DMs and in any server (the Developer Portal's Installation "
+        "> Installation Contexts must have User Install on). The application ID comes from "
         "--client-id, else from Discord with DISCORD_TOKEN.",
     )
     invite.add_argument(

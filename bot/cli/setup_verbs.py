@@ -34,21 +34,21 @@ ENDPOINT_NOTE = (
 
 
 def discord_invite(context: Context) -> int:
-    """The invite URL, from --client-id or from Discord with DISCORD_TOKEN; how to set
-    the interactions endpoint, on standard error."""
+    """The server invite URL, then the user install URL, from --client-id or from Discord
+    with DISCORD_TOKEN; how to set the interactions endpoint, on standard error."""
     code = _invite(context)
     context.err.write(ENDPOINT_NOTE)
     return code
 
 
 def _invite(context: Context) -> int:
-    from bot.adapters.discord import DiscordSettings, application_id, invite_url
+    from bot.adapters.discord import DiscordSettings, application_id
 
     client_id: str | None = context.args.client_id
     if client_id is not None:
         if not client_id.strip().isdigit():
             raise context.fail("--client-id is the application ID, digits only")
-        context.out.write(invite_url(client_id.strip()) + "\n")
+        _links(context, client_id.strip())
         return EXIT_OK
     if not setting(context.env, "DISCORD_TOKEN"):
         raise context.fail(
@@ -68,5 +68,13 @@ def _invite(context: Context) -> int:
             f"({one_line(exc)}); check the network and DISCORD_API_BASE, or give --client-id",
             EXIT_MISS,
         ) from None
-    context.out.write(invite_url(found) + "\n")
+    _links(context, found)
     return EXIT_OK
+
+
+def _links(context: Context, client_id: str | int) -> None:
+    # The server invite first, as it always was: scripts read the first line.
+    from bot.adapters.discord import invite_url, user_install_url
+
+    context.out.write(invite_url(client_id) + "\n")
+    context.out.write(user_install_url(client_id) + "\n")

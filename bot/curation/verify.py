@@ -18,36 +18,19 @@ director is a warning: the words may be in it, the attribution is not.
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.book.files import Problem
-from bot.book.model import Director, Quote
+from bot.book.model import Director, Quote, fold
 from bot.curation.article import Article, IngestError, parse_article
 from bot.curation.book_tree import Refused, locate
 from bot.curation.naming import naming
 from bot.curation.source_file import Unreadable, read_text, shown
 
-_FOLD = str.maketrans(
-    {
-        **dict.fromkeys("‘’‚‛′ʼ`´", "'"),
-        **dict.fromkeys("“”„‟″«»", '"'),
-        **dict.fromkeys("‐‑‒–—―−", "-"),
-        **dict.fromkeys("\u00a0\u2007\u202f\u2009\u200a", " "),
-    }
-)
-_DASHES = re.compile(r"\s*-+\s*")
 # Words of context kept around each change in a word diff.
 _AROUND = 3
-
-
-def fold(text: str) -> str:
-    """``text`` with quote marks, apostrophes, dashes and whitespace made uniform."""
-    text = unicodedata.normalize("NFC", text).translate(_FOLD)
-    return " ".join(_DASHES.sub(" - ", text).split())
 
 
 @dataclass

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bot.answers.answerer import Answerer, QuoteAnswer
 from bot.book.loader import load_book, load_file
-from bot.curation.verify import fold, word_diff
+from bot.book.model import fold
+from bot.curation.verify import word_diff
 from tests.fixtures import QUOTES, write
 from tests.fixtures import run_cli as run
 

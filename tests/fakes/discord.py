@@ -31,7 +31,8 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 0
 APPLICATION_COMMAND, AUTOCOMPLETE = 2, 4
 CHANNEL_MESSAGE, AUTOCOMPLETE_RESULT = 4, 8
 EPHEMERAL = 1 << 6
-# Chat-input commands an application may have, global or per server.
+# Chat-input commands an application may have, global or per server (message and user
+# commands have caps of their own, of 5 each).
 COMMANDS_MAX = 100
 # How long the fake waits for the client before the test fails.
 DEADLINE_S = 10.0
@@ -84,6 +85,11 @@ MEMBER_USER = _user(USER_ID, "cinephile")
 MEMBER_PERMISSIONS = "2248473465835073"
 MANAGER_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | 1 << 4)
 DM_CHANNEL_ID = "3000000000000000099"
+MESSAGE_ID = "8000000000000000001"
+# Application command types (data.type): a message command is 3.
+MESSAGE_COMMAND = 3
+# Where an interaction came from (its context): a server, the bot's DM, a private channel.
+GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2
 
 
 @dataclass
@@ -210,7 +216,8 @@ class FakeDiscord:
             return self._channel_messages(parts[1], request.query)
         if parts[0] == "applications" and parts[1] == APP_ID and parts[-1] == "commands":
             scope = parts[3] if len(parts) == 5 and parts[2] == "guilds" else None
-            if request.method == "PUT" and len(data or []) > COMMANDS_MAX:
+            chat_input = [c for c in data or [] if c.get("type", 1) == 1]
+            if request.method == "PUT" and len(chat_input) > COMMANDS_MAX:
                 # Discord refuses the whole upload past its cap.
                 return _json(
                     {"message": "Maximum number of application commands reached (100)",
@@ -220,6 +227,8 @@ class FakeDiscord:
             if request.method == "PUT":
                 self.commands[scope] = [
                     {
+                        # A message command has no description: Discord answers "".
+                        "description": "",
                         **command,
                         # Discord answers with the permissions as a string of the bit set.
                         "default_member_permissions": (
@@ -460,16 +469,18 @@ class FakeDiscord:
         kind = AUTOCOMPLETE if focused else APPLICATION_COMMAND
         made = self._interaction(kind, name, [{"name": sub, "type": 1, "options": data_options}])
         made["member"]["permissions"] = permissions
-        if dm:
-            for key in ("guild_id", "member", "guild_locale"):
-                made.pop(key)
-            made["data"].pop("guild_id")
-            made["user"] = MEMBER_USER
-            made["channel_id"] = DM_CHANNEL_ID
-            made["channel"] = {"id": DM_CHANNEL_ID, "type": 1, "last_message_id": None,
-                               "flags": 0, "recipients": [MEMBER_USER]}  # fmt: skip
-            made["context"] = 1
-            made["authorizing_integration_owners"] = {"0": GUILD_ID}
+        return in_dm(made, {"0": GUILD_ID}) if dm else made
+
+    def message_command(
+        self, content: str, name: str = "Find the source", message_id: str = MESSAGE_ID
+    ) -> dict[str, Any]:
+        """A message command (``data.type`` 3) pressed on a message holding ``content``,
+        the message under ``data.resolved.messages[target_id]`` as Discord sends it."""
+        made = self._interaction(APPLICATION_COMMAND, name, [])
+        made["data"].pop("options")
+        made["data"]["type"] = MESSAGE_COMMAND
+        made["data"]["target_id"] = message_id
+        made["data"]["resolved"] = {"messages": {message_id: _message(message_id, content)}}
         return made
 
     def _interaction(self, kind: int, name: str, options: list[dict[str, Any]]) -> dict[str, Any]:
@@ -512,6 +523,39 @@ class FakeDiscord:
             "context": 0,
             "attachment_size_limit": 10485760,
         }
+
+
+def in_dm(
+    made: dict[str, Any],
+    owners: dict[str, str] | None = None,
+    context: int = BOT_DM_CONTEXT,
+) -> dict[str, Any]:
+    """``made`` as it comes from a DM: no server, no member, the user alone; ``owners``
+    the installs that authorised it (default: the user's own install, ``{"1": user}``)."""
+    for key in ("guild_id", "member", "guild_locale"):
+        made.pop(key, None)
+    made["data"].pop("guild_id", None)
+    made["user"] = MEMBER_USER
+    made["channel_id"] = DM_CHANNEL_ID
+    made["channel"] = {"id": DM_CHANNEL_ID, "type": 1, "last_message_id": None,
+                       "flags": 0, "recipients": [MEMBER_USER]}  # fmt: skip
+    made["context"] = context
+    made["authorizing_integration_owners"] = owners or {"1": USER_ID}
+    for message in made["data"].get("resolved", {}).get("messages", {}).values():
+        message["channel_id"] = DM_CHANNEL_ID
+    return made
+
+
+def _message(message_id: str, content: str) -> dict[str, Any]:
+    """A message someone posted, as ``resolved.messages`` carries it."""
+    return {
+        "id": message_id, "channel_id": CHANNEL_ID,
+        "author": _user("5000000000000000002", "poster"), "content": content,
+        "timestamp": "2026-11-25T13:00:00.000000+00:00",
+        "edited_timestamp": None, "tts": False, "mention_everyone": "@everyone" in content,
+        "mentions": [], "mention_roles": [], "attachments": [], "embeds": [], "pinned": False,
+        "type": 0, "flags": 0, "components": [],
+    }  # fmt: skip
 
 
 def _channel() -> dict[str, Any]:

@@ -22,8 +22,10 @@ from tests.fakes.discord import (
     EPHEMERAL,
     GUILD_ID,
     MANAGER_PERMISSIONS,
+    PRIVATE_CHANNEL_CONTEXT,
     TOKEN,
     FakeDiscord,
+    in_dm,
 )
 from tests.fixtures import DISCORD_PUBLIC_KEY as PUBLIC_KEY
 from tests.fixtures import Bot, start_bot
@@ -183,6 +185,64 @@ async def test_qotd_is_stored_for_this_server_and_channel(endpoint, tmp_path):
         store.close()
     assert (record.platform, record.workspace, record.channel) == ("discord", GUILD_ID, CHANNEL_ID)
     assert (record.cron, record.zone) == ("30 21 * * 1-5", "Asia/Tokyo")
+
+
+EDITING = "I didn’t know exactly what I was making. I was trying to find it along the way."
+RETYPED = "I didn't know  exactly what I was making.   I was trying to find it along the way."
+
+
+async def test_commands_are_registered_for_user_installs_and_every_context(endpoint):
+    await endpoint.send({"id": "1", "application_id": APP_ID, "type": 1, "token": "token-1"})
+    commands = {c["name"]: c for c in endpoint.fake.commands[None]}
+    for name in ("quote", "jonze", "Find the source"):
+        assert commands[name]["integration_types"] == [0, 1], name
+        assert commands[name]["contexts"] == [0, 1, 2], name
+    assert (commands["qotd"]["integration_types"], commands["qotd"]["contexts"]) == ([0], [0])
+    assert commands["Find the source"]["type"] == 3
+
+
+async def test_find_the_source_answers_privately_with_the_quote_and_its_full_source(endpoint):
+    status, answer = await endpoint.send(endpoint.fake.message_command(RETYPED))
+    assert status == 200 and answer["type"] == 4
+    data = answer["data"]
+    assert data["flags"] == EPHEMERAL and data["allowed_mentions"] == {"parse": []}
+    (embed,) = data["embeds"]
+    assert embed["title"] == "In the book: Spike Jonze."
+    assert embed["description"] == f"“{EDITING}”"
+    assert embed["author"]["name"] == "Spike Jonze"
+    assert [(f["name"], f["value"]) for f in embed["fields"]] == [
+        ("Source", "In Conversation"),
+        ("Venue", "TIFF Bell Lightbox, Toronto"),
+        ("Date", "2013-09"),
+        ("Document", "seeds/2013-09-tiff-in-conversation-spike-jonze.txt"),
+        ("Status", "attributed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "posted", ["Cinema is truth 24 times a second.", "x" * 10_000, "@everyone <@123> " * 600]
+)
+async def test_find_the_source_not_in_the_book_says_so_and_pings_no_one(endpoint, posted):
+    status, answer = await endpoint.send(endpoint.fake.message_command(posted))
+    assert status == 200
+    assert answer["data"] == {
+        "content": "Not in the book.",
+        "flags": EPHEMERAL,
+        "allowed_mentions": {"parse": []},
+    }
+
+
+async def test_find_the_source_in_a_private_channel_and_jonze_in_a_dm(endpoint):
+    fake = endpoint.fake
+    menu = in_dm(fake.message_command(RETYPED), context=PRIVATE_CHANNEL_CONTEXT)
+    _, found = await endpoint.send(menu)
+    assert found["data"]["embeds"][0]["title"] == "In the book: Spike Jonze."
+    asked = in_dm(fake.command("jonze", topic="editing"))
+    assert "guild_id" not in asked and asked["context"] == 1
+    assert asked["authorizing_integration_owners"] == {"1": asked["user"]["id"]}
+    status, answer = await endpoint.send(asked)
+    assert status == 200
+    assert answer["data"]["embeds"][0]["description"] == f"“{EDITING}”"
 
 
 async def test_a_public_key_without_http_is_a_usage_error(tmp_path):

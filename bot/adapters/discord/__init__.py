@@ -1,5 +1,6 @@
-"""The Discord adapter: slash commands with autocomplete through discord.py's gateway
-client, the quote of the day over REST, and the invite URL.
+"""The Discord adapter: slash commands with autocomplete and the message command Find the
+source, through discord.py's gateway client (or HTTP interactions), the quote of the day
+over REST, and the invite URLs (a server's, a user's).
 
 One module per concern: ``render`` (embeds), ``commands`` (the command tree), ``sync``
 (registering only on change), ``gateway`` (the connection), ``poster``, ``invite``,
@@ -8,7 +9,12 @@ One module per concern: ``render`` (embeds), ``commands`` (the command tree), ``
 
 from bot.adapters.discord.commands import QuoteTree, add_commands, director_command, quote_command
 from bot.adapters.discord.gateway import QuoteClient, hold, pin_gateway, use_api_base
-from bot.adapters.discord.invite import PERMISSIONS, application_id, invite_url
+from bot.adapters.discord.invite import (
+    PERMISSIONS,
+    application_id,
+    invite_url,
+    user_install_url,
+)
 from bot.adapters.discord.poster import DiscordPoster
 from bot.adapters.discord.render import (
     NO_MENTIONS,
@@ -16,6 +22,7 @@ from bot.adapters.discord.render import (
     miss_content,
     quote_embed,
     render,
+    render_source,
     safe,
     topic_embeds,
 )
@@ -45,10 +52,12 @@ __all__ = [
     "quote_command",
     "quote_embed",
     "render",
+    "render_source",
     "run",
     "safe",
     "start",
     "sync_if_changed",
     "topic_embeds",
     "use_api_base",
+    "user_install_url",
 ]

@@ -1,8 +1,15 @@
-"""The application commands: ``/quote`` and one per director, with autocomplete, on a tree
-whose error handler always answers (privately) instead of leaving the user hanging."""
+"""The application commands: ``/quote`` and one per director, with autocomplete, and the
+message command *Find the source*, on a tree whose error handler always answers
+(privately) instead of leaving the user hanging.
+
+The quote commands may be installed on a server or by a user (``integration_types`` 0
+and 1) and used in servers, the bot's DMs and private channels (``contexts`` 0, 1, 2):
+a member who installed the app uses ``/jonze`` anywhere, answered through the
+interaction response, which needs the bot in no server. ``/qotd`` stays server-only."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -11,13 +18,14 @@ from discord import app_commands
 
 from bot import limits
 from bot.adapters.discord.qotd import choices, qotd_group
-from bot.adapters.discord.render import NO_MENTIONS, rendered
+from bot.adapters.discord.render import NO_MENTIONS, render_source, rendered
 from bot.answers import (
     APOLOGY,
     Answer,
     Answerer,
     Catalogue,
     CommandInfo,
+    check_source,
     director_choices,
     list_commands,
     quote_topic_choices,
@@ -26,6 +34,11 @@ from bot.answers import (
 from bot.daily import QotdDesk
 
 log = logging.getLogger("quotebot.discord")
+
+# Where the quote commands may be installed and used: servers and users; server channels,
+# the bot's DMs, and DMs and group DMs between users (private channels).
+ANY_INSTALL = app_commands.AppInstallationType(guild=True, user=True)
+EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
 
 
 class QuoteTree(app_commands.CommandTree[discord.Client]):
@@ -75,8 +88,9 @@ def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Comm
         await send(interaction, answerer.answer(command, topic or ""))
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=command, description=info.description, callback=ask
-    )
+        name=command, description=info.description, callback=ask,
+        allowed_contexts=EVERYWHERE, allowed_installs=ANY_INSTALL,
+    )  # fmt: skip
 
     @slash.autocomplete("topic")
     async def topics(
@@ -99,8 +113,9 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
         await send(interaction, answerer.answer_quote(director, topic))
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=info.name, description=info.description, callback=ask
-    )
+        name=info.name, description=info.description, callback=ask,
+        allowed_contexts=EVERYWHERE, allowed_installs=ANY_INSTALL,
+    )  # fmt: skip
 
     @slash.autocomplete("director")
     async def directors(
@@ -118,14 +133,32 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
     return slash
 
 
+def source_command(answerer: Answerer) -> app_commands.ContextMenu:
+    """The message command *Find the source*: the message's text looked for in the book,
+    answered privately (the message itself never echoed)."""
+
+    async def find(interaction: discord.Interaction[Any], message: discord.Message) -> None:
+        # Up to a few hundred word searches: off the event loop.
+        answer = await asyncio.to_thread(check_source, answerer.book, message.content or "")
+        await interaction.response.send_message(
+            **render_source(answer), allowed_mentions=NO_MENTIONS
+        )
+
+    return app_commands.ContextMenu(
+        name=limits.SOURCE_COMMAND, callback=find,
+        allowed_contexts=EVERYWHERE, allowed_installs=ANY_INSTALL,
+    )  # fmt: skip
+
+
 def add_commands(
     tree: QuoteTree,
     answerer: Answerer,
     guild: discord.abc.Snowflake | None,
     desk: QotdDesk | None = None,
 ) -> Catalogue:
-    """Put ``/quote`` and as many directors' commands as Discord allows on the tree
-    (replacing what was there); the catalogue says who was left out."""
+    """Put ``/quote``, as many directors' commands as Discord allows and *Find the
+    source* on the tree (replacing what was there); the catalogue says who was left out
+    (message commands have a cap of their own)."""
     listed = list_commands(answerer.book, limits.DISCORD_COMMANDS_MAX)
     tree.clear_commands(guild=guild)
     for info in listed.commands:
@@ -134,4 +167,5 @@ def add_commands(
             continue
         made = quote_command if info.kind == "quote" else director_command
         tree.add_command(made(answerer, info), guild=guild)
+    tree.add_command(source_command(answerer), guild=guild)
     return listed  # who was left out is logged by the face, at start and on each reload

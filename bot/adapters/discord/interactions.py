@@ -8,8 +8,11 @@ minutes, the Ed25519 signature of timestamp + raw body by the application's publ
 drops one that does not), and the signature never seen before. A body not all there
 within its deadline, too large or broken in transit is refused unread (408, 413, 400:
 body.py); a verified body that is not a JSON object quotebot reads is a 400.
-PING is answered with PONG; commands (type 2) and autocomplete (type 4) are answered in
-the HTTP response, through the same core as the gateway's, well inside Discord's 3 s.
+PING is answered with PONG; commands (type 2: slash commands, and the message command
+Find the source) and autocomplete (type 4) are answered in the HTTP response, through the
+same core as the gateway's, well inside Discord's 3 s. An interaction from a DM or a
+server the bot is not in (a user's install) is answered the same way: the response needs
+no membership.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from bot.adapters.discord.payload import (
     options_of,
     private,
     subcommand_of,
+    target_text_of,
 )
 from bot.adapters.discord.qotd import SET_USAGE, WORDING
 from bot.adapters.discord.render import NO_MENTIONS
@@ -44,6 +48,7 @@ from bot.answers import (
     APOLOGY,
     Answerer,
     Choice,
+    check_source,
     director_choices,
     quote_topic_choices,
     topic_choices,
@@ -138,6 +143,9 @@ class InteractionsEndpoint:
         name = str(data.get("name", ""))
         options = options_of(data)
         book = self.answerer.book
+        text = target_text_of(data)
+        if text is not None:  # a message command: Find the source, the only one
+            return message(await asyncio.to_thread(check_source, book, text)), None
         if name == "quote":
             return message(self.answerer.answer_quote(options.get("director"),
                                                       options.get("topic"))), None  # fmt: skip

@@ -1,4 +1,5 @@
-"""Adding the bot to a server: the invite URL with the scopes and permissions it needs."""
+"""Adding the bot: the server invite URL with the scopes and permissions it needs, and
+the user install URL (the commands for one user, anywhere)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,19 @@ def invite_url(client_id: str | int) -> str:
             "scope": "bot applications.commands",
             "permissions": str(PERMISSIONS),
             "integration_type": "0",
+        }
+    )
+    return f"https://discord.com/oauth2/authorize?{query}"
+
+
+def user_install_url(client_id: str | int) -> str:
+    """The OAuth2 URL with which a user installs the app for themselves (a user install:
+    the commands in their DMs and in any server, where the bot is no member)."""
+    query = urlencode(
+        {
+            "client_id": str(client_id),
+            "integration_type": "1",
+            "scope": "applications.commands",
         }
     )
     return f"https://discord.com/oauth2/authorize?{query}"

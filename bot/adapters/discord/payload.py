@@ -14,8 +14,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from bot.adapters.discord.qotd import lacking_note, may_manage
-from bot.adapters.discord.render import NO_MENTIONS, rendered
-from bot.answers import Answer
+from bot.adapters.discord.render import NO_MENTIONS, render_source, rendered
+from bot.answers import Answer, SourceAnswer
 from bot.daily import Asker
 
 EPHEMERAL = 1 << 6
@@ -88,9 +88,9 @@ def subcommand_of(data: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def message(answer: Answer) -> dict[str, Any]:
+def message(answer: Answer | SourceAnswer) -> dict[str, Any]:
     """An answer as an interaction response's data: content or embeds, mentions inert."""
-    made = rendered(answer)
+    made = render_source(answer) if isinstance(answer, SourceAnswer) else rendered(answer)
     data: dict[str, Any] = {"allowed_mentions": NO_MENTIONS.to_dict()}
     if "content" in made:
         data["content"] = made["content"]
@@ -100,6 +100,19 @@ def message(answer: Answer) -> dict[str, Any]:
     if made.get("ephemeral"):
         data["flags"] = EPHEMERAL
     return data
+
+
+MESSAGE_COMMAND = 3
+
+
+def target_text_of(data: dict[str, Any]) -> str | None:
+    """A message command's message text (``data.resolved.messages[target_id].content``);
+    None when ``data`` is no message command's, "" when the message holds no text."""
+    if data.get("type") != MESSAGE_COMMAND:
+        return None
+    messages = as_object(as_object(data.get("resolved")).get("messages"))
+    content = as_object(messages.get(str(data.get("target_id")))).get("content")
+    return content if isinstance(content, str) else ""
 
 
 def private(text: str) -> dict[str, Any]:

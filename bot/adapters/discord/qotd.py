@@ -98,6 +98,9 @@ def qotd_group(answerer: Answerer, info: CommandInfo, desk: QotdDesk | None) -> 
         description=info.description,
         default_permissions=discord.Permissions(manage_channels=True),
         guild_only=True,
+        # A server's own: never with a user's install, never in a DM.
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+        allowed_installs=app_commands.AppInstallationType(guild=True),
     )
 
     @group.command(name="show", description="This channel's quote of the day, privately")

@@ -14,6 +14,7 @@ from bot.answers import (
     Markup,
     Miss,
     QuoteAnswer,
+    SourceAnswer,
     TopicsAnswer,
     cut,
     miss_text,
@@ -61,6 +62,33 @@ def render(answer: Answer) -> dict[str, Any]:
     if isinstance(answer, TopicsAnswer):
         return {"embeds": topic_embeds(answer), "ephemeral": answer.private}
     return {"content": miss_content(answer), "ephemeral": answer.private}
+
+
+# A source line's value in an embed field (1,024 at most), and the least worth showing.
+SOURCE_VALUE_MAX, SOURCE_VALUE_MIN = 400, 20
+
+
+def render_source(answer: SourceAnswer) -> dict[str, Any]:
+    """A fact-check as keyword arguments for ``send_message``, always private: the quote
+    as an embed titled with the heading, its source as fields; or the heading alone. The
+    message checked is never echoed, so nothing in it can ping or format."""
+    if answer.quote is None:
+        return {"content": answer.heading, "ephemeral": True}
+    embed = quote_embed(answer.quote)
+    embed.title = cut(answer.heading, limits.DISCORD_TITLE_MAX)
+    # The fields say the source in full: the footer keeps only what the quote is about.
+    embed.remove_footer()
+    if answer.quote.context:
+        embed.set_footer(text=cut(answer.quote.context, limits.DISCORD_FOOTER_MAX))
+    room = limits.DISCORD_EMBEDS_TOTAL_MAX - len(embed)  # what all of an embed may hold
+    for label, value in answer.lines:
+        size = min(SOURCE_VALUE_MAX, room - len(label))
+        if size < SOURCE_VALUE_MIN:
+            break
+        shown = cut(value, size)
+        embed.add_field(name=label, value=shown, inline=False)
+        room -= len(label) + len(shown)
+    return {"embed": embed, "ephemeral": True}
 
 
 def rendered(answer: Answer) -> dict[str, Any]:

@@ -33,17 +33,26 @@ def comparable(commands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             {
                 "type": c.get("type", 1),
                 "name": c.get("name"),
-                "description": c.get("description"),
+                # A message command has none: discord.py sends no field, Discord "".
+                "description": c.get("description") or "",
                 "options": [option(o) for o in c.get("options") or []],
                 "nsfw": bool(c.get("nsfw")),
                 # Who sees it by default (/qotd: Manage Channels), and whether in DMs.
                 "default_member_permissions": _bits(c.get("default_member_permissions")),
                 "dm_permission": c.get("dm_permission", True) is not False,
+                # Who may install it (server, user) and where it may be used.
+                "integration_types": _kinds(c.get("integration_types")),
+                "contexts": _kinds(c.get("contexts")),
             }
             for c in commands
         ),
         key=lambda c: str(c["name"]),
     )
+
+
+def _kinds(value: object) -> list[int] | None:
+    # Unset is null (Discord's default applies); the order of a set never matters.
+    return sorted(int(v) for v in value) if isinstance(value, list) else None
 
 
 def _bits(value: object) -> str | None:

@@ -32,6 +32,7 @@ from tests.fakes.discord import (
 from tests.fixtures import GOOD_FILE, QUOTES, write
 
 EDITING = "I didn’t know exactly what I was making. I was trying to find it along the way."
+SOURCE = limits.SOURCE_COMMAND  # the message command, Find the source
 HOSTILE = ["@everyone", "@here", "<@4000000000000000001>", "<@&2000000000000000001>", "**bold**"]
 
 
@@ -193,7 +194,7 @@ async def test_syncs_commands_once_and_not_again_when_unchanged(fake, running, a
     puts = fake.calls_to("PUT", f"/applications/{APP_ID}/commands")
     assert len(puts) == 1
     by_name = {c["name"]: c for c in puts[0].data}
-    assert set(by_name) == {"quote", "qotd", "jonze"}
+    assert set(by_name) == {"quote", "qotd", "jonze", SOURCE}
     (topic,) = by_name["jonze"]["options"]
     assert topic["name"] == "topic" and topic["autocomplete"] is True
     assert topic["required"] is False
@@ -209,7 +210,7 @@ async def test_syncs_again_when_a_director_is_added(fake, running, good_dir):
     await running(Answerer(load_book([good_dir]).book))
     puts = fake.calls_to("PUT", f"/applications/{APP_ID}/commands")
     assert len(puts) == 2
-    assert {c["name"] for c in puts[1].data} == {"quote", "qotd", "jonze", "varda"}
+    assert {c["name"] for c in puts[1].data} == {"quote", "qotd", "jonze", "varda", SOURCE}
 
 
 async def test_a_development_guild_gets_the_commands_instead_of_everyone(fake, running):
@@ -224,7 +225,7 @@ async def test_refresh_after_a_reload_registers_the_new_command(fake, running, g
     answerer.book = load_book([good_dir]).book
     await client.refresh()
     puts = fake.calls_to("PUT", f"/applications/{APP_ID}/commands")
-    assert {c["name"] for c in puts[-1].data} == {"quote", "qotd", "jonze", "varda"}
+    assert {c["name"] for c in puts[-1].data} == {"quote", "qotd", "jonze", "varda", SOURCE}
     callback = await fake.interact(fake.command("varda", topic="cat"))
     assert "cats" in message(callback)["embeds"][0]["description"]
 
@@ -445,8 +446,13 @@ async def test_a_gateway_closed_for_good_is_fatal_with_its_reason(fake, answerer
 def test_discord_invite_with_a_client_id():
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["discord-invite", "--client-id", APP_ID], {}, stdout=out, stderr=err) == 0
-    assert out.getvalue().startswith("https://discord.com/oauth2/authorize?client_id=" + APP_ID)
-    assert len(out.getvalue().splitlines()) == 1  # the URL alone, for scripts
+    server, user = out.getvalue().splitlines()  # the server's first, as before, for scripts
+    assert server == adapter.invite_url(APP_ID)
+    assert server.startswith("https://discord.com/oauth2/authorize?client_id=" + APP_ID)
+    assert user == (
+        f"https://discord.com/oauth2/authorize?client_id={APP_ID}"
+        "&integration_type=1&scope=applications.commands"
+    )
     assert "Interactions Endpoint URL to https://YOUR-HOST/discord/interactions" in err.getvalue()
 
 
@@ -456,7 +462,10 @@ async def test_discord_invite_asks_discord_for_the_application_id(fake):
     # cli.main runs its own event loop: in a thread, while this loop serves the fake.
     code = await asyncio.to_thread(cli.main, ["discord-invite"], env, stdout=out, stderr=err)
     assert code == 0, err.getvalue()
-    assert f"client_id={APP_ID}" in out.getvalue()
+    assert out.getvalue().splitlines() == [
+        adapter.invite_url(APP_ID),
+        adapter.user_install_url(APP_ID),
+    ]
 
 
 def test_discord_invite_without_id_or_token_says_what_to_give():
