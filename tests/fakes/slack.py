@@ -102,6 +102,8 @@ class FakeSlack:
     client_secret: str = CLIENT_SECRET
     # users.info's answers: the people of the workspace, by ID.
     users: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(PEOPLE))
+    # views.publish: the Home tab view last published for each user.
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -209,7 +211,23 @@ class FakeSlack:
             if self.joined is not None:
                 self.joined.add(str(call.data.get("channel")))
             return _slack_json({"ok": True, "channel": {"id": call.data.get("channel")}})
+        if method == "views.publish":
+            return self._publish(call.data)
         return _slack_json({"ok": False, "error": "unknown_method"})
+
+    def _publish(self, data: dict[str, Any]) -> web.Response:
+        """views.publish: a home view for a user, at most 100 blocks, kept as published."""
+        view = data.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        user = str(data.get("user_id", ""))
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            return _slack_json({"ok": False, "error": "invalid_arguments"})
+        if len(view.get("blocks", [])) > 100:
+            return _slack_json({"ok": False, "error": "invalid_blocks"})
+        self.views[user] = view
+        n = next(self._ids)
+        return _slack_json({"ok": True, "view": {**view, "id": f"V0HOME{n:05d}"}})
 
     def authorize(self, team: str) -> str:
         """Someone in ``team`` agreed to install the app: the code Slack redirects with."""
@@ -334,6 +352,101 @@ class FakeSlack:
             **extra,
         }
 
+    async def send_envelope(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send ``payload`` in a Socket Mode envelope of ``kind`` (``events_api``,
+        ``interactive``) and return the client's ack, which bolt sends once its listener
+        has run (quotebot processes before it responds)."""
+        envelope_id = f"env-{next(self._ids)}"
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "payload": payload,
+            "type": kind,
+            "accepts_response_payload": kind != "events_api",
+        }
+        if kind == "events_api":
+            envelope |= {"retry_attempt": 0, "retry_reason": ""}
+        await self._sockets[-1].send_json(envelope)
+        ack = await asyncio.wait_for(self._acks.get(), 10)
+        assert ack["envelope_id"] == envelope_id, ack
+        return ack
+
+    def event_callback(self, event: dict[str, Any], team: str = "T0FILMCLB") -> dict[str, Any]:
+        """The Events API envelope Slack wraps an event in (its documented form)."""
+        n = next(self._ids)
+        return {
+            "token": "gIkuvaNzQIHg97ATvDxqgjtO", "team_id": team, "context_team_id": team,
+            "context_enterprise_id": None, "api_app_id": "A0QUOTEBOT", "event": event,
+            "type": "event_callback", "event_id": f"Ev0FAKE{n:06d}",
+            "event_time": int(self.clock()),
+            "authorizations": [{
+                "enterprise_id": None, "team_id": team, "user_id": "U0QUOTEBOT",
+                "is_bot": True, "is_enterprise_install": False,
+            }],
+            "is_ext_shared_channel": False,
+            "event_context": f"4-eyJldCI6Im1lc3NhZ2UiLCJ0aWQiOiJ{n:06d}",
+        }  # fmt: skip
+
+    def dm_event(self, text: str, user: str = MEMBER, **extra: Any) -> dict[str, Any]:
+        """A ``message`` event for a DM to the bot (``message.im``); ``extra`` for a bot's
+        message or a subtype."""
+        n = next(self._ids)
+        ts = f"{self.clock():.6f}"
+        return {
+            "type": "message", "channel": "D0MEMBER01", "user": user, "text": text,
+            "ts": ts, "event_ts": ts, "channel_type": "im", "team": "T0FILMCLB",
+            "client_msg_id": f"5b1a3c9e-0000-4000-8000-{n:012d}",
+            "blocks": [{"type": "rich_text", "block_id": f"b{n}", "elements": [
+                {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]},
+            ]}],
+            **extra,
+        }  # fmt: skip
+
+    def message_action(
+        self, text: str, callback_id: str = "find_the_source", user: str = MEMBER
+    ) -> dict[str, Any]:
+        """A message shortcut's payload (``message_action``) on a message with ``text``."""
+        n = next(self._ids)
+        ts = f"{self.clock():.6f}"
+        return {
+            "type": "message_action", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+            "action_ts": ts, "callback_id": callback_id, "trigger_id": f"1234.5678.{n}",
+            "message_ts": ts, "response_url": f"{self.base}/response/{n}",
+            "team": {"id": "T0FILMCLB", "domain": "film-club"},
+            "user": {"id": user, "username": "ana", "name": "ana", "team_id": "T0FILMCLB"},
+            "channel": {"id": "C0FILMCLUB", "name": "general"},
+            "message": {
+                "type": "message", "user": "U0POSTER1", "ts": ts, "text": text,
+                "client_msg_id": f"7c2d4e6f-0000-4000-8000-{n:012d}", "team": "T0FILMCLB",
+            },
+            "api_app_id": "A0QUOTEBOT", "enterprise": None, "is_enterprise_install": False,
+        }  # fmt: skip
+
+    def home_opened(self, user: str = MEMBER, tab: str = "home") -> dict[str, Any]:
+        """An ``app_home_opened`` event (a user opened the Home or Messages tab)."""
+        ts = f"{self.clock():.6f}"
+        return {"type": "app_home_opened", "user": user, "channel": "D0MEMBER01",
+                "tab": tab, "event_ts": ts}  # fmt: skip
+
+    def button_press(self, action_id: str, value: str, user: str = MEMBER) -> dict[str, Any]:
+        """A ``block_actions`` payload: a button pressed in the user's Home tab view."""
+        n = next(self._ids)
+        ts = f"{self.clock():.6f}"
+        return {
+            "type": "block_actions", "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+            "user": {"id": user, "username": "ana", "name": "ana", "team_id": "T0FILMCLB"},
+            "api_app_id": "A0QUOTEBOT", "trigger_id": f"1234.5678.{n}",
+            "team": {"id": "T0FILMCLB", "domain": "film-club"},
+            "enterprise": None, "is_enterprise_install": False,
+            "container": {"type": "view", "view_id": "V0HOME00001"},
+            "view": {"id": "V0HOME00001", "type": "home", "team_id": "T0FILMCLB",
+                     "blocks": [], "app_id": "A0QUOTEBOT", "bot_id": BOT_ID},
+            "actions": [{
+                "type": "button", "action_id": action_id, "block_id": f"b{n}",
+                "text": {"type": "plain_text", "text": value, "emoji": False},
+                "value": value, "action_ts": ts,
+            }],
+        }  # fmt: skip
+
     # ---- response_url ----------------------------------------------------------------
 
     async def _response_url(self, request: web.Request) -> web.StreamResponse:
@@ -357,6 +470,11 @@ def signed_headers(
         "X-Slack-Signature": f"v0={digest}",
         "Content-Type": "application/x-www-form-urlencoded",
     }
+
+
+def json_headers(body: str, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    """Signed headers for an Events API request, which Slack sends as JSON."""
+    return {**signed_headers(body, secret), "Content-Type": "application/json"}
 
 
 def form_body(fields: Mapping[str, str]) -> str:

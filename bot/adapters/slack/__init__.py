@@ -1,7 +1,8 @@
 """The Slack adapter: slash commands through slack-bolt (Socket Mode or HTTP), the quote
 of the day through chat.postMessage, and the app manifest.
 
-One module per concern: ``render`` (Block Kit), ``commands`` (the bolt app), ``socket``
+One module per concern: ``render`` (Block Kit), ``commands`` (the bolt app), ``messages``
+(the Find the source shortcut, and DMs), ``home`` (the App Home tab), ``socket``
 and ``http`` (the transports), ``poster``, ``manifest``, ``settings``, and ``service``
 (the platform contract); for many workspaces, ``oauth`` (installations and states in the
 state store), ``install_flow`` and ``install_pages`` (installing), and ``workspaces``

@@ -13,8 +13,10 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
+from bot.adapters.slack.home import add_home_listeners
 from bot.adapters.slack.install_flow import install_flow
 from bot.adapters.slack.install_pages import first_steps
+from bot.adapters.slack.messages import add_message_listeners
 from bot.adapters.slack.oauth import StoreInstallations
 from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
@@ -123,4 +125,6 @@ def build_app(
             body = json.dumps({"response_type": "ephemeral", "text": APOLOGY})
         await ack(body)
 
+    add_message_listeners(app, answerer)
+    add_home_listeners(app, answerer, desk)
     return app

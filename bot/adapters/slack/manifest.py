@@ -13,10 +13,11 @@ from bot.errors import SettingsError
 # to a public channel without being invited; channels:history and groups:history: find
 # a quote of the day already posted (after a crash) instead of posting it twice, and
 # channels:join to be let read a public channel it posted to without being a member;
-# users:read: whether the person typing /qotd is an admin or owner, and their time zone.
+# users:read: whether the person typing /qotd is an admin or owner, and their time zone;
+# im:history: the direct messages people send the bot (the message.im event).
 BOT_SCOPES = (
     "commands", "chat:write", "chat:write.public", "channels:history", "groups:history",
-    "channels:join", "users:read",
+    "channels:join", "users:read", "im:history",
 )  # fmt: skip
 DESCRIPTION = "Film directors' own words, on the topic you ask for."
 URL_MAX = 3_000  # a slash command's request URL in a manifest
@@ -47,7 +48,19 @@ def check_url(url: str) -> str:
 EVENTS_PATH = "/slack/events"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # Sent to every app with event subscriptions that asks: quotebot forgets the workspace.
-BOT_EVENTS = ("app_uninstalled", "tokens_revoked")
+UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
+# Direct messages to the bot, answered like the commands (needs im:history), and the
+# Home tab opened (its view published then).
+MESSAGE_EVENTS = ("message.im", "app_home_opened")
+BOT_EVENTS = UNINSTALL_EVENTS + MESSAGE_EVENTS
+# The message shortcut "Find the source": bot.adapters.slack.messages listens for it.
+SOURCE_CALLBACK = "find_the_source"
+SHORTCUT = {
+    "name": limits.SOURCE_COMMAND,
+    "type": "message",
+    "callback_id": SOURCE_CALLBACK,
+    "description": "Is this quote in the book? Its director and full source, shown to you",
+}
 
 
 def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str, Any]:
@@ -78,18 +91,28 @@ def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str
         "features": {
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
+            "shortcuts": [SHORTCUT],
+            # The Home tab (directors and topics), and the Messages tab, where people DM
+            # the bot as they would type a command.
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
         },
         "oauth_config": {
             **({"redirect_urls": [base + REDIRECT_PATH]} if url else {}),
             "scopes": {"bot": list(BOT_SCOPES)},
         },
         "settings": {
-            **(
-                {"event_subscriptions": {"request_url": url, "bot_events": list(BOT_EVENTS)}}
+            # Socket Mode serves one workspace (no uninstalls to hear of): DMs and Home only.
+            "event_subscriptions": (
+                {"request_url": url, "bot_events": list(BOT_EVENTS)}
                 if url
-                else {}
+                else {"bot_events": list(MESSAGE_EVENTS)}
             ),
-            "interactivity": {"is_enabled": False},
+            # The shortcut: over the websocket, or posted to /slack/events like commands.
+            "interactivity": {"is_enabled": True, **({"request_url": url} if url else {})},
             "org_deploy_enabled": False,
             "socket_mode_enabled": not url,
             "token_rotation_enabled": False,

@@ -13,7 +13,9 @@ from bot.answers import (
     Markup,
     Miss,
     QuoteAnswer,
+    SourceAnswer,
     TopicsAnswer,
+    cut,
     miss_lines,
     topic_heading,
     topic_lines,
@@ -50,6 +52,29 @@ def _section(text: str) -> dict[str, Any]:
 
 def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [_mrkdwn(text)]}
+
+
+def fitted(text: str, size: int = limits.SLACK_SECTION_MAX) -> str:
+    """``text`` escaped, cut (an ellipsis) so that escaped it is at most ``size`` long."""
+    while limits.slack_escaped_length(text) > size:
+        text = cut(text, len(text) - (limits.slack_escaped_length(text) - size))
+    return escape(text)
+
+
+def render_source(answer: SourceAnswer) -> dict[str, Any]:
+    """Find the source's answer, private: the heading, the quote, its director, and each
+    line of its source; the message asked about is never shown."""
+    heading = fitted(answer.heading)
+    blocks = [_section(f"*{heading}*")]
+    text = heading
+    if answer.quote is not None:
+        said = fitted(f"“{answer.quote.text}”")
+        blocks.append(_section(said))
+        lines = [f"— {answer.quote.director}"]
+        lines += [f"{label}: {value}" for label, value in answer.lines]
+        blocks += [_context(chunk) for chunk in chunks([fitted(x, 2_000) for x in lines], 2_000)]
+        text = fitted(f"{answer.heading} “{answer.quote.text}”")
+    return {"response_type": "ephemeral", "text": text, "blocks": blocks}
 
 
 def _visibility(private: bool) -> str:

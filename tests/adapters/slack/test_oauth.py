@@ -17,7 +17,12 @@ def test_the_manifest_for_many_workspaces_has_the_redirect_and_the_events():
     assert data["oauth_config"]["redirect_urls"] == ["https://bot.example.org/slack/oauth_redirect"]
     events = data["settings"]["event_subscriptions"]
     assert events["request_url"] == "https://bot.example.org/slack/events"
-    assert set(events["bot_events"]) == {"app_uninstalled", "tokens_revoked"}
+    assert set(events["bot_events"]) == {
+        "app_uninstalled",
+        "tokens_revoked",
+        "message.im",
+        "app_home_opened",
+    }
     assert all(c["url"] == "https://bot.example.org/slack/events"
                for c in data["features"]["slash_commands"])  # fmt: skip
     same = manifest(load_book([QUOTES]).book, url="https://bot.example.org/slack/events")

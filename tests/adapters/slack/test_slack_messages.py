@@ -1,0 +1,365 @@
+"""Slack's Find the source shortcut and direct messages: the real slack-bolt against the
+fake Slack, over Socket Mode and over HTTP (Events API JSON, interactivity forms)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import urllib.parse
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot import limits
+from bot.adapters import slack
+from bot.adapters.slack import SlackSettings
+from bot.adapters.slack.messages import read_dm
+from bot.adapters.slack.render import render_source
+from bot.answers import check_source
+from bot.answers.answerer import Answerer
+from bot.book.loader import load_book
+from bot.daily.desk import QotdDesk
+from bot.daily.settings_file import DailyConfig
+from bot.store.records import SubscriptionRecord
+from bot.store.sqlite import SQLiteStore
+from tests.fakes.slack import (
+    ADMIN,
+    APP_TOKEN,
+    BOT_ID,
+    BOT_TOKEN,
+    MEMBER,
+    OWNER,
+    SIGNING_SECRET,
+    FakeSlack,
+    json_headers,
+    person,
+    signed_headers,
+)
+from tests.fixtures import EDITING, QUOTES
+
+# The shipped quote as someone would re-type it: straight quote marks and apostrophe.
+RETYPED = '"' + EDITING.replace("’", "'") + '"'
+SOURCE = {
+    "Source: In Conversation",
+    "Venue: TIFF Bell Lightbox, Toronto",
+    "Date: 2013-09",
+    "Document: seeds/2013-09-tiff-in-conversation-spike-jonze.txt",
+    "Status: attributed",
+}
+
+
+CONFIG_ADMIN = "U0CONFADM"  # not a workspace admin; named in [daily] admins
+
+
+@pytest.fixture
+def answerer() -> Answerer:
+    return Answerer(load_book([QUOTES]).book, random.Random(3))
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    server = await FakeSlack().start()
+    yield server
+    await server.stop()
+
+
+@dataclass
+class Bot:
+    """quotebot serving ``fake`` in one mode, and how Slack sends it events and shortcuts
+    in that mode; each send returns once bolt has answered it (listener run)."""
+
+    fake: FakeSlack
+    event: Callable[[dict[str, Any]], Awaitable[None]]
+    interactive: Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def _post(url: str, body: str, headers: dict[str, str]) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body.encode(), headers=headers) as response,
+    ):
+        assert response.status == 200, await response.text()
+
+
+@pytest.fixture
+def desk(tmp_path: Path, answerer: Answerer) -> Iterator[QotdDesk]:
+    made = QotdDesk(
+        lambda: SQLiteStore(tmp_path / "state.db"),
+        DailyConfig(admins=frozenset({CONFIG_ADMIN})),
+        lambda: answerer.book,
+    )
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=["socket", "http"])
+async def bot(
+    request: pytest.FixtureRequest, fake: FakeSlack, answerer: Answerer, desk: QotdDesk
+) -> AsyncIterator[Bot]:
+    stop = asyncio.Event()
+    if request.param == "socket":
+        settings = SlackSettings(BOT_TOKEN, app_token=APP_TOKEN, api_url=fake.api_url)
+        task = asyncio.create_task(slack.run(answerer, settings, stop, desk=desk))
+        await fake.connected()
+
+        async def event(payload: dict[str, Any]) -> None:
+            await fake.send_envelope("events_api", fake.event_callback(payload))
+
+        async def interactive(payload: dict[str, Any]) -> None:
+            await fake.send_envelope("interactive", payload)
+
+        yield Bot(fake, event, interactive)
+    else:
+        settings = SlackSettings(BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=fake.api_url)
+        listening: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(
+            slack.run(
+                answerer, settings, stop, ("127.0.0.1", 0),
+                lambda host, port: listening.set_result(f"http://{host}:{port}/slack/events"),
+                desk=desk,
+            )
+        )  # fmt: skip
+        url = await asyncio.wait_for(listening, 10)
+
+        async def event(payload: dict[str, Any]) -> None:
+            body = json.dumps(fake.event_callback(payload))
+            await _post(url, body, json_headers(body))
+
+        async def interactive(payload: dict[str, Any]) -> None:
+            body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+            await _post(url, body, signed_headers(body))
+
+        yield Bot(fake, event, interactive)
+    stop.set()
+    await asyncio.wait_for(task, 10)
+
+
+def assert_no_live_mention(payload: dict[str, Any]) -> None:
+    shown = json.dumps(payload, ensure_ascii=False)
+    assert "<!" not in shown and "<@" not in shown, shown[:500]
+    for block in payload.get("blocks", []):
+        texts = [block["text"]] if "text" in block else block.get("elements", [])
+        assert all(t.get("verbatim") is True for t in texts), block
+
+
+def assert_within_slack_limits(payload: dict[str, Any]) -> None:
+    assert len(payload["text"]) <= limits.SLACK_SECTION_MAX
+    assert len(payload["blocks"]) <= limits.SLACK_BLOCKS_MAX
+    for block in payload["blocks"]:
+        texts = [block["text"]] if "text" in block else block["elements"]
+        assert all(len(t["text"]) <= limits.SLACK_SECTION_MAX for t in texts)
+
+
+def posted_to(fake: FakeSlack, channel: str) -> list[dict[str, Any]]:
+    return [m for m in fake.messages if m.get("channel") == channel]
+
+
+# ---- direct messages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["jonze editing", "/jonze editing", "quote cutting"])
+async def test_a_dm_is_answered_in_the_dm_like_the_command(bot, text):
+    await bot.event(bot.fake.dm_event(text))
+    [message] = posted_to(bot.fake, "D0MEMBER01")
+    assert message["blocks"][0]["text"]["text"] == f"“{EDITING}”"
+    assert EDITING in message["text"]
+    [call] = bot.fake.calls_to("chat.postMessage")
+    assert call.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
+
+
+async def test_a_dm_saying_topics_lists_the_topics(bot):
+    await bot.event(bot.fake.dm_event("topics"))
+    [message] = posted_to(bot.fake, "D0MEMBER01")
+    assert "*editing*" in message["blocks"][0]["text"]["text"]
+
+
+async def test_a_dm_with_hostile_text_is_a_miss_that_pings_nobody(bot):
+    await bot.event(bot.fake.dm_event("jonze <!everyone> <@U0MEMBER2> <!channel>"))
+    [message] = posted_to(bot.fake, "D0MEMBER01")
+    assert_no_live_mention(message)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"subtype": "bot_message", "bot_id": "B0OTHERBOT", "username": "otherbot"},
+        {"bot_id": "B0OTHERBOT", "app_id": "A0OTHERAPP", "user": "U0OTHERBOT"},
+        {"bot_id": BOT_ID, "user": "U0QUOTEBOT"},  # the bot's own answer: no loop
+        {
+            "subtype": "message_changed", "hidden": True,
+            "message": {"type": "message", "user": "U0MEMBER1", "text": "jonze editing"},
+            "previous_message": {"type": "message", "user": "U0MEMBER1", "text": "jonze"},
+        },
+        {"subtype": "message_deleted", "hidden": True},
+        {"channel_type": "channel", "channel": "C0FILMCLUB"},  # not a DM
+    ],
+)  # fmt: skip
+async def test_bot_messages_subtypes_and_other_channels_are_left_alone(bot, extra):
+    await bot.event(bot.fake.dm_event("jonze editing", **extra))
+    assert bot.fake.calls_to("chat.postMessage") == []
+
+
+def test_read_dm_reads_the_forms_people_type():
+    assert read_dm("  Jonze   editing ") == ("jonze", "editing")
+    assert read_dm("/quote jonze cut") == ("quote", "jonze cut")
+    assert read_dm("TOPICS") == ("quote", "topics")
+    assert read_dm("   ") is None
+    assert read_dm("/") is None
+
+
+# ---- Find the source ----------------------------------------------------------------------
+
+
+async def test_find_the_source_on_a_retyped_quote_answers_privately_with_its_source(bot):
+    await bot.interactive(bot.fake.message_action(RETYPED))
+    call = await bot.fake.next_response_post()
+    payload = call.data
+    assert payload["response_type"] == "ephemeral"
+    assert payload["replace_original"] is False
+    heading, quote, *context = payload["blocks"]
+    assert heading["text"]["text"] == "*In the book: Spike Jonze.*"
+    assert quote["text"]["text"] == f"“{EDITING}”"
+    lines = context[0]["elements"][0]["text"].split("\n")
+    assert lines[0] == "— Spike Jonze"
+    assert set(lines[1:]) == SOURCE
+    assert bot.fake.calls_to("chat.postMessage") == []  # nothing public
+
+
+async def test_find_the_source_on_text_not_in_the_book_says_so_privately(bot):
+    await bot.interactive(bot.fake.message_action("Cinema is truth 24 times a second."))
+    payload = (await bot.fake.next_response_post()).data
+    assert payload["response_type"] == "ephemeral"
+    assert payload["text"] == "Not in the book."
+    assert len(payload["blocks"]) == 1
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        "<!everyone> " + "x" * 10_000,
+        "<!everyone> <!channel> <!here> <@U0MEMBER2> " + RETYPED + " y" * 5_000,
+        "<!everyone> <@U0MEMBER2> " * 400,
+    ],
+)
+async def test_hostile_messages_ping_no_one_and_fit_slacks_limits(bot, posted):
+    assert len(posted) >= 10_000
+    await bot.interactive(bot.fake.message_action(posted))
+    payload = (await bot.fake.next_response_post()).data
+    assert payload["response_type"] == "ephemeral"
+    assert_no_live_mention(payload)
+    assert_within_slack_limits(payload)
+    assert "x" * 50 not in json.dumps(payload)  # the message is never echoed
+    if RETYPED in posted:  # the quote is still found
+        assert payload["blocks"][0]["text"]["text"] == "*In the book: Spike Jonze.*"
+
+
+def test_a_source_answer_renders_escaped_and_within_limits(answerer):
+    answer = check_source(answerer.book, RETYPED)
+    payload = render_source(answer)
+    assert payload["text"].startswith("In the book: Spike Jonze. “I didn’t know")
+    assert_no_live_mention(payload)
+    assert_within_slack_limits(payload)
+
+
+# ---- the manifest ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["", "https://bot.example/slack/events"])
+def test_the_manifest_has_the_shortcut_the_dm_event_and_the_scope(answerer, url):
+    data = slack.manifest(answerer.book, url=url)
+    [shortcut] = data["features"]["shortcuts"]
+    assert shortcut == {
+        "name": "Find the source",
+        "type": "message",
+        "callback_id": "find_the_source",
+        "description": shortcut["description"],
+    }
+    assert 1 <= len(shortcut["description"]) <= 80
+    assert data["features"]["app_home"]["messages_tab_enabled"] is True
+    assert "im:history" in data["oauth_config"]["scopes"]["bot"]
+    assert "message.im" in data["settings"]["event_subscriptions"]["bot_events"]
+    interactivity = data["settings"]["interactivity"]
+    assert interactivity["is_enabled"] is True
+    assert interactivity.get("request_url", "") == url
+
+
+# ---- App Home -------------------------------------------------------------------------------
+
+
+def subscribe(desk: QotdDesk, channel: str, workspace: str = "T0FILMCLB") -> None:
+    record = SubscriptionRecord(
+        platform="slack", workspace=workspace, channel=channel, at_time="09:00",
+        zone="Europe/Paris", days="weekdays", director="jonze", owner="chat",
+        set_by=ADMIN, paused=None, next_due=0.0, updated_at=0.0,
+    )  # fmt: skip
+    desk.store.call(lambda store: store.subscribe(record))
+
+
+def home_text(view: dict[str, Any]) -> str:
+    return json.dumps(view, ensure_ascii=False)
+
+
+def buttons(view: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+async def test_the_home_tab_shows_each_director_with_their_topics_as_buttons(bot, answerer):
+    await bot.event(bot.fake.home_opened(MEMBER))
+    view = bot.fake.views[MEMBER]
+    assert view["type"] == "home"
+    assert len(view["blocks"]) <= 100
+    shown = home_text(view)
+    for director in answerer.book:
+        assert f"*{director.name}* · /{director.command}" in shown
+    pressed = {b["value"] for b in buttons(view)}
+    assert "jonze editing" in pressed
+    assert all(b["type"] == "button" and len(b["text"]["text"]) <= 75 for b in buttons(view))
+    assert len({b["action_id"] for b in buttons(view)}) == len(buttons(view))  # unique
+    assert "Quote of the day" not in shown  # a member sees no channels
+
+
+async def test_the_messages_tab_opening_publishes_nothing(bot):
+    await bot.event(bot.fake.home_opened(MEMBER, tab="messages"))
+    assert bot.fake.views == {} and bot.fake.calls_to("views.publish") == []
+
+
+@pytest.mark.parametrize("user", [ADMIN, OWNER, CONFIG_ADMIN])
+async def test_an_admin_sees_the_workspaces_quote_of_the_day_channels(bot, desk, user):
+    bot.fake.users[CONFIG_ADMIN] = person(CONFIG_ADMIN, "Dee", "UTC")
+    subscribe(desk, "C0FILMCLUB")
+    subscribe(desk, "C0ELSEWHERE", workspace="T0OTHERWS")  # another workspace's
+    await bot.event(bot.fake.home_opened(user))
+    shown = home_text(bot.fake.views[user])
+    assert "<#C0FILMCLUB>: weekdays at 09:00 Europe/Paris, /jonze only" in shown
+    assert "C0ELSEWHERE" not in shown
+
+
+async def test_a_member_does_not_see_the_channels(bot, desk):
+    subscribe(desk, "C0FILMCLUB")
+    await bot.event(bot.fake.home_opened(MEMBER))
+    shown = home_text(bot.fake.views[MEMBER])
+    assert "C0FILMCLUB" not in shown and "Quote of the day" not in shown
+
+
+async def test_a_topic_button_answers_with_a_quote_in_the_dm(bot):
+    await bot.interactive(bot.fake.button_press("topic:jonze:editing", "jonze editing"))
+    [message] = bot.fake.messages
+    assert message["channel"] == MEMBER  # the user's DM with the app
+    assert message["blocks"][0]["text"]["text"] == f"“{EDITING}”"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["jonze nothing-such", "nolan time", "<!everyone> editing", "jonze", "", "x" * 5_000],
+)
+async def test_a_forged_button_is_told_privately_it_is_not_ours(bot, value):
+    await bot.interactive(bot.fake.button_press("topic:forged", value))
+    [message] = bot.fake.messages
+    assert message["channel"] == MEMBER
+    assert message["text"] == "That button is not one of mine."
+    assert "<!" not in home_text(message)
