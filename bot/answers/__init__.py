@@ -1,6 +1,7 @@
 """Answering: what a member types in, a platform-neutral answer out — the answerer,
 cleaning what users type, planned asks, matching, rotation, the wording of replies, the
-command catalogue and autocomplete, and the fact-check of a posted quote (source_check).
+command catalogue and autocomplete, and the fact-check of a posted quote (source_check);
+the member's language (language: every answer's chrome translated, never a quote).
 
 The catalogue, autocomplete and the fact-check are loaded on first use: ``quotebot ask``
 needs none of them, and importing them (and ``typing``, which the catalogue needs) was
@@ -10,6 +11,7 @@ needs none of them, and importing them (and ``typing``, which the catalogue need
 from __future__ import annotations
 
 from bot.answers.answerer import Answerer
+from bot.answers.language import ENGLISH, LANGUAGES, N_, language_of, say, translate
 from bot.answers.replies import (
     APOLOGY,
     MORE_TOPICS,
@@ -70,7 +72,10 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "APOLOGY",
+    "ENGLISH",
+    "LANGUAGES",
     "MORE_TOPICS",
+    "N_",
     "Answer",
     "Answerer",
     "Catalogue",
@@ -84,13 +89,16 @@ __all__ = [
     "check_source",
     "cut",
     "director_choices",
+    "language_of",
     "list_commands",
     "miss_lines",
     "miss_text",
     "quote_topic_choices",
+    "say",
     "source_lines",
     "source_text",
     "topic_choices",
     "topic_heading",
     "topic_lines",
+    "translate",
 ]

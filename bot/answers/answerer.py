@@ -12,8 +12,16 @@ from collections.abc import Callable, Hashable, Sequence
 
 from bot import limits
 from bot.answers.ask_plan import Draw, Plan, Seek
+from bot.answers.language import N_
 from bot.answers.matching import best_key, resolve_topic, suggest
-from bot.answers.replies import Answer, Miss, QuoteAnswer, TopicListing, TopicsAnswer
+from bot.answers.replies import (
+    Answer,
+    Miss,
+    QuoteAnswer,
+    TopicListing,
+    TopicsAnswer,
+    worded_miss,
+)
 from bot.answers.rotation import Rotation
 from bot.answers.user_text import MAX_ASKED, clean_input
 from bot.book.model import Director, Quote, command_key, normalise_key, normalise_text
@@ -37,6 +45,12 @@ __all__ = [
 
 _LIST_WORDS = frozenset({"topics", "help", "?"})
 GLOBAL_USAGE = f"/{limits.GLOBAL_COMMAND} [director] [topic]"
+# The misses' wording (msgids: translated where they are said, replies.Miss.said).
+NO_DIRECTOR = N_("No director “{director}”.")
+NO_COMMAND = N_("There is no /{command} command here.")
+NO_TOPIC = N_("{director} has no topic “{topic}”.")
+NO_DIRECTOR_OR_TOPIC = N_("No director or topic “{asked}”.")
+EMPTY_BOOK = N_("The quote book is empty: no quote files were loaded.")
 
 
 def listing(director: Director) -> TopicListing:
@@ -123,8 +137,9 @@ class Answerer:
             hit = best_key(normalise_key(wanted), self._book.director_keys)
             found = hit[0] if hit is not None else None
         if found is None:
-            return Miss(
-                message=f"No director “{wanted}”.",
+            return worded_miss(
+                NO_DIRECTOR,
+                {"director": wanted},
                 asked=wanted,
                 suggestions=tuple(d.command for d in suggest(self._book.director_keys, wanted)),
                 available=tuple(d.command for d in self._book),
@@ -135,8 +150,9 @@ class Answerer:
     def unknown_command(self, command: str) -> Miss:
         """A command this book does not have (a file was removed, or a typo)."""
         commands = tuple(f"/{d.command}" for d in self._book)
-        return Miss(
-            message=f"There is no /{clean_input(command)} command here.",
+        return worded_miss(
+            NO_COMMAND,
+            {"command": clean_input(command)},
             asked=command,
             suggestions=(),
             available=(f"/{limits.GLOBAL_COMMAND}", *commands),
@@ -158,8 +174,9 @@ class Answerer:
         found = self._search(director, asked)
         if found is not None:
             return found
-        return Miss(
-            message=f"{director.name} has no topic “{asked}”.",
+        return worded_miss(
+            NO_TOPIC,
+            {"director": director.name, "topic": asked},
             asked=asked,
             suggestions=suggest(director.topic_keys, asked),
             available=director.topic_names,
@@ -198,8 +215,9 @@ class Answerer:
         found = self._search(None, asked)
         if found is not None:
             return found
-        return Miss(
-            message=f"No director or topic “{asked}”.",
+        return worded_miss(
+            NO_DIRECTOR_OR_TOPIC,
+            {"asked": asked},
             asked=asked,
             suggestions=tuple(d.command for d in suggest(book.director_keys, asked)),
             available=tuple(d.command for d in book),
@@ -219,8 +237,9 @@ class Answerer:
         return None, asked
 
     def _empty_book(self) -> Miss:
-        return Miss(
-            message="The quote book is empty: no quote files were loaded.",
+        return worded_miss(
+            EMPTY_BOOK,
+            {},
             asked="",
             suggestions=(),
             available=(),

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot import limits
+from bot.answers.language import ENGLISH, N_, say
 from bot.answers.replies import cut
 from bot.book.quote_book import QuoteBook
 
-QUOTE_DESCRIPTION = "A film director's own words, on the topic you ask for"
+QUOTE_DESCRIPTION = N_("A film director's own words, on the topic you ask for")
 QUOTE_USAGE = "[director] [topic]"
 DIRECTOR_USAGE = "[topic] or topics"
-QOTD_DESCRIPTION = "The quote of the day in this channel: set it up, show it, switch it off"
+QOTD_DESCRIPTION = N_("The quote of the day in this channel: set it up, show it, switch it off")
+DIRECTOR_DESCRIPTION = N_("{name}, in their own words")
 QOTD_USAGE = "[09:00 Europe/Paris [weekdays] [director] | off | list]"
 
 
@@ -30,6 +32,15 @@ class CommandInfo:
     usage_hint: str
     director: str | None = None  # the director's command; None for /quote and /qotd
     kind: Literal["quote", "qotd", "director"] = "director"
+    # The description's msgid and the values it takes (a director's name); the
+    # description itself is its English.
+    template: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+    def description_in(self, locale: str | None = ENGLISH) -> str:
+        """The description in ``locale``'s language, within Discord's 100 characters."""
+        said = say(self.template or self.description, locale, **dict(self.values))
+        return cut(said, limits.COMMAND_DESCRIPTION_MAX)
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,7 @@ class Catalogue:
 
 def director_description(name: str) -> str:
     """A director command's description, within Discord's 100 characters."""
-    return cut(f"{name}, in their own words", limits.COMMAND_DESCRIPTION_MAX)
+    return cut(DIRECTOR_DESCRIPTION.format(name=name), limits.COMMAND_DESCRIPTION_MAX)
 
 
 def list_commands(book: QuoteBook, max_commands: int) -> Catalogue:
@@ -70,6 +81,8 @@ def list_commands(book: QuoteBook, max_commands: int) -> Catalogue:
                 director_description(director.name),
                 DIRECTOR_USAGE,
                 director.command,
+                template=DIRECTOR_DESCRIPTION,
+                values=(("name", director.name),),
             )
         )
     return Catalogue(tuple(commands), tuple(d.name for d in directors[max(room, 0) :]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.answers.language import ENGLISH, N_, say, translate
 from bot.book.model import Quote
 
 # Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
@@ -57,6 +58,32 @@ class Miss:
     available: tuple[str, ...]
     usage: str
     private: bool = True
+    # ``message`` before its values were put in (the msgid translated), and those values;
+    # "" when ``message`` is said as it is.
+    template: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+    def said(self, locale: str | None = ENGLISH) -> str:
+        """``message`` in ``locale``'s language (only the wording: what was asked stays)."""
+        if not self.template:
+            return self.message
+        return say(self.template, locale, **dict(self.values))
+
+
+def worded_miss(
+    template: str,
+    values: dict[str, str],
+    *,
+    asked: str,
+    suggestions: tuple[str, ...],
+    available: tuple[str, ...],
+    usage: str,
+) -> Miss:
+    """A miss said in English, with what it is made of to say it in another language."""
+    return Miss(
+        message=template.format(**values), asked=asked, suggestions=suggestions,
+        available=available, usage=usage, template=template, values=tuple(values.items()),
+    )  # fmt: skip
 
 
 Answer = QuoteAnswer | TopicsAnswer | Miss
@@ -83,42 +110,57 @@ def cut(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
-def fit_list(items: Sequence[str], budget: int, sep: str = ", ") -> str:
+AND_MORE = N_("…and {n} more")
+
+
+def fit_list(
+    items: Sequence[str], budget: int, sep: str = ", ", *, locale: str | None = ENGLISH
+) -> str:
     """As many of ``items`` as fit in ``budget`` characters, then ``…and N more``."""
     shown: list[str] = []
     used = 0
+    and_more = translate(AND_MORE, locale)
     for index, item in enumerate(items):
         left = len(items) - index
-        tail = len(f"{sep}…and {left} more") if left > 1 else 0
+        tail = len(sep + and_more.format(n=left)) if left > 1 else 0
         cost = len(item) + (len(sep) if shown else 0)
         if used + cost + tail > budget:
-            more = f"…and {left} more"
+            more = and_more.format(n=left)
             return sep.join(shown) + (sep if shown else "") + more
         shown.append(item)
         used += cost
     return sep.join(shown)
 
 
-def miss_lines(miss: Miss, markup: Markup) -> list[str]:
-    """A miss in words: what went wrong, "Did you mean", the choices, and the usage.
+DID_YOU_MEAN = N_("Did you mean {choices}?")
+USAGE = N_("Usage: {usage}")
+TRY = N_("Try: {choices}")
+
+
+def miss_lines(miss: Miss, markup: Markup, *, locale: str | None = ENGLISH) -> list[str]:
+    """A miss in words: what went wrong, "Did you mean", the choices, and the usage, in
+    ``locale``'s language (what was asked, commands and topics as they are).
 
     The choices are cut with "…and N more" so that the whole fits ``markup.max_length``."""
     esc = markup.escape
-    lines = [esc(miss.message)]
+    lines = [esc(miss.said(locale))]
     if miss.suggestions:
         said = ", ".join(markup.strong(esc(s)) for s in miss.suggestions)
-        lines.append(f"Did you mean {said}?")
-    usage = f"Usage: {markup.code(esc(miss.usage))}"
-    budget = markup.max_length - sum(len(line) + 1 for line in (*lines, usage)) - len("Try: ")
+        lines.append(say(DID_YOU_MEAN, locale, choices=said))
+    usage = say(USAGE, locale, usage=markup.code(esc(miss.usage)))
+    try_ = translate(TRY, locale)
+    lead = len(try_.format(choices=""))
+    budget = markup.max_length - sum(len(line) + 1 for line in (*lines, usage)) - lead
     if miss.available and budget > 20:
-        lines.append("Try: " + fit_list([esc(a) for a in miss.available], budget))
+        shown = fit_list([esc(a) for a in miss.available], budget, locale=locale)
+        lines.append(try_.format(choices=shown))
     lines.append(usage)
     return [line[: markup.max_length] for line in lines]
 
 
-def miss_text(miss: Miss, markup: Markup) -> str:
+def miss_text(miss: Miss, markup: Markup, *, locale: str | None = ENGLISH) -> str:
     """:func:`miss_lines` as one text within ``markup.max_length``."""
-    return "\n".join(miss_lines(miss, markup))[: markup.max_length]
+    return "\n".join(miss_lines(miss, markup, locale=locale))[: markup.max_length]
 
 
 def topic_heading(listing: TopicListing, markup: Markup) -> str:
@@ -137,6 +179,6 @@ def topic_lines(listing: TopicListing, markup: Markup) -> list[str]:
     return lines
 
 
-MORE_TOPICS = "…and {n} more: ask one director's topics"
+MORE_TOPICS = N_("…and {n} more: ask one director's topics")
 # What a user sees when answering failed on our side (logged), on every platform.
-APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+APOLOGY = N_("Sorry, something went wrong on our side. Please try again in a moment.")

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from bot import limits
+from bot.answers.language import ENGLISH, N_, say, translate
 from bot.answers.user_text import clean_input
 from bot.book.model import Quote, fold
 from bot.book.quote_book import QuoteBook
@@ -37,10 +38,17 @@ WINDOW_WORDS, STEP, WINDOWS, PER_WINDOW = 4, 2, 200, 3
 _WORD = re.compile(r"\w+")
 _EDGES = "\"' .,;:…!?-"
 
-FOUND = "In the book: {director}."
-CLOSEST = "Not in the book; the closest quote is {director}'s:"
-NOT_FOUND = "Not in the book."
-NO_TEXT = "That message has no text to look for in the book."
+FOUND = N_("In the book: {director}.")
+CLOSEST = N_("Not in the book; the closest quote is {director}'s:")
+NOT_FOUND = N_("Not in the book.")
+NO_TEXT = N_("That message has no text to look for in the book.")
+# The labels of a source's lines (their values are the record: never translated).
+LABELS = {
+    "Source": N_("Source"), "Venue": N_("Venue"), "Date": N_("Date"),
+    "Locator": N_("Locator"), "Document": N_("Document"), "URL": N_("URL"),
+    "Status": N_("Status"),
+}  # fmt: skip
+DISPUTED = N_("attribution disputed")
 
 
 @dataclass(frozen=True)
@@ -56,11 +64,12 @@ class SourceAnswer:
     private: bool = True
 
 
-def source_lines(quote: Quote) -> tuple[tuple[str, str], ...]:
+def source_lines(quote: Quote, *, locale: str | None = ENGLISH) -> tuple[tuple[str, str], ...]:
     """A quote's full source, one (label, value) line each: title, venue, date, locator,
-    document or URL, and what is known of the attribution."""
+    document or URL, and what is known of the attribution; the labels in ``locale``'s
+    language."""
     source = quote.source
-    status = "attribution disputed" if quote.status == "disputed" else quote.status
+    status = translate(DISPUTED, locale) if quote.status == "disputed" else quote.status
     lines = (
         ("Source", source.title),
         ("Venue", source.venue),
@@ -70,7 +79,7 @@ def source_lines(quote: Quote) -> tuple[tuple[str, str], ...]:
         ("URL", source.url),
         ("Status", status),
     )
-    return tuple((label, value) for label, value in lines if value)
+    return tuple((translate(LABELS[label], locale), value) for label, value in lines if value)
 
 
 def source_text(answer: SourceAnswer) -> str:
@@ -105,18 +114,19 @@ def _candidates(book: QuoteBook, words: list[str]) -> list[Quote]:
     return list(seen.values())
 
 
-def check_source(book: QuoteBook, message: str) -> SourceAnswer:
-    """Whether ``message`` (a message's text, as posted) is a quote of ``book``."""
+def check_source(book: QuoteBook, message: str, *, locale: str | None = ENGLISH) -> SourceAnswer:
+    """Whether ``message`` (a message's text, as posted) is a quote of ``book``; the
+    headings and labels in ``locale``'s language."""
     text = _folded(clean_input(message, limits.MESSAGE_TEXT_MAX))
     words = _WORD.findall(text)
     if not words:
-        return SourceAnswer(None, False, NO_TEXT)
+        return SourceAnswer(None, False, translate(NO_TEXT, locale))
     part = text.strip(_EDGES)
     candidates = _candidates(book, words)
     for quote in candidates:
         quoted = _folded(quote.text)
         if quoted in text or (len(part.split()) >= MIN_PART_WORDS and part in quoted):
-            return _answer(quote, True)
+            return _answer(quote, True, locale)
     asked = _words(text)
     best: tuple[int, Quote] | None = None
     for quote in candidates:
@@ -126,10 +136,10 @@ def check_source(book: QuoteBook, message: str) -> SourceAnswer:
         if close and (best is None or shared > best[0]):
             best = shared, quote
     if best is None:
-        return SourceAnswer(None, False, NOT_FOUND)
-    return _answer(best[1], False)
+        return SourceAnswer(None, False, translate(NOT_FOUND, locale))
+    return _answer(best[1], False, locale)
 
 
-def _answer(quote: Quote, found: bool) -> SourceAnswer:
-    heading = (FOUND if found else CLOSEST).format(director=quote.director)
-    return SourceAnswer(quote, found, heading, source_lines(quote))
+def _answer(quote: Quote, found: bool, locale: str | None) -> SourceAnswer:
+    heading = say(FOUND if found else CLOSEST, locale, director=quote.director)
+    return SourceAnswer(quote, found, heading, source_lines(quote, locale=locale))

@@ -525,6 +525,20 @@ class FakeDiscord:
         }
 
 
+def in_locale(made: dict[str, Any], locale: str) -> dict[str, Any]:
+    """``made`` as a member whose Discord is set to ``locale`` sends it (``fr``, ``es-419``,
+    ``pt-BR``…: Discord's own names); the server's locale stays as it was."""
+    made["locale"] = locale
+    return made
+
+
+def localized(command: dict[str, Any], field: str = "description") -> dict[str, str]:
+    """A registered command's (or option's) ``description_localizations`` or
+    ``name_localizations`` as Discord keeps them: {} for none."""
+    found = command.get(f"{field}_localizations")
+    return dict(found) if isinstance(found, dict) else {}
+
+
 def in_dm(
     made: dict[str, Any],
     owners: dict[str, str] | None = None,

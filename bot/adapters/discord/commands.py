@@ -19,8 +19,10 @@ from discord import app_commands
 from bot import limits
 from bot.adapters.discord.qotd import choices, qotd_group
 from bot.adapters.discord.render import NO_MENTIONS, render_source, rendered
+from bot.adapters.discord.translations import described
 from bot.answers import (
     APOLOGY,
+    N_,
     Answer,
     Answerer,
     Catalogue,
@@ -30,6 +32,7 @@ from bot.answers import (
     list_commands,
     quote_topic_choices,
     topic_choices,
+    translate,
 )
 from bot.daily import QotdDesk
 
@@ -58,10 +61,11 @@ class QuoteTree(app_commands.CommandTree[discord.Client]):
                 return
             command = interaction.command.name if interaction.command else "?"
             log.error("/%s failed", command, exc_info=error)
+            sorry = translate(APOLOGY, locale_of(interaction))
             if interaction.response.is_done():
-                await interaction.followup.send(APOLOGY, ephemeral=True)
+                await interaction.followup.send(sorry, ephemeral=True)
             else:
-                await interaction.response.send_message(APOLOGY, ephemeral=True)
+                await interaction.response.send_message(sorry, ephemeral=True)
         except discord.HTTPException as exc:
             log.warning("could not answer an interaction's error (HTTP %s)", exc.status)
 
@@ -74,21 +78,27 @@ class QuoteTree(app_commands.CommandTree[discord.Client]):
         await send(interaction, self.answerer.unknown_command(name))
 
 
+def locale_of(interaction: discord.Interaction[Any]) -> str:
+    """The language of the member who used the command (``fr``, ``es-419``, ``pt-BR``…)."""
+    return str(getattr(interaction.locale, "value", "") or "")
+
+
 async def send(interaction: discord.Interaction[Any], answer: Answer) -> None:
-    """Answer an interaction with ``answer``, mentioning no one."""
-    await interaction.response.send_message(**rendered(answer), allowed_mentions=NO_MENTIONS)
+    """Answer an interaction with ``answer`` in the member's language, mentioning no one."""
+    made = rendered(answer, locale=locale_of(interaction))
+    await interaction.response.send_message(**made, allowed_mentions=NO_MENTIONS)
 
 
 def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command[Any, ..., None]:
     """``/command [topic]`` for one director file."""
     command = info.name
 
-    @app_commands.describe(topic="a topic, an alias, or 'topics' to list them (default: any)")
+    @app_commands.describe(topic=N_("a topic, an alias, or 'topics' to list them (default: any)"))
     async def ask(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
         await send(interaction, answerer.answer(command, topic or ""))
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=command, description=info.description, callback=ask,
+        name=command, description=described(info), callback=ask,
         allowed_contexts=EVERYWHERE, allowed_installs=ANY_INSTALL,
     )  # fmt: skip
 
@@ -105,7 +115,7 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
     """``/quote [director] [topic]``: any director, or the one named."""
 
     @app_commands.describe(
-        director="whose words (default: anyone's)", topic="a topic or alias (default: any)"
+        director=N_("whose words (default: anyone's)"), topic=N_("a topic or alias (default: any)")
     )
     async def ask(
         interaction: discord.Interaction[Any], director: str | None = None, topic: str | None = None
@@ -113,7 +123,7 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
         await send(interaction, answerer.answer_quote(director, topic))
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=info.name, description=info.description, callback=ask,
+        name=info.name, description=described(info), callback=ask,
         allowed_contexts=EVERYWHERE, allowed_installs=ANY_INSTALL,
     )  # fmt: skip
 
@@ -139,7 +149,9 @@ def source_command(answerer: Answerer) -> app_commands.ContextMenu:
 
     async def find(interaction: discord.Interaction[Any], message: discord.Message) -> None:
         # Up to a few hundred word searches: off the event loop.
-        answer = await asyncio.to_thread(check_source, answerer.book, message.content or "")
+        answer = await asyncio.to_thread(
+            check_source, answerer.book, message.content or "", locale=locale_of(interaction)
+        )
         await interaction.response.send_message(
             **render_source(answer), allowed_mentions=NO_MENTIONS
         )

@@ -33,6 +33,7 @@ from bot.adapters.discord.payload import (
     asker_of,
     focused_of,
     lacking_note_of,
+    locale_of,
     message,
     options_of,
     private,
@@ -52,6 +53,7 @@ from bot.answers import (
     director_choices,
     quote_topic_choices,
     topic_choices,
+    translate,
 )
 from bot.daily import NO_DESK, QotdDesk, QotdError, QotdRequest, request_from_options, zone_choices
 
@@ -126,7 +128,7 @@ class InteractionsEndpoint:
             data, public = await self._command(payload)
         except Exception:
             log.exception("answering /%s failed", as_object(payload.get("data")).get("name"))
-            data = private(APOLOGY)
+            data = private(translate(APOLOGY, locale_of(payload)))
         response = web.json_response({"type": CHANNEL_MESSAGE, "data": data})
         if public is None:
             return response
@@ -144,16 +146,18 @@ class InteractionsEndpoint:
         options = options_of(data)
         book = self.answerer.book
         text = target_text_of(data)
+        locale = locale_of(payload)
         if text is not None:  # a message command: Find the source, the only one
-            return message(await asyncio.to_thread(check_source, book, text)), None
+            found = await asyncio.to_thread(check_source, book, text, locale=locale)
+            return message(found), None
         if name == "quote":
-            return message(self.answerer.answer_quote(options.get("director"),
-                                                      options.get("topic"))), None  # fmt: skip
+            asked = self.answerer.answer_quote(options.get("director"), options.get("topic"))
+            return message(asked, locale=locale), None
         if name == "qotd":
             return await self._qotd(payload, subcommand_of(data))
         if book.by_command(name) is None:
-            return message(self.answerer.unknown_command(name)), None
-        return message(self.answerer.answer(name, options.get("topic", ""))), None
+            return message(self.answerer.unknown_command(name), locale=locale), None
+        return message(self.answerer.answer(name, options.get("topic", "")), locale=locale), None
 
     async def _qotd(
         self, payload: dict[str, Any], sub: dict[str, Any]

@@ -88,9 +88,13 @@ def subcommand_of(data: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def message(answer: Answer | SourceAnswer) -> dict[str, Any]:
-    """An answer as an interaction response's data: content or embeds, mentions inert."""
-    made = render_source(answer) if isinstance(answer, SourceAnswer) else rendered(answer)
+def message(answer: Answer | SourceAnswer, *, locale: str = "") -> dict[str, Any]:
+    """An answer as an interaction response's data: content or embeds, mentions inert;
+    worded in ``locale``'s language (a fact-check is worded when it is made)."""
+    if isinstance(answer, SourceAnswer):
+        made = render_source(answer)
+    else:
+        made = rendered(answer, locale=locale)
     data: dict[str, Any] = {"allowed_mentions": NO_MENTIONS.to_dict()}
     if "content" in made:
         data["content"] = made["content"]
@@ -113,6 +117,13 @@ def target_text_of(data: dict[str, Any]) -> str | None:
     messages = as_object(as_object(data.get("resolved")).get("messages"))
     content = as_object(messages.get(str(data.get("target_id")))).get("content")
     return content if isinstance(content, str) else ""
+
+
+def locale_of(payload: dict[str, Any]) -> str:
+    """The language of the member who used the command (Discord's ``locale``: ``fr``,
+    ``es-419``, ``pt-BR``…); "" when the payload has none (English)."""
+    locale = payload.get("locale")
+    return locale if isinstance(locale, str) else ""
 
 
 def private(text: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from discord import app_commands
 
 from bot import limits
 from bot.adapters.discord.render import NO_MENTIONS
-from bot.answers import Answerer, Choice, CommandInfo, director_choices
+from bot.answers import N_, Answerer, Choice, CommandInfo, director_choices
 from bot.daily import (
     NO_DESK,
     Asker,
@@ -103,21 +103,21 @@ def qotd_group(answerer: Answerer, info: CommandInfo, desk: QotdDesk | None) -> 
         allowed_installs=app_commands.AppInstallationType(guild=True),
     )
 
-    @group.command(name="show", description="This channel's quote of the day, privately")
+    @group.command(name="show", description=N_("This channel's quote of the day, privately"))
     async def show(interaction: discord.Interaction[Any]) -> None:
         await _answer(interaction, desk, QotdRequest("show"))
 
-    @group.command(name="set", description="Post the quote of the day here at a time each day")
+    @group.command(name="set", description=N_("Post the quote of the day here at a time each day"))
     @app_commands.describe(
-        time="when: 09:00, 21:30 or 9am",
-        timezone="an IANA time zone, like Europe/Paris",
-        days="every day (the default) or weekdays",
-        director="only this director's quotes (default: any)",
+        time=N_("when: 09:00, 21:30 or 9am"),
+        timezone=N_("an IANA time zone, like Europe/Paris"),
+        days=N_("every day (the default) or weekdays"),
+        director=N_("only this director's quotes (default: any)"),
     )
     @app_commands.choices(
         days=[
-            app_commands.Choice(name="every day", value="daily"),
-            app_commands.Choice(name="weekdays", value="weekdays"),
+            app_commands.Choice(name=N_("every day"), value="daily"),
+            app_commands.Choice(name=N_("weekdays"), value="weekdays"),
         ]
     )
     async def set_(
@@ -150,11 +150,13 @@ def qotd_group(answerer: Answerer, info: CommandInfo, desk: QotdDesk | None) -> 
     ) -> list[app_commands.Choice[str]]:
         return choices(director_choices(answerer.book, current))
 
-    @group.command(name="off", description="Stop posting the quote of the day here")
+    @group.command(name="off", description=N_("Stop posting the quote of the day here"))
     async def off(interaction: discord.Interaction[Any]) -> None:
         await _answer(interaction, desk, QotdRequest("off"))
 
-    @group.command(name="list", description="Every channel of this server with a quote of the day")
+    @group.command(
+        name="list", description=N_("Every channel of this server with a quote of the day")
+    )
     async def list_(interaction: discord.Interaction[Any]) -> None:
         await _answer(interaction, desk, QotdRequest("list"))
 

@@ -9,6 +9,7 @@ import discord
 
 from bot import limits
 from bot.answers import (
+    ENGLISH,
     MORE_TOPICS,
     Answer,
     Markup,
@@ -17,7 +18,9 @@ from bot.answers import (
     SourceAnswer,
     TopicsAnswer,
     cut,
+    language_of,
     miss_text,
+    say,
     topic_lines,
 )
 from bot.book import Quote
@@ -55,13 +58,14 @@ def quote_embed(quote: Quote) -> discord.Embed:
     return embed
 
 
-def render(answer: Answer) -> dict[str, Any]:
-    """An answer as keyword arguments for ``send_message``: content or embeds, ephemeral."""
+def render(answer: Answer, *, locale: str | None = ENGLISH) -> dict[str, Any]:
+    """An answer as keyword arguments for ``send_message``: content or embeds, ephemeral;
+    its wording in ``locale``'s language (a quote is always as it was said)."""
     if isinstance(answer, QuoteAnswer):
         return {"embed": quote_embed(answer.quote), "ephemeral": answer.private}
     if isinstance(answer, TopicsAnswer):
-        return {"embeds": topic_embeds(answer), "ephemeral": answer.private}
-    return {"content": miss_content(answer), "ephemeral": answer.private}
+        return {"embeds": topic_embeds(answer, locale=locale), "ephemeral": answer.private}
+    return {"content": miss_content(answer, locale=locale), "ephemeral": answer.private}
 
 
 # A source line's value in an embed field (1,024 at most), and the least worth showing.
@@ -91,23 +95,24 @@ def render_source(answer: SourceAnswer) -> dict[str, Any]:
     return {"embed": embed, "ephemeral": True}
 
 
-def rendered(answer: Answer) -> dict[str, Any]:
+def rendered(answer: Answer, *, locale: str | None = ENGLISH) -> dict[str, Any]:
     """:func:`render`, made once per distinct answer (a quote asked for, a miss, a
-    listing) and shared: what is sent is read from it, never changed. Building the embeds
-    was most of what quotebot spent on an interaction beyond a client answering a constant
-    (bench/discord_latency.py)."""
-    return memo(_made, answer, lambda: render(answer))
+    listing) and language, and shared: what is sent is read from it, never changed.
+    Building the embeds was most of what quotebot spent on an interaction beyond a client
+    answering a constant (bench/discord_latency.py)."""
+    lang = language_of(locale)
+    return memo(_made, (answer, lang), lambda: render(answer, locale=lang))
 
 
-_made: dict[Answer, dict[str, Any]] = {}
+_made: dict[tuple[Answer, str], dict[str, Any]] = {}
 
 
-def miss_content(miss: Miss) -> str:
+def miss_content(miss: Miss, *, locale: str | None = ENGLISH) -> str:
     """A miss as message content: the core's wording in Discord markdown."""
-    return miss_text(miss, MARKDOWN)
+    return miss_text(miss, MARKDOWN, locale=locale)
 
 
-def topic_embeds(answer: TopicsAnswer) -> list[discord.Embed]:
+def topic_embeds(answer: TopicsAnswer, *, locale: str | None = ENGLISH) -> list[discord.Embed]:
     """One embed per director, within ten embeds and 6,000 characters a message."""
     embeds: list[discord.Embed] = []
     budget = limits.DISCORD_EMBEDS_TOTAL_MAX
@@ -119,7 +124,7 @@ def topic_embeds(answer: TopicsAnswer) -> list[discord.Embed]:
         if (len(embeds) == limits.DISCORD_EMBEDS_PER_MESSAGE - 1 and left > 1) or (
             len(title) + len(description) > budget - 100
         ):
-            embeds.append(discord.Embed(description=MORE_TOPICS.format(n=left)))
+            embeds.append(discord.Embed(description=say(MORE_TOPICS, locale, n=left)))
             break
         embeds.append(discord.Embed(title=title, description=description, colour=COLOUR))
         budget -= len(title) + len(description)

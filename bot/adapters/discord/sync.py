@@ -8,6 +8,9 @@ from typing import Any
 
 import discord
 from discord import app_commands
+from discord.http import Route
+
+from bot.adapters.discord.translations import CatalogueTranslator
 
 log = logging.getLogger("quotebot.discord")
 
@@ -23,7 +26,8 @@ def comparable(commands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "description": o.get("description"),
             "required": bool(o.get("required")),
             "autocomplete": bool(o.get("autocomplete")),
-            "choices": o.get("choices") or [],
+            "choices": [_choice(c) for c in o.get("choices") or []],
+            **_localized(o),
             # A subcommand's own options (/qotd set time: timezone: …).
             "options": [option(sub) for sub in o.get("options") or []],
         }
@@ -35,6 +39,7 @@ def comparable(commands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "name": c.get("name"),
                 # A message command has none: discord.py sends no field, Discord "".
                 "description": c.get("description") or "",
+                **_localized(c),
                 "options": [option(o) for o in c.get("options") or []],
                 "nsfw": bool(c.get("nsfw")),
                 # Who sees it by default (/qotd: Manage Channels), and whether in DMs.
@@ -48,6 +53,22 @@ def comparable(commands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         ),
         key=lambda c: str(c["name"]),
     )
+
+
+def _localized(thing: Mapping[str, Any]) -> dict[str, Any]:
+    # Discord answers null for none, discord.py sends {}.
+    return {
+        "name_localizations": thing.get("name_localizations") or {},
+        "description_localizations": thing.get("description_localizations") or {},
+    }
+
+
+def _choice(choice: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "name": choice.get("name"),
+        "value": choice.get("value"),
+        "name_localizations": choice.get("name_localizations") or {},
+    }
 
 
 def _kinds(value: object) -> list[int] | None:
@@ -70,13 +91,23 @@ async def sync_if_changed(
     client = tree.client
     application_id = client.application_id
     assert application_id is not None  # set by login()
-    local = [c.to_dict(tree) for c in tree.get_commands(guild=guild)]
+    translator = tree.translator
+    if translator is None:
+        translator = CatalogueTranslator()
+        await tree.set_translator(translator)
+    local = [
+        await c.get_translated_payload(tree, translator) for c in tree.get_commands(guild=guild)
+    ]
+    # With every localization, not only the one of the bot's own locale.
+    path = "/applications/{application_id}/commands"
     if guild is None:
-        registered: Sequence[Mapping[str, Any]] = await client.http.get_global_commands(
-            application_id
-        )
+        route = Route("GET", path, application_id=application_id)
     else:
-        registered = await client.http.get_guild_commands(application_id, guild.id)
+        path = "/applications/{application_id}/guilds/{guild_id}/commands"
+        route = Route("GET", path, application_id=application_id, guild_id=guild.id)
+    registered: Sequence[Mapping[str, Any]] = await client.http.request(
+        route, params={"with_localizations": "true"}
+    )
     if comparable(local) == comparable(registered):
         log.info("Discord: %d commands already registered; not syncing", len(local))
         return False
