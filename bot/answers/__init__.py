@@ -1,6 +1,7 @@
 """Answering: what a member types in, a platform-neutral answer out — the answerer,
 cleaning what users type, planned asks, matching, rotation, the wording of replies, the
 command catalogue and autocomplete, and the fact-check of a posted quote (source_check);
+buttons and menus (buttons: what a press means, carried in its id);
 the member's language (language: every answer's chrome translated, never a quote).
 
 The catalogue, autocomplete and the fact-check are loaded on first use: ``quotebot ask``
@@ -35,6 +36,24 @@ if TYPE_CHECKING:
         quote_topic_choices,
         topic_choices,
     )
+    from bot.answers.buttons import (
+        EXPIRED,
+        LABEL_ANOTHER,
+        LABEL_POST,
+        LABEL_SOURCE,
+        NOT_MINE,
+        SHARED_BY,
+        Action,
+        Another,
+        Ask,
+        Cite,
+        another_after,
+        decode,
+        encode,
+        meant,
+        next_quote,
+        quote_of,
+    )
     from bot.answers.catalogue import Catalogue, CommandInfo, list_commands
     from bot.answers.source_check import (
         SourceAnswer,
@@ -44,6 +63,22 @@ if TYPE_CHECKING:
     )
 
 _LATER = {
+    "Action": "buttons",
+    "Another": "buttons",
+    "Ask": "buttons",
+    "Cite": "buttons",
+    "EXPIRED": "buttons",
+    "LABEL_ANOTHER": "buttons",
+    "LABEL_POST": "buttons",
+    "LABEL_SOURCE": "buttons",
+    "NOT_MINE": "buttons",
+    "SHARED_BY": "buttons",
+    "another_after": "buttons",
+    "meant": "buttons",
+    "decode": "buttons",
+    "encode": "buttons",
+    "next_quote": "buttons",
+    "quote_of": "buttons",
     "Choice": "autocomplete",
     "director_choices": "autocomplete",
     "quote_topic_choices": "autocomplete",
@@ -73,26 +108,42 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "APOLOGY",
     "ENGLISH",
+    "EXPIRED",
+    "LABEL_ANOTHER",
+    "LABEL_POST",
+    "LABEL_SOURCE",
     "LANGUAGES",
     "MORE_TOPICS",
+    "NOT_MINE",
     "N_",
+    "SHARED_BY",
+    "Action",
+    "Another",
     "Answer",
     "Answerer",
+    "Ask",
     "Catalogue",
     "Choice",
+    "Cite",
     "CommandInfo",
     "Markup",
     "Miss",
     "QuoteAnswer",
     "SourceAnswer",
     "TopicsAnswer",
+    "another_after",
     "check_source",
     "cut",
+    "decode",
     "director_choices",
+    "encode",
     "language_of",
     "list_commands",
+    "meant",
     "miss_lines",
     "miss_text",
+    "next_quote",
+    "quote_of",
     "quote_topic_choices",
     "say",
     "source_lines",

@@ -8,7 +8,7 @@ same on Discord, Slack and the terminal.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable
 
 from bot import limits
 from bot.answers.ask_plan import Draw, Plan, Seek
@@ -24,13 +24,9 @@ from bot.answers.replies import (
 )
 from bot.answers.rotation import Rotation
 from bot.answers.user_text import MAX_ASKED, clean_input
-from bot.book.model import Director, Quote, command_key, normalise_key, normalise_text
+from bot.book.model import Director, command_key, normalise_key, normalise_text
 from bot.book.quote_book import QuoteBook
 from bot.memo import memo
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from bot.answers.replies import How
 
 __all__ = [
     "Answer",
@@ -118,6 +114,10 @@ class Answerer:
             return QuoteAnswer(found or step.best[0], "search", step.asked)
         return step
 
+    def plan(self, command: str, text: str) -> Plan:
+        """What ``/command text`` comes to, not carried out (a button's next quote)."""
+        return self._plan(command, text)
+
     def _plan(self, command: str, text: str) -> Plan:
         name = command_key(command)
         asked = clean_input(text)
@@ -161,7 +161,7 @@ class Answerer:
 
     def _answer_director(self, director: Director, asked: str) -> Plan:
         if not asked:
-            return self._pick(director.quotes, (director.command, None), "any", asked)
+            return Draw(director.quotes, (director.command, None), "any", asked)
         match = resolve_topic(director, asked)
         # "help" or "?" list the topics unless a topic is really called that.
         if normalise_key(asked) in _LIST_WORDS and (
@@ -170,7 +170,7 @@ class Answerer:
             return TopicsAnswer((listing(director),))
         if match is not None:
             quotes = director.by_topic[match.topic]
-            return self._pick(quotes, (director.command, match.topic), match.how, asked)
+            return Draw(quotes, (director.command, match.topic), match.how, asked)
         found = self._search(director, asked)
         if found is not None:
             return found
@@ -182,9 +182,6 @@ class Answerer:
             available=director.topic_names,
             usage=f"/{director.command} [topic]",
         )
-
-    def _pick(self, quotes: Sequence[Quote], key: Hashable, how: How, asked: str) -> Draw:
-        return Draw(quotes, key, how, asked)
 
     def _search(self, director: Director | None, asked: str) -> Seek | None:
         """A word search, if anything matches: best first, through all before repeating."""
@@ -200,7 +197,7 @@ class Answerer:
         if not asked:
             if not book.quotes:
                 return self._empty_book()
-            return self._pick(book.quotes, (None, None), "any", asked)
+            return Draw(book.quotes, (None, None), "any", asked)
         if normalise_key(asked) in _LIST_WORDS:
             return TopicsAnswer(tuple(listing(d) for d in book))
         if name_first:
@@ -211,7 +208,7 @@ class Answerer:
         pool = book.topic_pool(asked)
         if pool is not None:
             quotes, how = pool
-            return self._pick(quotes, (None, how, normalise_key(asked)), how, asked)
+            return Draw(quotes, (None, how, normalise_key(asked)), how, asked)
         found = self._search(None, asked)
         if found is not None:
             return found

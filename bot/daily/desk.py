@@ -4,6 +4,11 @@ Adapters read who asks (:class:`Asker`: may they manage the channel, their own t
 and how their platform words things (:class:`Wording`), then call :meth:`QotdDesk.handle`
 in a worker thread (the store blocks). The answer is a :class:`QotdReply`: a private text
 for the asker, and a short public line for the channel when posting is switched on or off.
+
+The private text is in the asker's language (``locale=``, English by default; the messages
+live in :mod:`bot.daily.desk_wording`). The public line is always English: the whole
+channel reads it, not only the asker, and one member's language is no better guess for
+everyone than the bot's default, which is also the language of the post it announces.
 """
 
 from __future__ import annotations
@@ -12,16 +17,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from bot import limits
+from bot.answers.language import ENGLISH, say, translate
 from bot.answers.replies import cut, fit_list
 from bot.book.quote_book import QuoteBook
+from bot.daily import desk_wording as w
+from bot.daily.desk_wording import NO_DESK, UNREACHABLE, describe, next_post
 from bot.daily.requests import QotdRequest, cron_for
 from bot.daily.rounds import OPERATOR, with_next_due
-from bot.daily.selection import day_label
 from bot.daily.settings_file import DailyConfig
-from bot.daily.slots import next_slot
 from bot.errors import SettingsError, one_line
 from bot.store.errors import StoreUnavailable
 from bot.store.records import SubscriptionRecord
@@ -31,11 +36,8 @@ from bot.store.shared import SharedStore
 log = logging.getLogger("quotebot.qotd")
 
 NAME_MAX = 80  # a person's name in the public line
-NO_DESK = "The quote of the day is not set up on this bot."
-UNREACHABLE = (
-    "The quote of the day's settings cannot be reached just now, so nothing was changed. "
-    "Please try again in a minute."
-)
+__all__ = ["NO_DESK", "UNREACHABLE", "Asker", "QotdDesk", "QotdReply", "Wording", "describe",
+           "next_post"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Wording:
     """How one platform says what /qotd needs said."""
 
     set_usage: str  # how to start one: "/qotd 09:00 Europe/Paris [weekdays] [director]"
-    who_may: str  # "workspace admins and owners, or …"
+    who_may: str  # "workspace admins and owners, or …" (English, translated where said)
     channel: Callable[[str], str]  # a channel ID as a reference people can click
     user: Callable[[str], str]  # a user ID as shown (never a ping)
     budget: int = limits.DISCORD_CONTENT_MAX  # characters in one private answer
@@ -69,23 +71,6 @@ class QotdReply:
 
     private: str
     public: str | None = None
-
-
-def describe(record: SubscriptionRecord) -> str:
-    """``every day at 09:00 Europe/Paris, from /jonze only`` (or the operator's cron)."""
-    if record.owner == OPERATOR:
-        when = f"on the schedule “{record.cron}” ({record.zone})"
-    else:
-        days = "weekdays" if record.days == "weekdays" else "every day"
-        when = f"{days} at {record.at_time} {record.zone}"
-    return when + (f", from /{record.director} only" if record.director else "")
-
-
-def next_post(record: SubscriptionRecord, now: datetime) -> str:
-    """When it posts next, in its own zone: ``Thursday 26 November 2026 at 09:00``."""
-    zone = ZoneInfo(record.zone)
-    upcoming = next_slot(record.cron, zone, now).astimezone(zone)
-    return f"{day_label(upcoming.date())} at {upcoming:%H:%M}"
 
 
 class QotdDesk:
@@ -108,23 +93,25 @@ class QotdDesk:
         """The commands a subscription may be limited to."""
         return {director.command for director in self.book()}
 
-    def handle(self, request: QotdRequest, asker: Asker, wording: Wording) -> QotdReply:
-        """Answer one /qotd (blocking: call it from a worker thread)."""
+    def handle(
+        self, request: QotdRequest, asker: Asker, wording: Wording, locale: str | None = ENGLISH
+    ) -> QotdReply:
+        """Answer one /qotd (blocking: call it from a worker thread), privately in
+        ``locale``'s language."""
         if not asker.in_channel:
-            return QotdReply("The quote of the day goes to a channel: use /qotd in one.")
+            return QotdReply(say(w.NOT_A_CHANNEL, locale))
         if not asker.may_manage:
-            return QotdReply(
-                f"Only {wording.who_may} can set up the quote of the day here. "
-                "Ask one of them to use /qotd."
-            )
+            return QotdReply(say(w.ONLY, locale, who=translate(wording.who_may, locale)))
         # Fallback: when the store fails, or does not answer within a fraction of a second
         # (bot.store.shared.ANSWER_S), the answer says it cannot be reached (UNREACHABLE).
         try:
-            return self.store.call(lambda store: self._handle(store, request, asker, wording))
+            return self.store.call(
+                lambda store: self._handle(store, request, asker, wording, locale)
+            )
         except Exception as exc:  # noqa: BLE001 - any failure: say so, change nothing
             log.error("/qotd in %s:%s: the state store failed: %s", asker.platform,
                       asker.channel, one_line(exc))  # fmt: skip
-            return QotdReply(UNREACHABLE)
+            return QotdReply(say(UNREACHABLE, locale))
 
     def close(self) -> None:
         self.store.drop()
@@ -141,30 +128,30 @@ class QotdDesk:
         return None
 
     def _handle(
-        self, store: SubscriptionBook, request: QotdRequest, asker: Asker, wording: Wording
+        self,
+        store: SubscriptionBook,
+        request: QotdRequest,
+        asker: Asker,
+        wording: Wording,
+        locale: str | None,
     ) -> QotdReply:
         if request.action == "list":
-            return QotdReply(self._list(store, asker, wording))
+            return QotdReply(self._list(store, asker, wording, locale))
         operator = store.subscription(asker.platform, "", asker.channel)
         mine = store.subscription(asker.platform, asker.workspace, asker.channel)
         if request.action == "show":
-            return QotdReply(self._show(operator or mine, wording))
+            return QotdReply(self._show(operator or mine, wording, locale))
         if operator is not None:
-            return QotdReply(
-                f"This channel's quote of the day is set in quotebot.toml ({describe(operator)}), "
-                "so it can only be changed there. Ask whoever runs the bot."
-            )
+            return QotdReply(say(w.OPERATORS, locale, schedule=describe(operator, locale)))
         if request.action == "off":
             key = (asker.platform, asker.workspace, asker.channel)
             if mine is None or not store.unsubscribe(*key):
-                return QotdReply(
-                    f"There is no quote of the day here. Start one: {wording.set_usage}"
-                )
+                return QotdReply(say(w.NOTHING_TO_STOP, locale, usage=wording.set_usage))
             return QotdReply(
-                "Switched off: no more quote of the day here.",
+                say(w.SWITCHED_OFF, locale),
                 f"Quote of the day: switched off by {cut(asker.name, NAME_MAX)}.",
             )
-        return self._set(store, request, asker, mine)
+        return self._set(store, request, asker, mine, locale)
 
     def _set(
         self,
@@ -172,6 +159,7 @@ class QotdDesk:
         request: QotdRequest,
         asker: Asker,
         before: SubscriptionRecord | None,
+        locale: str | None,
     ) -> QotdReply:
         assert request.at is not None and request.zone is not None
         now = self.now()
@@ -187,45 +175,50 @@ class QotdDesk:
         )  # fmt: skip
         store.subscribe(record)
         resumed = (
-            f" It was paused ({before.paused}); it is back on."
+            say(w.RESUMED, locale, why=before.paused)
             if before is not None and before.paused
             else ""
         )
         return QotdReply(
-            f"Quote of the day set: {describe(record)}. Next post: "
-            f"{next_post(record, now)}.{resumed} Switch it off with /qotd off.",
+            say(
+                w.SET,
+                locale,
+                schedule=describe(record, locale),
+                next=next_post(record, now, locale),
+                resumed=resumed,
+            ),
             f"Quote of the day: {describe(record)}, set by {cut(asker.name, NAME_MAX)}.",
         )
 
-    def _show(self, record: SubscriptionRecord | None, wording: Wording) -> str:
+    def _show(self, record: SubscriptionRecord | None, wording: Wording, locale: str | None) -> str:
         if record is None:
-            return f"There is no quote of the day in this channel. Start one: {wording.set_usage}"
+            return say(w.NONE_HERE, locale, usage=wording.set_usage)
         who = (
-            "the operator, in quotebot.toml (it can only be changed there)"
-            if record.owner == OPERATOR
-            else wording.user(record.set_by)
+            say(w.BY_OPERATOR, locale) if record.owner == OPERATOR else wording.user(record.set_by)
         )
         if record.paused:
-            state = (
-                f"Paused: {record.paused}. Once the bot can post here again, set it again "
-                "to resume it."
-            )
+            state = say(w.PAUSED, locale, why=record.paused)
         else:
-            state = f"Next post: {next_post(record, self.now())}."
-        return f"Quote of the day here: {describe(record)}. {state} Set by {who}."
+            state = say(w.NEXT, locale, next=next_post(record, self.now(), locale))
+        return say(w.SHOWN, locale, schedule=describe(record, locale), state=state, who=who)
 
-    def _list(self, store: SubscriptionBook, asker: Asker, wording: Wording) -> str:
+    def _list(
+        self, store: SubscriptionBook, asker: Asker, wording: Wording, locale: str | None
+    ) -> str:
         found = store.subscriptions(asker.platform, asker.workspace)
         here = store.subscription(asker.platform, "", asker.channel)
         if here is not None:
             found.insert(0, here)
         if not found:
-            return f"No channel here has a quote of the day. Start one: {wording.set_usage}"
+            return say(w.NONE_AROUND, locale, usage=wording.set_usage)
         now = self.now()
         lines = [
-            f"• {wording.channel(r.channel)}: {describe(r)}"
-            + (f" (paused: {r.paused})" if r.paused else f", next {next_post(r, now)}")
+            say(w.LISTED_PAUSED, locale, channel=wording.channel(r.channel),
+                schedule=describe(r, locale), why=r.paused)
+            if r.paused
+            else say(w.LISTED, locale, channel=wording.channel(r.channel),
+                     schedule=describe(r, locale), next=next_post(r, now, locale))
             for r in found
-        ]
-        heading = f"Quote of the day in {len(found)} channel(s):"
+        ]  # fmt: skip
+        heading = say(w.HEADING, locale, count=len(found))
         return heading + "\n" + fit_list(lines, wording.budget - len(heading) - 1, sep="\n")

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import time
 
+from bot.answers.language import ENGLISH, N_, say
 from bot.answers.user_text import clean_input
 from bot.daily.zones import closest_zones, read_zone
 
@@ -33,7 +34,31 @@ _DAYS = {"daily": "daily", "everyday": "daily", "every day": "daily", "weekdays"
 
 
 class QotdError(Exception):
-    """What was typed cannot be a /qotd request; the message says why and what would do."""
+    """What was typed cannot be a /qotd request; the message says why and what would do.
+
+    ``str(error)`` is the English; :meth:`said` the asker's language. What was typed and
+    the zones suggested are data, the same in every language."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.message = message
+        self.values = values
+
+    def said(self, locale: str | None = ENGLISH) -> str:
+        """The message in ``locale``'s language."""
+        return say(self.message, locale, **self.values)
+
+
+NOT_A_TIME = N_("“{typed}” is not a time of day: 09:00, 21:30 or 9am.")
+NO_ZONE = N_("There is no time zone “{typed}”. Did you mean {close}?")
+DAYS_ARE = N_("days is “every day” or “weekdays”.")
+NO_DIRECTOR = N_("There is no director /{command} here.")
+NOT_A_WORD = N_(
+    "“{typed}” is not a time (09:00, 9am), a time zone (Europe/Paris), "
+    "weekdays or daily, or a director's command."
+)
+SAY_WHEN = N_("Say when: /qotd 09:00 Europe/Paris (or 9am), optionally weekdays.")
+SAY_ZONE = N_("Say which time zone: /qotd 09:00 Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -83,17 +108,16 @@ def request_from_options(
     form is. QotdError says what is wrong, with suggestions."""
     clock = read_time(at)
     if clock is None:
-        raise QotdError(f"“{cut_typed(at)}” is not a time of day: 09:00, 21:30 or 9am.")
+        raise QotdError(NOT_A_TIME, typed=cut_typed(at))
     named = read_zone(zone)
     if named is None:
-        close = ", ".join(closest_zones(zone))
-        raise QotdError(f"There is no time zone “{cut_typed(zone)}”. Did you mean {close}?")
+        raise QotdError(NO_ZONE, typed=cut_typed(zone), close=", ".join(closest_zones(zone)))
     chosen = (days or "daily").casefold()
     if chosen not in _DAYS:
-        raise QotdError("days is “every day” or “weekdays”.")
+        raise QotdError(DAYS_ARE)
     command = (director or "").strip().casefold().lstrip("/") or None
     if command is not None and command not in directors:
-        raise QotdError(f"There is no director /{cut_typed(command)} here.")
+        raise QotdError(NO_DIRECTOR, command=cut_typed(command))
     return QotdRequest(
         "set", clock, named, "weekdays" if _DAYS[chosen] == "weekdays" else "daily", command
     )
@@ -132,15 +156,12 @@ def read_request(
             director = word.lstrip("/")
         elif "/" in word:
             close = ", ".join(closest_zones(word))
-            raise QotdError(f"There is no time zone “{cut_typed(word)}”. Did you mean {close}?")
+            raise QotdError(NO_ZONE, typed=cut_typed(word), close=close)
         else:
-            raise QotdError(
-                f"“{cut_typed(word)}” is not a time (09:00, 9am), a time zone (Europe/Paris), "
-                "weekdays or daily, or a director's command."
-            )
+            raise QotdError(NOT_A_WORD, typed=cut_typed(word))
     if at is None:
-        raise QotdError("Say when: /qotd 09:00 Europe/Paris (or 9am), optionally weekdays.")
+        raise QotdError(SAY_WHEN)
     zone = zone or default_zone
     if zone is None:
-        raise QotdError("Say which time zone: /qotd 09:00 Europe/Paris")
+        raise QotdError(SAY_ZONE)
     return QotdRequest("set", at, zone, days, director)

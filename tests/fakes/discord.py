@@ -442,6 +442,20 @@ class FakeDiscord:
         data_options = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
         return self._interaction(APPLICATION_COMMAND, name, data_options)
 
+    def component(self, custom_id: str, message_flags: int = 0) -> dict[str, Any]:
+        """A MESSAGE_COMPONENT interaction: a button with ``custom_id`` pressed on a message
+        with ``message_flags`` (64: an ephemeral one)."""
+        made = self._interaction(3, "", [])
+        made["data"] = {"custom_id": custom_id, "component_type": 2}
+        made["message"] = {
+            "id": str(7_000_000_000_000_000_000 + next(self._ids)),
+            "channel_id": CHANNEL_ID, "author": BOT_USER, "content": "", "type": 0,
+            "timestamp": "2024-01-01T00:00:00.000000+00:00", "edited_timestamp": None,
+            "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": [], "pinned": False, "flags": message_flags,
+        }  # fmt: skip
+        return made
+
     def autocomplete(self, name: str, focused: str, **options: str) -> dict[str, Any]:
         """An APPLICATION_COMMAND_AUTOCOMPLETE interaction, ``focused`` being typed."""
         data_options: list[dict[str, Any]] = [

@@ -447,6 +447,24 @@ class FakeSlack:
             }],
         }  # fmt: skip
 
+    def message_button(
+        self, action_id: str, value: str, ephemeral: bool = False, user: str = MEMBER
+    ) -> dict[str, Any]:
+        """A ``block_actions`` payload: a button pressed under a message in a channel (an
+        ephemeral one: only the presser sees it), with the response_url to answer on."""
+        made = self.button_press(action_id, value, user)
+        n = next(self._ids)
+        del made["view"]
+        made["container"] = {
+            "type": "message",
+            "message_ts": f"{self.clock():.6f}",
+            "channel_id": "C0FILMCLUB",
+            "is_ephemeral": ephemeral,
+        }
+        made["channel"] = {"id": "C0FILMCLUB", "name": "general"}
+        made["response_url"] = f"{self.base}/response/{n}"
+        return made  # fmt: skip
+
     # ---- response_url ----------------------------------------------------------------
 
     async def _response_url(self, request: web.Request) -> web.StreamResponse:

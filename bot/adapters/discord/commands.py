@@ -17,16 +17,20 @@ import discord
 from discord import app_commands
 
 from bot import limits
+from bot.adapters.discord.components import buttons, did_you_mean, view_of
 from bot.adapters.discord.qotd import choices, qotd_group
 from bot.adapters.discord.render import NO_MENTIONS, render_source, rendered
 from bot.adapters.discord.translations import described
 from bot.answers import (
     APOLOGY,
     N_,
+    Another,
     Answer,
     Answerer,
     Catalogue,
     CommandInfo,
+    QuoteAnswer,
+    another_after,
     check_source,
     director_choices,
     list_commands,
@@ -83,9 +87,22 @@ def locale_of(interaction: discord.Interaction[Any]) -> str:
     return str(getattr(interaction.locale, "value", "") or "")
 
 
-async def send(interaction: discord.Interaction[Any], answer: Answer) -> None:
-    """Answer an interaction with ``answer`` in the member's language, mentioning no one."""
-    made = rendered(answer, locale=locale_of(interaction))
+async def send(
+    interaction: discord.Interaction[Any],
+    answer: Answer,
+    another: Another | None = None,
+    command: str = "",
+) -> None:
+    """Answer an interaction with ``answer`` in the member's language, mentioning no one;
+        a quote with its buttons (Another, when ``another`` says where its ask stands), a miss
+    of ``command`` with its "did you mean" as buttons."""
+    locale = locale_of(interaction)
+    made = rendered(answer, locale=locale)
+    if isinstance(answer, QuoteAnswer):
+        rows = buttons(answer.quote, another, private=answer.private, locale=locale)
+        made = {**made, "view": view_of(rows)}
+    elif rows := did_you_mean(command, answer):
+        made = {**made, "view": view_of(rows)}
     await interaction.response.send_message(**made, allowed_mentions=NO_MENTIONS)
 
 
@@ -95,7 +112,9 @@ def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Comm
 
     @app_commands.describe(topic=N_("a topic, an alias, or 'topics' to list them (default: any)"))
     async def ask(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-        await send(interaction, answerer.answer(command, topic or ""))
+        answer = answerer.answer(command, topic or "")
+        another = another_after(answerer, command, topic or "", answer)
+        await send(interaction, answer, another, command)
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command, description=described(info), callback=ask,

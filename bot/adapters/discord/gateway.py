@@ -14,6 +14,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.adapters.discord.commands import QuoteTree, add_commands
+from bot.adapters.discord.components import answer_press
 from bot.adapters.discord.render import NO_MENTIONS
 from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.discord.sync import sync_if_changed
@@ -119,6 +120,11 @@ class QuoteClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         add_commands(self.tree, self.answerer, self.guild, self.desk)
         await sync_if_changed(self.tree, self.guild)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # The command tree answers commands; a button pressed is answered here.
+        if interaction.type == discord.InteractionType.component:
+            await answer_press(interaction, self.answerer)
 
     async def on_shard_connect(self, shard_id: int) -> None:
         # READY has arrived on this shard: it can answer interactions from now on, without

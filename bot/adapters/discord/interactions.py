@@ -9,8 +9,9 @@ drops one that does not), and the signature never seen before. A body not all th
 within its deadline, too large or broken in transit is refused unread (408, 413, 400:
 body.py); a verified body that is not a JSON object quotebot reads is a 400.
 PING is answered with PONG; commands (type 2: slash commands, and the message command
-Find the source) and autocomplete (type 4) are answered in the HTTP response, through the
-same core as the gateway's, well inside Discord's 3 s. An interaction from a DM or a
+Find the source), buttons pressed (type 3: components.py) and autocomplete (type 4)
+are answered in the HTTP response, through the same core as the gateway's, well inside
+Discord's 3 s. An interaction from a DM or a
 server the bot is not in (a user's install) is answered the same way: the response needs
 no membership.
 """
@@ -27,6 +28,7 @@ import aiohttp
 import discord
 from aiohttp import web
 
+from bot.adapters.discord.components import MESSAGE_COMPONENT, press, with_buttons
 from bot.adapters.discord.payload import (
     InteractionSignature,
     as_object,
@@ -49,6 +51,7 @@ from bot.answers import (
     APOLOGY,
     Answerer,
     Choice,
+    another_after,
     check_source,
     director_choices,
     quote_topic_choices,
@@ -121,6 +124,17 @@ class InteractionsEndpoint:
                 log.exception("autocomplete failed")
                 choices = []
             return web.json_response({"type": AUTOCOMPLETE_RESULT, "data": {"choices": choices}})
+        if kind == MESSAGE_COMPONENT:  # a button pressed: its custom_id says it all
+            try:
+                return web.json_response(press(self.answerer, payload))
+            except Exception:
+                log.exception("answering a button failed")
+                return web.json_response(
+                    {
+                        "type": CHANNEL_MESSAGE,
+                        "data": private(translate(APOLOGY, locale_of(payload))),
+                    }
+                )
         if kind != APPLICATION_COMMAND:
             return web.Response(status=400, text="not an interaction quotebot answers")
         public: str | None = None
@@ -152,12 +166,15 @@ class InteractionsEndpoint:
             return message(found), None
         if name == "quote":
             asked = self.answerer.answer_quote(options.get("director"), options.get("topic"))
-            return message(asked, locale=locale), None
+            return with_buttons(message(asked, locale=locale), asked, None, locale), None
         if name == "qotd":
             return await self._qotd(payload, subcommand_of(data))
         if book.by_command(name) is None:
             return message(self.answerer.unknown_command(name), locale=locale), None
-        return message(self.answerer.answer(name, options.get("topic", "")), locale=locale), None
+        topic = options.get("topic", "")
+        answer = self.answerer.answer(name, topic)
+        another = another_after(self.answerer, name, topic, answer)
+        return with_buttons(message(answer, locale=locale), answer, another, locale, name), None
 
     async def _qotd(
         self, payload: dict[str, Any], sub: dict[str, Any]

@@ -1,7 +1,12 @@
 """``/qotd`` on Discord: ``show``, ``set time: timezone: [days:] [director:]``, ``off`` and
 ``list``, for members who may manage the channel. The command declares Manage Channels as
 its default permission (servers may change who sees it), and each interaction is checked
-again against the member's permissions in the channel, which Discord sends with it."""
+again against the member's permissions in the channel, which Discord sends with it.
+
+Every private answer is in the member's language (the interaction's ``locale``, mapped as
+:func:`bot.answers.language.language_of` maps it; English by default and for any language
+without a catalogue). The public line stays English (see :mod:`bot.daily.desk`). Permission
+names and the usage are Discord's own words and commands: data, not translated."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from discord import app_commands
 
 from bot import limits
 from bot.adapters.discord.render import NO_MENTIONS
-from bot.answers import N_, Answerer, Choice, CommandInfo, director_choices
+from bot.answers import ENGLISH, N_, Answerer, Choice, CommandInfo, director_choices, say
 from bot.daily import (
     NO_DESK,
     Asker,
@@ -31,11 +36,13 @@ log = logging.getLogger("quotebot.discord")
 SET_USAGE = "`/qotd set time:09:00 timezone:Europe/Paris`"
 WORDING = Wording(
     set_usage=SET_USAGE,
-    who_may="members who may manage this channel (Manage Channels)",
+    who_may=N_("members who may manage this channel (Manage Channels)"),
     channel=lambda channel: f"<#{channel}>",
     user=lambda user: f"<@{user}>",
     budget=limits.DISCORD_CONTENT_MAX,
 )
+USAGE = N_("Usage: {usage}")
+CANNOT_POST = N_("(I cannot post here yet: give me {permissions} in this channel.)")
 # What the bot needs in a channel to post the quote of the day there.
 NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
 
@@ -45,14 +52,24 @@ def may_manage(perms: discord.Permissions) -> bool:
     return perms.manage_channels or perms.administrator
 
 
-def lacking_note(have: discord.Permissions) -> str:
+def lacking_note(have: discord.Permissions, locale: str | None = ENGLISH) -> str:
     """What the bot lacks in the channel to post there, as a line to add ("" if nothing)."""
     if have.administrator:
         return ""
     needs = [name.replace("_", " ").title() for name in NEEDED if not getattr(have, name)]
     if not needs:
         return ""
-    return f"\n(I cannot post here yet: give me {', '.join(needs)} in this channel.)"
+    return "\n" + say(CANNOT_POST, locale, permissions=", ".join(needs))
+
+
+def refusal(error: QotdError, locale: str | None = ENGLISH) -> str:
+    """A /qotd set that cannot be: why, and the usage, in ``locale``'s language."""
+    return error.said(locale) + "\n" + say(USAGE, locale, usage=SET_USAGE)
+
+
+def locale_of(interaction: discord.Interaction[Any]) -> str:
+    """The member's locale as Discord sends it (``fr``, ``pt-BR``); "" when none."""
+    return str(getattr(interaction.locale, "value", "") or "")
 
 
 def choices(found: list[Choice]) -> list[app_commands.Choice[str]]:
@@ -76,13 +93,14 @@ def _asker(interaction: discord.Interaction[Any]) -> Asker:
 async def _answer(
     interaction: discord.Interaction[Any], desk: QotdDesk | None, request: QotdRequest
 ) -> None:
+    locale = locale_of(interaction)
     if desk is None:
-        await interaction.response.send_message(NO_DESK, ephemeral=True)
+        await interaction.response.send_message(say(NO_DESK, locale), ephemeral=True)
         return
-    reply = await asyncio.to_thread(desk.handle, request, _asker(interaction), WORDING)
+    reply = await asyncio.to_thread(desk.handle, request, _asker(interaction), WORDING, locale)
     text = reply.private
     if request.action == "set" and reply.public is not None:
-        text += lacking_note(interaction.app_permissions)
+        text += lacking_note(interaction.app_permissions, locale)
     await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     if reply.public is not None:
         try:
@@ -131,9 +149,8 @@ def qotd_group(answerer: Answerer, info: CommandInfo, desk: QotdDesk | None) -> 
         try:
             request = request_from_options(time, timezone, days, director, directors)
         except QotdError as exc:
-            text = f"{exc}\nUsage: {SET_USAGE}"
             await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+                refusal(exc, locale_of(interaction)), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
         await _answer(interaction, desk, request)

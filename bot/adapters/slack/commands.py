@@ -13,6 +13,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
+from bot.adapters.slack.buttons import add_button_listeners, with_buttons
 from bot.adapters.slack.home import add_home_listeners
 from bot.adapters.slack.install_flow import install_flow
 from bot.adapters.slack.install_pages import first_steps
@@ -22,7 +23,7 @@ from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.workspaces import InstalledOnly, add_uninstall_listeners
-from bot.answers import APOLOGY, Answerer
+from bot.answers import APOLOGY, Answerer, QuoteAnswer, another_after
 from bot.daily import NO_DESK, QotdDesk
 from bot.environment import unset_blank
 from bot.errors import SettingsError
@@ -116,10 +117,16 @@ def build_app(
             if name == qotd:
                 await ack(**await _qotd(desk, client, command))
                 return
-            answer = answerer.answer(name, str(command.get("text", "")))
+            text = str(command.get("text", ""))
+            answer = answerer.answer(name, text)
             # A str body that starts with "{" is sent as JSON by bolt, over HTTP and
-            # Socket Mode alike: the body is serialised once per distinct answer.
-            body = rendered_json(answer)
+            # Socket Mode alike: the body is serialised once per distinct answer; a
+            # quote's carries its buttons (Another knows where in the pool it stands).
+            if isinstance(answer, QuoteAnswer):
+                another = another_after(answerer, name, text, answer)
+                body = json.dumps(with_buttons(answer, another), ensure_ascii=False)
+            else:
+                body = rendered_json(answer)
         except Exception:
             log.exception("answering %s failed", name)
             body = json.dumps({"response_type": "ephemeral", "text": APOLOGY})
@@ -127,4 +134,5 @@ def build_app(
 
     add_message_listeners(app, answerer)
     add_home_listeners(app, answerer, desk)
+    add_button_listeners(app, answerer)
     return app

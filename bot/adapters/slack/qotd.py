@@ -1,7 +1,12 @@
 """``/qotd`` on Slack: one command, text forms (``/qotd 09:00 Europe/Paris weekdays jonze``,
 ``/qotd off``, ``/qotd list``, ``/qotd`` alone), for workspace admins and owners or the
 user IDs listed in ``quotebot.toml``'s ``[daily] admins``. ``users.info`` says who is an
-admin and gives the asker's own time zone when they name none."""
+admin and gives the asker's own time zone when they name none.
+
+Answers are English for now: the member's language (users.info's ``locale``, asked for with
+``include_locale``) is a later slice, and one argument away: ``locale`` below is what
+:meth:`QotdDesk.handle` and :meth:`QotdError.said` say things in. Until then Slack's own
+lines here (the users:read refusals, "Usage") stay plain English."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
 from bot.adapters.slack.render import escape
+from bot.answers import ENGLISH
 from bot.daily import Asker, QotdDesk, QotdError, QotdReply, QotdRequest, Wording, read_request
 
 log = logging.getLogger("quotebot.slack")
@@ -71,6 +77,7 @@ async def answer_qotd(
     desk: QotdDesk, client: AsyncWebClient, command: dict[str, Any]
 ) -> dict[str, Any]:
     """The ack for one /qotd: private text; the public line, if any, posted meanwhile."""
+    locale = ENGLISH  # the member's language from users.info: a later slice
     user = str(command.get("user_id", ""))
     channel = str(command.get("channel_id", ""))
     person = await look_up(client, user)
@@ -100,10 +107,11 @@ async def answer_qotd(
         try:
             request = read_request(str(command.get("text", "")), desk.directors(), person.zone)
         except QotdError as exc:
-            return _private(f"{escape(str(exc))}\nUsage: {SET_USAGE}, `/qotd off`, `/qotd list`")
+            said = escape(exc.said(locale))
+            return _private(f"{said}\nUsage: {SET_USAGE}, `/qotd off`, `/qotd list`")
     else:
         request = QotdRequest("show")  # refused (or a DM) whatever was asked
-    reply: QotdReply = await asyncio.to_thread(desk.handle, request, asker, words)
+    reply: QotdReply = await asyncio.to_thread(desk.handle, request, asker, words, locale)
     text = reply.private
     if reply.public is not None:
         problem = await _announce(client, channel, reply.public)

@@ -20,9 +20,11 @@ from bot.adapters import slack
 from bot.adapters.slack import SlackSettings
 from bot.adapters.slack.messages import read_dm
 from bot.adapters.slack.render import render_source
+from bot.answers import buttons as ids
 from bot.answers import check_source
-from bot.answers.answerer import Answerer
+from bot.answers.answerer import Answerer, QuoteAnswer
 from bot.book.loader import load_book
+from bot.book.model import quote_key
 from bot.daily.desk import QotdDesk
 from bot.daily.settings_file import DailyConfig
 from bot.store.records import SubscriptionRecord
@@ -363,3 +365,106 @@ async def test_a_forged_button_is_told_privately_it_is_not_ours(bot, value):
     assert message["channel"] == MEMBER
     assert message["text"] == "That button is not one of mine."
     assert "<!" not in home_text(message)
+
+
+# ---- buttons under a quote: Another, Source, Post to channel ------------------------
+
+
+def button_values(payload: dict[str, Any]) -> dict[str, str]:
+    """The buttons under a message: action_id → value."""
+    [actions] = [b for b in payload["blocks"] if b["type"] == "actions"]
+    return {e["action_id"]: e["value"] for e in actions["elements"]}
+
+
+async def test_a_slash_command_quote_carries_another_and_source(fake, answerer):
+    stop = asyncio.Event()
+    settings = SlackSettings(BOT_TOKEN, app_token=APP_TOKEN, api_url=fake.api_url)
+    task = asyncio.create_task(slack.run(answerer, settings, stop))
+    await fake.connected()
+    ack = await fake.slash_command("/jonze", "")
+    values = button_values(ack["payload"])
+    assert set(values) == {"q1:another", "q1:source"}  # public: nothing to post
+    assert all(len(v) <= 100 for v in values.values())
+    await fake.send_envelope("interactive", fake.message_button("q1:another", values["q1:another"]))
+    pressed = (await fake.next_response_post()).data
+    assert pressed["response_type"] == "ephemeral" and "q1:post" in button_values(pressed)
+    assert pressed["blocks"][0] != ack["payload"]["blocks"][0]
+    stop.set()
+    await asyncio.wait_for(task, 10)
+
+
+def first_another(answerer: Answerer) -> tuple[str, str]:
+    """Another's value under an answer to /jonze, as a second instance made it."""
+    other = Answerer(answerer.book, random.Random(9))
+    answer = other.answer("jonze", "")
+    assert isinstance(answer, QuoteAnswer)
+    another = ids.another_after(other, "jonze", "", answer)
+    assert another is not None
+    value = ids.encode(another)
+    assert value is not None
+    return answer.quote.text, value
+
+
+async def test_another_goes_on_with_the_rotation_in_place_on_a_private_answer(bot, answerer):
+    first, value = first_another(answerer)
+    seen = [first]
+    for _ in range(3):
+        await bot.interactive(bot.fake.message_button("q1:another", value, ephemeral=True))
+        payload = (await bot.fake.next_response_post()).data
+        assert payload["replace_original"] is True
+        seen.append(payload["blocks"][0]["text"]["text"])
+        value = button_values(payload)["q1:another"]
+        assert "q1:post" in button_values(payload)
+    assert len(set(seen)) == 4
+
+
+async def test_another_on_a_public_answer_answers_the_presser_privately(bot, answerer):
+    _, value = first_another(answerer)
+    await bot.interactive(bot.fake.message_button("q1:another", value, ephemeral=False))
+    payload = (await bot.fake.next_response_post()).data
+    assert payload["replace_original"] is False and payload["response_type"] == "ephemeral"
+
+
+async def test_source_is_private_and_post_shares_it_shared_by_the_presser(bot, answerer):
+    [quote] = answerer.book.by_command("jonze").by_topic["editing"]
+    key = quote_key(quote)
+    await bot.interactive(bot.fake.message_button("q1:source", ids.encode(ids.Cite(key))))
+    payload = (await bot.fake.next_response_post()).data
+    assert payload["response_type"] == "ephemeral" and payload["replace_original"] is False
+    _heading, said, *context = payload["blocks"]
+    assert said["text"]["text"] == f"“{EDITING}”"
+    assert set(context[0]["elements"][0]["text"].split("\n")[1:]) == SOURCE
+    post = ids.encode(ids.Cite(key, post=True))
+    await bot.interactive(bot.fake.message_button("q1:post", post, ephemeral=True))
+    shared = (await bot.fake.next_response_post()).data
+    assert shared["response_type"] == "in_channel"
+    assert shared["blocks"][0]["text"]["text"] == f"“{EDITING}”"
+    assert shared["blocks"][-1]["elements"][0]["text"] == f"Shared by <@{MEMBER}>"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["garbage", "q2|t|jonze|editing", "q1|a|jonze|z|0|9|", "q1|s|x", "x" * 10_000, ""],
+)
+async def test_a_forged_button_value_is_not_one_of_mine(bot, value):
+    await bot.interactive(bot.fake.message_button("q1:another", value))
+    payload = (await bot.fake.next_response_post()).data
+    assert payload == {"response_type": "ephemeral", "text": "That button is not one of mine.",
+                       "replace_original": False}  # fmt: skip
+
+
+async def test_a_button_of_a_director_no_longer_in_the_book_has_expired(bot):
+    for value in ("q1|a|nobody|0|0|9|", "q1|s|Nobody At All:0123456789abcdef"):
+        await bot.interactive(bot.fake.message_button("q1:another", value))
+        payload = (await bot.fake.next_response_post()).data
+        assert payload["response_type"] == "ephemeral"
+        assert payload["text"].startswith("That button has expired")
+
+
+async def test_an_ask_button_answers_the_presser_privately_with_buttons(bot):
+    value = ids.encode(ids.Ask("jonze", "editing"))
+    await bot.interactive(bot.fake.message_button("q1:meant:0", value))
+    payload = (await bot.fake.next_response_post()).data
+    assert payload["response_type"] == "ephemeral" and payload["replace_original"] is False
+    assert payload["blocks"][0]["text"]["text"] == f"“{EDITING}”"
+    assert set(button_values(payload)) == {"q1:source", "q1:post"}

@@ -1,0 +1,135 @@
+"""Slack's buttons under a quote: Another, Source, and Post to channel under a private one;
+a press (``block_actions``) answered from its ``value`` alone, through the response_url.
+
+The value is the core's id (:mod:`bot.answers`: ``encode``/``decode``), read strictly: a
+forged or garbled one is told privately that the button is not one of quotebot's, one
+that fits the book no more that it has expired. Another replaces a private answer in
+place (``replace_original``); pressed on a public one it answers the presser privately.
+Post to channel posts the quote in the channel, shared by the presser: the one mention
+allowed, theirs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot.adapters.slack.render import render, render_source
+from bot.answers import (
+    APOLOGY,
+    EXPIRED,
+    LABEL_ANOTHER,
+    LABEL_POST,
+    LABEL_SOURCE,
+    NOT_MINE,
+    SHARED_BY,
+    Another,
+    Answer,
+    Answerer,
+    Ask,
+    QuoteAnswer,
+    SourceAnswer,
+    another_after,
+    decode,
+    encode,
+    next_quote,
+    quote_of,
+    say,
+    source_lines,
+)
+from bot.answers import Cite as CiteAction
+from bot.book import quote_key
+
+log = logging.getLogger("quotebot.slack")
+
+BUTTON_ACTION = re.compile(r"^q1:")
+_USER = re.compile(r"[UW][A-Z0-9]{2,20}")
+
+
+def actions_block(answer: QuoteAnswer, another: Another | None) -> dict[str, Any]:
+    """The buttons under ``answer``: each action_id names the button, its value the id."""
+    key = quote_key(answer.quote)
+    wanted = [
+        ("q1:another", LABEL_ANOTHER, encode(another) if another is not None else None),
+        ("q1:source", LABEL_SOURCE, encode(CiteAction(key))),
+    ]
+    if answer.private:
+        wanted.append(("q1:post", LABEL_POST, encode(CiteAction(key, post=True))))
+    elements = [
+        {"type": "button", "action_id": action_id, "value": value,
+         "text": {"type": "plain_text", "text": label, "emoji": False}}
+        for action_id, label, value in wanted
+        if value is not None
+    ]  # fmt: skip
+    return {"type": "actions", "elements": elements}
+
+
+def with_buttons(answer: Answer, another: Another | None) -> dict[str, Any]:
+    """:func:`render` of ``answer``, with its buttons if it is a quote."""
+    made = render(answer)
+    if isinstance(answer, QuoteAnswer):
+        made["blocks"] = [*made["blocks"], actions_block(answer, another)]
+    return made
+
+
+def pressed(answerer: Answerer, body: dict[str, Any]) -> dict[str, Any]:
+    """What a press answers, as keyword arguments for ``respond``; never an exception."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else {}
+    action = decode(first.get("value") if isinstance(first, dict) else None)
+    container = body.get("container")
+    on_private = isinstance(container, dict) and container.get("is_ephemeral") is True
+    if action is None:
+        return _private(NOT_MINE)
+    if isinstance(action, Another):
+        found = next_quote(answerer, action)
+        if found is None:
+            return _private(EXPIRED)
+        answer, after = found
+        made = with_buttons(QuoteAnswer(answer.quote, answer.how, answer.asked, True), after)
+        return made | {"replace_original": on_private}
+    if isinstance(action, Ask):  # a "did you mean": answered to the presser alone
+        asked = answerer.answer(action.command, action.text)
+        more = another_after(answerer, action.command, action.text, asked)
+        if isinstance(asked, QuoteAnswer):
+            asked = replace(asked, private=True)
+        made = with_buttons(asked, more)
+        return made | {"response_type": "ephemeral", "replace_original": False}
+    quote = quote_of(answerer, action.key)
+    if quote is None:
+        return _private(EXPIRED)
+    if action.post:
+        user = body.get("user")
+        presser = user.get("id") if isinstance(user, dict) else None
+        by = f"<@{presser}>" if isinstance(presser, str) and _USER.fullmatch(presser) else "someone"
+        shared = render(QuoteAnswer(quote, "exact"))
+        line = say(SHARED_BY, member=by)  # no user text: the mention is built here
+        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}
+        return shared | {"blocks": [*shared["blocks"], note], "replace_original": False}
+    source = SourceAnswer(quote, True, quote.director, source_lines(quote))
+    return render_source(source) | {"response_type": "ephemeral", "replace_original": False}
+
+
+def _private(message: str) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": say(message), "replace_original": False}
+
+
+def add_button_listeners(app: AsyncApp, answerer: Answerer) -> None:
+    """The buttons' listener, on ``app``: every action_id quotebot writes starts q1:."""
+
+    @app.action(BUTTON_ACTION)
+    async def button_pressed(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        try:
+            reply = pressed(answerer, body)
+        except Exception:
+            log.exception("answering a button failed")
+            reply = _private(APOLOGY)
+        if isinstance(body.get("response_url"), str):
+            await respond(**reply)
