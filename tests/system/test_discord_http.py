@@ -26,6 +26,7 @@ from tests.fakes.discord import (
     TOKEN,
     FakeDiscord,
     in_dm,
+    in_locale,
 )
 from tests.fixtures import DISCORD_PUBLIC_KEY as PUBLIC_KEY
 from tests.fixtures import Bot, start_bot
@@ -170,6 +171,27 @@ async def test_qotd_set_over_http_answers_privately_and_follows_up_publicly(endp
     assert f"Set by <@{interaction['member']['user']['id']}>" in shown["data"]["content"]
     _, refused = await endpoint.send(endpoint.fake.subcommand("qotd", "off"))  # a member
     assert refused["data"]["content"].startswith("Only members who may manage this channel")
+
+
+async def test_qotd_over_http_answers_in_the_members_language(endpoint):
+    # The same desk as on the gateway, worded in the interaction's locale; the public line
+    # stays English (the whole channel reads it), zones and times stay data.
+    interaction = in_locale(endpoint.fake.subcommand(
+        "qotd", "set", MANAGER_PERMISSIONS, time="09:00", timezone="Europe/Paris"
+    ), "fr")  # fmt: skip
+    status, answer = await endpoint.send(interaction)
+    assert status == 200 and answer["data"]["flags"] == EPHEMERAL
+    assert answer["data"]["content"].startswith("Citation du jour configurée")
+    assert "09:00 Europe/Paris" in answer["data"]["content"]
+    (line,) = await endpoint.fake.followed_up(1)
+    assert line["content"].startswith("Quote of the day: every day at 09:00 Europe/Paris")
+    bad = in_locale(endpoint.fake.subcommand(
+        "qotd", "set", MANAGER_PERMISSIONS, time="09:00", timezone="Europe/Pariss"
+    ), "de")  # fmt: skip
+    _, refused = await endpoint.send(bad)
+    content = refused["data"]["content"]
+    assert "Europe/Paris" in content and "/qotd set" in content
+    assert not content.startswith("There is no time zone")  # German, not English
 
 
 async def test_qotd_is_stored_for_this_server_and_channel(endpoint, tmp_path):

@@ -42,7 +42,7 @@ from bot.adapters.discord.payload import (
     subcommand_of,
     target_text_of,
 )
-from bot.adapters.discord.qotd import SET_USAGE, WORDING
+from bot.adapters.discord.qotd import WORDING, refusal
 from bot.adapters.discord.render import NO_MENTIONS
 from bot.adapters.http.body import Unread, json_object, read_body
 from bot.adapters.http.replay import ReplayGuard, shared_memory
@@ -55,6 +55,7 @@ from bot.answers import (
     check_source,
     director_choices,
     quote_topic_choices,
+    say,
     topic_choices,
     translate,
 )
@@ -179,8 +180,9 @@ class InteractionsEndpoint:
     async def _qotd(
         self, payload: dict[str, Any], sub: dict[str, Any]
     ) -> tuple[dict[str, Any], str | None]:
+        locale = locale_of(payload)
         if self.desk is None:
-            return private(NO_DESK), None
+            return private(say(NO_DESK, locale)), None
         action = str(sub.get("name", "show"))
         if action == "set":
             options = options_of(sub)
@@ -191,15 +193,16 @@ class InteractionsEndpoint:
                     options.get("director"), directors,
                 )  # fmt: skip
             except QotdError as exc:
-                return private(f"{exc}\nUsage: {SET_USAGE}"), None
+                return private(refusal(exc, locale)), None
         elif action in ("show", "off", "list"):
             request = QotdRequest(action)  # type: ignore[arg-type]
         else:
             return private(f"There is no /qotd {action}."), None
-        reply = await asyncio.to_thread(self.desk.handle, request, asker_of(payload), WORDING)
+        asker = asker_of(payload)
+        reply = await asyncio.to_thread(self.desk.handle, request, asker, WORDING, locale)
         text = reply.private
         if action == "set" and reply.public is not None:
-            text += lacking_note_of(payload)
+            text += lacking_note_of(payload, locale)
         return private(text), reply.public
 
     def _choices(self, payload: dict[str, Any]) -> list[dict[str, str]]:

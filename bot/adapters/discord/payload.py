@@ -152,6 +152,7 @@ def asker_of(payload: dict[str, Any]) -> Asker:
     )
 
 
-def lacking_note_of(payload: dict[str, Any]) -> str:
-    """What the bot lacks to post in the interaction's channel, as a line ("" if nothing)."""
-    return lacking_note(discord.Permissions(bits(payload.get("app_permissions"))))
+def lacking_note_of(payload: dict[str, Any], locale: str = "") -> str:
+    """What the bot lacks to post in the interaction's channel, as a line ("" if nothing),
+    in ``locale``'s language."""
+    return lacking_note(discord.Permissions(bits(payload.get("app_permissions"))), locale)
