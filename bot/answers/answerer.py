@@ -118,6 +118,10 @@ class Answerer:
         """What ``/command text`` comes to, not carried out (a button's next quote)."""
         return self._plan(command, text)
 
+    def plan_quote(self, director: str, topic: str) -> Plan:
+        """What ``/quote`` with its options apart comes to, not carried out."""
+        return self._plan_quote(clean_input(director), clean_input(topic))
+
     def _plan(self, command: str, text: str) -> Plan:
         name = command_key(command)
         asked = clean_input(text)

@@ -131,6 +131,27 @@ def another_after(answerer: Answerer, command: str, text: str, answer: Answer) -
     return action if encode(action) is not None else None
 
 
+def another_after_quote(
+    answerer: Answerer, director: str | None, topic: str | None, answer: Answer
+) -> Another | None:
+    """The Another of ``/quote`` with its options apart (Discord's): the same pool asked
+    as one ask, ``/director topic`` or ``/quote topic``; None if no such ask is that pool
+    (then there is no Another rather than one that would wander off to another pool)."""
+    plan = answerer.plan_quote(director or "", topic or "")
+    if not isinstance(answer, QuoteAnswer) or not isinstance(plan, Draw):
+        return None
+    command, text = limits.GLOBAL_COMMAND, clean_input(topic or "")
+    if director:
+        found = [d.command for d in answerer.book if d.name == answer.quote.director]
+        if not found:
+            return None
+        command = found[0]
+    same = answerer.plan(command, text)
+    if not isinstance(same, Draw) or same.key != plan.key or len(same.quotes) != len(plan.quotes):
+        return None
+    return another_after(answerer, command, text, answer)
+
+
 def meant(command: str, miss: Answer) -> list[tuple[str, Ask]]:
     """A miss's "did you mean", as buttons' labels and asks (a director's topics under
     ``/jonze``, directors' commands under ``/quote``); none for any other answer."""

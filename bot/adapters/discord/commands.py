@@ -31,6 +31,7 @@ from bot.answers import (
     CommandInfo,
     QuoteAnswer,
     another_after,
+    another_after_quote,
     check_source,
     director_choices,
     list_commands,
@@ -139,7 +140,8 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
     async def ask(
         interaction: discord.Interaction[Any], director: str | None = None, topic: str | None = None
     ) -> None:
-        await send(interaction, answerer.answer_quote(director, topic))
+        answer = answerer.answer_quote(director, topic)
+        await send(interaction, answer, another_after_quote(answerer, director, topic, answer))
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=info.name, description=described(info), callback=ask,

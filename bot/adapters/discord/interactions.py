@@ -52,6 +52,7 @@ from bot.answers import (
     Answerer,
     Choice,
     another_after,
+    another_after_quote,
     check_source,
     director_choices,
     quote_topic_choices,
@@ -166,8 +167,10 @@ class InteractionsEndpoint:
             found = await asyncio.to_thread(check_source, book, text, locale=locale)
             return message(found), None
         if name == "quote":
-            asked = self.answerer.answer_quote(options.get("director"), options.get("topic"))
-            return with_buttons(message(asked, locale=locale), asked, None, locale), None
+            who, topic = options.get("director"), options.get("topic")
+            asked = self.answerer.answer_quote(who, topic)
+            more = another_after_quote(self.answerer, who, topic, asked)
+            return with_buttons(message(asked, locale=locale), asked, more, locale), None
         if name == "qotd":
             return await self._qotd(payload, subcommand_of(data))
         if book.by_command(name) is None:

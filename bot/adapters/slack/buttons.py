@@ -38,6 +38,7 @@ from bot.answers import (
     another_after,
     decode,
     encode,
+    meant,
     next_quote,
     quote_of,
     say,
@@ -70,12 +71,26 @@ def actions_block(answer: QuoteAnswer, another: Another | None) -> dict[str, Any
     return {"type": "actions", "elements": elements}
 
 
-def with_buttons(answer: Answer, another: Another | None) -> dict[str, Any]:
-    """:func:`render` of ``answer``, with its buttons if it is a quote."""
+def with_buttons(answer: Answer, another: Another | None, command: str = "") -> dict[str, Any]:
+    """:func:`render` of ``answer``, with its buttons if it is a quote, or its "did you
+    mean" if it is a miss of ``command`` that has some."""
     made = render(answer)
     if isinstance(answer, QuoteAnswer):
         made["blocks"] = [*made["blocks"], actions_block(answer, another)]
+    elif block := did_you_mean(command, answer):
+        made["blocks"] = [*made["blocks"], block]
     return made
+
+
+def did_you_mean(command: str, answer: Answer) -> dict[str, Any] | None:
+    """A miss's suggestions as buttons (plain text: a label can mention no one), each
+    asking afresh; None when it has none."""
+    elements = [
+        {"type": "button", "action_id": f"q1:meant:{n}", "value": encode(ask),
+         "text": {"type": "plain_text", "text": label, "emoji": False}}
+        for n, (label, ask) in enumerate(meant(command, answer))
+    ]  # fmt: skip
+    return {"type": "actions", "elements": elements} if elements else None
 
 
 def pressed(answerer: Answerer, body: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +114,7 @@ def pressed(answerer: Answerer, body: dict[str, Any]) -> dict[str, Any]:
         more = another_after(answerer, action.command, action.text, asked)
         if isinstance(asked, QuoteAnswer):
             asked = replace(asked, private=True)
-        made = with_buttons(asked, more)
+        made = with_buttons(asked, more, action.command)
         return made | {"response_type": "ephemeral", "replace_original": False}
     quote = quote_of(answerer, action.key)
     if quote is None:

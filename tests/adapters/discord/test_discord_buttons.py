@@ -181,7 +181,7 @@ async def test_on_the_gateway_post_shares_and_a_forged_id_is_refused(gateway: Fa
         assert refused["data"]["content"] == NOT_MINE and refused["data"]["flags"] & EPHEMERAL
 
 
-async def test_quote_over_http_carries_its_source_but_no_another_yet() -> None:
+async def test_quote_over_http_on_a_pool_of_one_carries_its_source_only() -> None:
     [answer] = await send(FakeDiscord().command("quote", director="jonze", topic="edit"))
     assert set(ids(answer["data"])) == {"Source"}
 

@@ -57,11 +57,20 @@ def all_text(payload: dict[str, Any]) -> str:
 
 
 def assert_no_live_mention(payload: dict[str, Any]) -> None:
+    """No mention written out, and none Slack could make: every mrkdwn text verbatim (no
+    auto-linking), every other text plain (never parsed), and no element but those and
+    buttons labelled in plain text (a miss's "did you mean", a quote's Another…)."""
     shown = all_text(payload)
     assert "<!" not in shown and "<@" not in shown, shown
     for block in payload.get("blocks", []):
-        texts = [block["text"]] if "text" in block else block.get("elements", [])
-        assert all(t.get("verbatim") is True for t in texts), block
+        if block["type"] == "actions":
+            assert all(e["type"] == "button" for e in block["elements"]), block
+            texts = [e["text"] for e in block["elements"]]
+        else:
+            texts = [block["text"]] if "text" in block else block.get("elements", [])
+        for text in texts:
+            assert text["type"] in {"mrkdwn", "plain_text"}, block
+            assert text["type"] == "plain_text" or text.get("verbatim") is True, block
 
 
 # ---- rendering -------------------------------------------------------------------------
