@@ -1,7 +1,8 @@
 """Answering: what a member types in, a platform-neutral answer out — the answerer,
 cleaning what users type, planned asks, matching, rotation, the wording of replies, the
 command catalogue and autocomplete, and the fact-check of a posted quote (source_check);
-buttons and menus (buttons: what a press means, carried in its id);
+buttons and menus (buttons: what a press means, carried in its id; menus: a director's
+topics as a menu, the most quoted first past a cap, a choice read back strictly);
 the member's language (language: every answer's chrome translated, never a quote).
 
 The catalogue, autocomplete and the fact-check are loaded on first use: ``quotebot ask``
@@ -14,6 +15,7 @@ from __future__ import annotations
 from bot.answers.answerer import Answerer
 from bot.answers.language import ENGLISH, LANGUAGES, N_, language_of, say, translate
 from bot.answers.replies import (
+    AND_MORE,
     APOLOGY,
     MORE_TOPICS,
     Answer,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
         Another,
         Ask,
         Cite,
+        Menu,
         another_after,
         another_after_quote,
         decode,
@@ -56,6 +59,7 @@ if TYPE_CHECKING:
         quote_of,
     )
     from bot.answers.catalogue import Catalogue, CommandInfo, list_commands
+    from bot.answers.menus import TopicMenu, chosen, topic_menu
     from bot.answers.source_check import (
         SourceAnswer,
         check_source,
@@ -68,6 +72,10 @@ _LATER = {
     "Another": "buttons",
     "Ask": "buttons",
     "Cite": "buttons",
+    "Menu": "buttons",
+    "TopicMenu": "menus",
+    "chosen": "menus",
+    "topic_menu": "menus",
     "EXPIRED": "buttons",
     "LABEL_ANOTHER": "buttons",
     "LABEL_POST": "buttons",
@@ -108,6 +116,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "AND_MORE",
     "APOLOGY",
     "ENGLISH",
     "EXPIRED",
@@ -129,13 +138,16 @@ __all__ = [
     "Cite",
     "CommandInfo",
     "Markup",
+    "Menu",
     "Miss",
     "QuoteAnswer",
     "SourceAnswer",
+    "TopicMenu",
     "TopicsAnswer",
     "another_after",
     "another_after_quote",
     "check_source",
+    "chosen",
     "cut",
     "decode",
     "director_choices",
@@ -154,5 +166,6 @@ __all__ = [
     "topic_choices",
     "topic_heading",
     "topic_lines",
+    "topic_menu",
     "translate",
 ]

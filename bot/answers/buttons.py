@@ -45,6 +45,7 @@ _NUMBER = r"[0-9a-z]{1,7}"
 _ANOTHER = re.compile(rf"a\|({_COMMAND})\|({_NUMBER})\|({_NUMBER})\|({_NUMBER})\|(.*)", re.S)
 _ASK = re.compile(rf"t\|({_COMMAND})\|(.*)", re.S)
 _QUOTE = re.compile(r"([sp])\|(.{1,64}:[0-9a-f]{16})", re.S)
+_MENU = re.compile(rf"m\|({_COMMAND})")
 
 
 @dataclass(frozen=True)
@@ -75,19 +76,28 @@ class Cite:
     post: bool = False
 
 
-Action = Another | Ask | Cite
+@dataclass(frozen=True)
+class Menu:
+    """A director's topics as a menu: the topic chosen (its value) is asked afresh."""
+
+    command: str
+
+
+Action = Another | Ask | Cite | Menu
 
 
 def encode(action: Action) -> str | None:
     """The id of ``action``; None when it would be longer than every platform takes, or
     it names what no id may (a command not in its one form)."""
-    if isinstance(action, Another | Ask) and not re.fullmatch(_COMMAND, action.command):
+    if isinstance(action, Another | Ask | Menu) and not re.fullmatch(_COMMAND, action.command):
         return None
     if isinstance(action, Another):
         numbers = "|".join(_b36(n) for n in (action.shown, action.step, action.size))
         text = f"{VERSION}|a|{action.command}|{numbers}|{action.text}"
     elif isinstance(action, Ask):
         text = f"{VERSION}|t|{action.command}|{action.text}"
+    elif isinstance(action, Menu):
+        text = f"{VERSION}|m|{action.command}"
     else:
         text = f"{VERSION}|{'p' if action.post else 's'}|{action.key}"
     return text if len(text) <= MAX_ID else None
@@ -108,6 +118,8 @@ def decode(text: object) -> Action | None:
         if not _canonical(found[2]):
             return None
         action = Ask(found[1], found[2])
+    elif found := _MENU.fullmatch(body):
+        action = Menu(found[1])
     elif found := _QUOTE.fullmatch(body):
         action = Cite(found[2], post=found[1] == "p")
     else:

@@ -442,11 +442,16 @@ class FakeDiscord:
         data_options = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
         return self._interaction(APPLICATION_COMMAND, name, data_options)
 
-    def component(self, custom_id: str, message_flags: int = 0) -> dict[str, Any]:
+    def component(
+        self, custom_id: str, message_flags: int = 0, values: list[str] | None = None
+    ) -> dict[str, Any]:
         """A MESSAGE_COMPONENT interaction: a button with ``custom_id`` pressed on a message
-        with ``message_flags`` (64: an ephemeral one)."""
+        with ``message_flags`` (64: an ephemeral one); with ``values``, a string select
+        (component type 3) with those options chosen."""
         made = self._interaction(3, "", [])
         made["data"] = {"custom_id": custom_id, "component_type": 2}
+        if values is not None:
+            made["data"] = {"custom_id": custom_id, "component_type": 3, "values": values}
         made["message"] = {
             "id": str(7_000_000_000_000_000_000 + next(self._ids)),
             "channel_id": CHANNEL_ID, "author": BOT_USER, "content": "", "type": 0,

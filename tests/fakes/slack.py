@@ -465,6 +465,18 @@ class FakeSlack:
         made["response_url"] = f"{self.base}/response/{n}"
         return made  # fmt: skip
 
+    def menu_choice(self, action_id: str, value: str, ephemeral: bool = True) -> dict[str, Any]:
+        """A ``block_actions`` payload: an option of a ``static_select`` (``action_id``)
+        chosen under a message, its ``selected_option.value`` being ``value``."""
+        made = self.message_button(action_id, value, ephemeral)
+        [pressed] = made["actions"]
+        option = {"text": {"type": "plain_text", "text": value[:75]}, "value": value}
+        made["actions"] = [{
+            "type": "static_select", "action_id": action_id, "block_id": pressed["block_id"],
+            "selected_option": option, "action_ts": pressed["action_ts"],
+        }]  # fmt: skip
+        return made
+
     # ---- response_url ----------------------------------------------------------------
 
     async def _response_url(self, request: web.Request) -> web.StreamResponse:

@@ -18,6 +18,7 @@ from discord import app_commands
 
 from bot import limits
 from bot.adapters.discord.components import buttons, did_you_mean, view_of
+from bot.adapters.discord.menus import menu_rows
 from bot.adapters.discord.qotd import choices, qotd_group
 from bot.adapters.discord.render import NO_MENTIONS, render_source, rendered
 from bot.adapters.discord.translations import described
@@ -93,16 +94,18 @@ async def send(
     answer: Answer,
     another: Another | None = None,
     command: str = "",
+    answerer: Answerer | None = None,
 ) -> None:
     """Answer an interaction with ``answer`` in the member's language, mentioning no one;
         a quote with its buttons (Another, when ``another`` says where its ask stands), a miss
-    of ``command`` with its "did you mean" as buttons."""
+    of ``command`` with its "did you mean" as buttons (and, with ``answerer``, a miss or
+    a topic list with the director's topic menu)."""
     locale = locale_of(interaction)
     made = rendered(answer, locale=locale)
     if isinstance(answer, QuoteAnswer):
         rows = buttons(answer.quote, another, private=answer.private, locale=locale)
         made = {**made, "view": view_of(rows)}
-    elif rows := did_you_mean(command, answer):
+    elif rows := did_you_mean(command, answer) + menu_rows(answerer, command, answer, locale):
         made = {**made, "view": view_of(rows)}
     await interaction.response.send_message(**made, allowed_mentions=NO_MENTIONS)
 
@@ -115,7 +118,7 @@ def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Comm
     async def ask(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
         answer = answerer.answer(command, topic or "")
         another = another_after(answerer, command, topic or "", answer)
-        await send(interaction, answer, another, command)
+        await send(interaction, answer, another, command, answerer)
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command, description=described(info), callback=ask,

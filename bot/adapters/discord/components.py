@@ -17,6 +17,7 @@ from typing import Any
 
 import discord
 
+from bot.adapters.discord.menus import STRING_SELECT, choice_of, menu_rows
 from bot.adapters.discord.payload import EPHEMERAL, as_object, locale_of, message, private
 from bot.adapters.discord.render import quote_embed
 from bot.answers import (
@@ -31,6 +32,7 @@ from bot.answers import (
     Answerer,
     Ask,
     Cite,
+    Menu,
     QuoteAnswer,
     SourceAnswer,
     another_after,
@@ -70,14 +72,19 @@ def buttons(
 
 
 def with_buttons(
-    data: dict[str, Any], answer: Answer, another: Another | None, locale: str, command: str = ""
+    data: dict[str, Any],
+    answer: Answer,
+    another: Another | None,
+    locale: str,
+    command: str = "",
+    answerer: Answerer | None = None,
 ) -> dict[str, Any]:
     """``data`` (a response's message) with its buttons: a quote's, or a miss's "did you
-    mean" (``command``: what was asked)."""
+    mean" (``command``: what was asked) and, with ``answerer``, the topic menu."""
     if isinstance(answer, QuoteAnswer):
         private_ = bool(data.get("flags", 0) & EPHEMERAL)
         data["components"] = buttons(answer.quote, another, private=private_, locale=locale)
-    elif rows := did_you_mean(command, answer):
+    elif rows := did_you_mean(command, answer) + menu_rows(answerer, command, answer, locale):
         data["components"] = rows
     return data
 
@@ -96,6 +103,12 @@ def press(answerer: Answerer, payload: dict[str, Any]) -> dict[str, Any]:
     locale = locale_of(payload)
     data = as_object(payload.get("data"))
     action = decode(data.get("custom_id"))
+    if isinstance(action, Menu):  # a topic chosen: asked afresh, as a "did you mean"
+        if answerer.book.by_command(action.command) is None:
+            return _expired(locale)
+        action = choice_of(answerer, action, data)
+    elif data.get("component_type") == STRING_SELECT:
+        action = None  # a button's id on a menu: not one quotebot wrote
     if action is None:
         return {"type": NEW_MESSAGE, "data": private(translate(NOT_MINE, locale))}
     on_private = _bits(as_object(payload.get("message")).get("flags")) & EPHEMERAL
@@ -113,10 +126,8 @@ def press(answerer: Answerer, payload: dict[str, Any]) -> dict[str, Any]:
         if isinstance(asked, QuoteAnswer):
             asked = replace(asked, private=True)
         made = message(asked, locale=locale) | {"flags": EPHEMERAL}
-        return {
-            "type": NEW_MESSAGE,
-            "data": with_buttons(made, asked, more, locale, action.command),
-        }
+        made = with_buttons(made, asked, more, locale, action.command, answerer)
+        return {"type": NEW_MESSAGE, "data": made}
     quote = quote_of(answerer, action.key)
     if quote is None:
         return _expired(locale)
@@ -148,6 +159,16 @@ def view_of(components: object) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     for row in components:
         for made in row["components"]:
+            if made["type"] == STRING_SELECT:
+                options = [discord.SelectOption(**o) for o in made["options"]]
+                view.add_item(
+                    discord.ui.Select(
+                        custom_id=made["custom_id"],
+                        options=options,
+                        placeholder=made.get("placeholder"),
+                    )
+                )
+                continue
             style = discord.ButtonStyle.secondary
             view.add_item(
                 discord.ui.Button(label=made["label"], custom_id=made["custom_id"], style=style)

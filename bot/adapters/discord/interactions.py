@@ -178,7 +178,8 @@ class InteractionsEndpoint:
         topic = options.get("topic", "")
         answer = self.answerer.answer(name, topic)
         another = another_after(self.answerer, name, topic, answer)
-        return with_buttons(message(answer, locale=locale), answer, another, locale, name), None
+        made = message(answer, locale=locale)
+        return with_buttons(made, answer, another, locale, name, self.answerer), None
 
     async def _qotd(
         self, payload: dict[str, Any], sub: dict[str, Any]

@@ -20,6 +20,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
+from bot.adapters.slack.menus import choice_of, menu_element
 from bot.adapters.slack.render import render, render_source
 from bot.answers import (
     APOLOGY,
@@ -33,6 +34,7 @@ from bot.answers import (
     Answer,
     Answerer,
     Ask,
+    Menu,
     QuoteAnswer,
     SourceAnswer,
     another_after,
@@ -49,7 +51,7 @@ from bot.book import quote_key
 
 log = logging.getLogger("quotebot.slack")
 
-BUTTON_ACTION = re.compile(r"^q1:")
+BUTTON_ACTION = re.compile(r"^q1(:|\|m\|)")  # a button's action_id, or a topic menu's
 _USER = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
@@ -71,13 +73,20 @@ def actions_block(answer: QuoteAnswer, another: Another | None) -> dict[str, Any
     return {"type": "actions", "elements": elements}
 
 
-def with_buttons(answer: Answer, another: Another | None, command: str = "") -> dict[str, Any]:
+def with_buttons(
+    answer: Answer, another: Another | None, command: str = "", answerer: Answerer | None = None
+) -> dict[str, Any]:
     """:func:`render` of ``answer``, with its buttons if it is a quote, or its "did you
-    mean" if it is a miss of ``command`` that has some."""
+    mean" if it is a miss of ``command`` that has some, and (with ``answerer``) the topic
+    menu after them, in the same actions block."""
     made = render(answer)
     if isinstance(answer, QuoteAnswer):
         made["blocks"] = [*made["blocks"], actions_block(answer, another)]
-    elif block := did_you_mean(command, answer):
+        return made
+    block = did_you_mean(command, answer) or {"type": "actions", "elements": []}
+    if (menu := menu_element(answerer, command, answer)) is not None:
+        block["elements"] = [*block["elements"], menu]
+    if block["elements"]:
         made["blocks"] = [*made["blocks"], block]
     return made
 
@@ -97,7 +106,14 @@ def pressed(answerer: Answerer, body: dict[str, Any]) -> dict[str, Any]:
     """What a press answers, as keyword arguments for ``respond``; never an exception."""
     actions = body.get("actions")
     first = actions[0] if isinstance(actions, list) and actions else {}
-    action = decode(first.get("value") if isinstance(first, dict) else None)
+    first = first if isinstance(first, dict) else {}
+    action = decode(first.get("action_id") if "selected_option" in first else first.get("value"))
+    if isinstance(action, Menu):  # a topic chosen: asked afresh, as a "did you mean"
+        if answerer.book.by_command(action.command) is None:
+            return _private(EXPIRED)
+        action = choice_of(answerer, action, first)
+    elif "selected_option" in first:
+        action = None  # a menu that names no menu of quotebot's
     container = body.get("container")
     on_private = isinstance(container, dict) and container.get("is_ephemeral") is True
     if action is None:
@@ -114,7 +130,7 @@ def pressed(answerer: Answerer, body: dict[str, Any]) -> dict[str, Any]:
         more = another_after(answerer, action.command, action.text, asked)
         if isinstance(asked, QuoteAnswer):
             asked = replace(asked, private=True)
-        made = with_buttons(asked, more, action.command)
+        made = with_buttons(asked, more, action.command, answerer)
         return made | {"response_type": "ephemeral", "replace_original": False}
     quote = quote_of(answerer, action.key)
     if quote is None:

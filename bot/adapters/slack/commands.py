@@ -23,7 +23,7 @@ from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.workspaces import InstalledOnly, add_uninstall_listeners
-from bot.answers import APOLOGY, Answerer, Miss, QuoteAnswer, another_after
+from bot.answers import APOLOGY, Answerer, Miss, QuoteAnswer, TopicsAnswer, another_after
 from bot.daily import NO_DESK, QotdDesk
 from bot.environment import unset_blank
 from bot.errors import SettingsError
@@ -125,8 +125,11 @@ def build_app(
             if isinstance(answer, QuoteAnswer):
                 another = another_after(answerer, name, text, answer)
                 body = json.dumps(with_buttons(answer, another), ensure_ascii=False)
-            elif isinstance(answer, Miss) and answer.suggestions:  # its "did you mean"
-                body = json.dumps(with_buttons(answer, None, name), ensure_ascii=False)
+            elif isinstance(answer, Miss | TopicsAnswer) and (
+                answerer.book.by_command(name) is not None
+                or (isinstance(answer, Miss) and answer.suggestions)
+            ):  # its "did you mean", its director's topic menu
+                body = json.dumps(with_buttons(answer, None, name, answerer), ensure_ascii=False)
             else:
                 body = rendered_json(answer)
         except Exception:

@@ -39,8 +39,9 @@ async def send(*interactions: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def ids(data: dict[str, Any]) -> dict[str, str]:
-    """The buttons under a message: label → custom_id."""
-    return {b["label"]: b["custom_id"] for row in data["components"] for b in row["components"]}
+    """The buttons under a message (not its topic menu): label → custom_id."""
+    rows = data["components"]
+    return {b["label"]: b["custom_id"] for row in rows for b in row["components"] if b["type"] == 2}
 
 
 async def test_another_goes_on_through_the_pool_on_any_instance() -> None:

@@ -59,13 +59,18 @@ def all_text(payload: dict[str, Any]) -> str:
 def assert_no_live_mention(payload: dict[str, Any]) -> None:
     """No mention written out, and none Slack could make: every mrkdwn text verbatim (no
     auto-linking), every other text plain (never parsed), and no element but those and
-    buttons labelled in plain text (a miss's "did you mean", a quote's Another…)."""
+    buttons labelled in plain text (a miss's "did you mean", a quote's Another…) and the
+    topic menu, its options and placeholder in plain text."""
     shown = all_text(payload)
     assert "<!" not in shown and "<@" not in shown, shown
     for block in payload.get("blocks", []):
         if block["type"] == "actions":
-            assert all(e["type"] == "button" for e in block["elements"]), block
-            texts = [e["text"] for e in block["elements"]]
+            elements = block["elements"]
+            assert all(e["type"] in {"button", "static_select"} for e in elements), block
+            texts = [e["text"] for e in elements if e["type"] == "button"]
+            for menu in (e for e in elements if e["type"] == "static_select"):
+                texts += [o["text"] for o in menu["options"]]
+                texts += [menu["placeholder"]] if "placeholder" in menu else []
         else:
             texts = [block["text"]] if "text" in block else block.get("elements", [])
         for text in texts:

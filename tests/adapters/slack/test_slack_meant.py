@@ -19,9 +19,9 @@ __all__ = ["answerer", "bot", "desk", "fake", "http_bot", "socket_bot"]  # share
 
 
 def meant(payload: dict[str, Any]) -> dict[str, str]:
-    """A miss's buttons: label → value."""
+    """A miss's buttons (not its topic menu): label → value."""
     [actions] = [b for b in payload["blocks"] if b["type"] == "actions"]
-    return {e["text"]["text"]: e["value"] for e in actions["elements"]}
+    return {e["text"]["text"]: e["value"] for e in actions["elements"] if e["type"] == "button"}
 
 
 async def test_a_miss_carries_its_did_you_mean_over_socket_mode(
@@ -61,7 +61,8 @@ async def test_hostile_words_beside_a_suggestion_ping_no_one(
 async def test_a_miss_with_no_suggestion_has_no_buttons(socket_bot: FakeSlack) -> None:
     payload = (await socket_bot.slash_command("/jonze", "<!channel>"))["payload"]
     assert payload["response_type"] == "ephemeral"
-    assert all(b["type"] != "actions" for b in payload["blocks"])
+    [actions] = [b for b in payload["blocks"] if b["type"] == "actions"]
+    assert [e["type"] for e in actions["elements"]] == ["static_select"]  # the menu alone
 
 
 async def test_a_did_you_mean_press_answers_privately_on_both_transports(bot: Bot) -> None:
