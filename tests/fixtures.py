@@ -172,6 +172,43 @@ async def fakes() -> AsyncIterator[tuple[FakeDiscord, FakeSlack]]:
     await slack.stop()
 
 
+async def connect_discord(server: FakeDiscord) -> tuple[asyncio.Event, asyncio.Task[None]]:
+    """quotebot's Discord client (the shipped book behind it) connected to ``server`` over
+    the gateway, READY and GUILD_CREATE received: what stops it, and its task."""
+    import random
+
+    from bot.adapters import discord as adapter
+    from bot.adapters.discord import DiscordSettings
+    from bot.answers.answerer import Answerer
+    from bot.book.loader import load_book
+    from tests.fakes.discord import TOKEN
+
+    answerer = Answerer(load_book([QUOTES]).book, random.Random(3))
+    stop = asyncio.Event()
+    ready: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    settings = DiscordSettings(TOKEN, api_base=server.api_base)
+    task = asyncio.create_task(adapter.run(answerer, settings, stop, ready.set_result))
+    waiting: set[asyncio.Future[Any]] = {task, ready}
+    done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        task.result()  # it ended before it was ready: its error fails the test
+    assert ready.done()
+    return stop, task
+
+
+@pytest.fixture
+async def discord_gateway() -> AsyncIterator[FakeDiscord]:
+    """The fake Discord with quotebot's client connected to it, until the test ends."""
+    from tests.fakes.discord import FakeDiscord
+
+    server = await FakeDiscord().start()
+    stop, task = await connect_discord(server)
+    yield server
+    stop.set()
+    await task
+    await server.stop()
+
+
 def daily_to_fakes(
     store: Store,
     clock: FakeClock,

@@ -4,20 +4,15 @@ privately in full, Post to channel shares publicly, and forged ids are refused p
 
 from __future__ import annotations
 
-import asyncio
 import json
-import random
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from bot.adapters import discord as adapter
-from bot.adapters.discord import DiscordSettings
 from bot.answers import Answerer
 from bot.book.loader import load_book
 from tests.adapters.http.loopback import exchange, front, post, signed_discord
-from tests.fakes.discord import TOKEN, USER_ID, FakeDiscord
+from tests.fakes.discord import USER_ID, FakeDiscord
 from tests.fixtures import EDITING, QUOTES
 
 EPHEMERAL = 64
@@ -128,21 +123,9 @@ async def test_a_button_of_a_removed_director_has_expired() -> None:
 
 
 @pytest.fixture
-async def gateway() -> AsyncIterator[FakeDiscord]:
-    """quotebot's Discord client connected to a fake Discord, until the test ends."""
-    fake = await FakeDiscord().start()
-    stop = asyncio.Event()
-    ready: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    answerer = Answerer(load_book([QUOTES]).book, random.Random(3))
-    settings = DiscordSettings(TOKEN, api_base=fake.api_base)
-    task = asyncio.create_task(adapter.run(answerer, settings, stop, ready.set_result))
-    done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        task.result()
-    yield fake
-    stop.set()
-    await task
-    await fake.stop()
+def gateway(discord_gateway: FakeDiscord) -> FakeDiscord:
+    """quotebot's Discord client connected to a fake Discord (tests/fixtures.py)."""
+    return discord_gateway
 
 
 async def test_on_the_gateway_a_quote_carries_buttons_and_another_goes_on(

@@ -5,30 +5,22 @@ descriptions in every language with a catalogue."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import random
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from bot import limits
-from bot.adapters import discord as adapter
-from bot.adapters.discord import DiscordSettings
 from bot.adapters.discord.sync import comparable
-from bot.answers.answerer import Answerer
-from bot.book.loader import load_book
 from tests.adapters.http.loopback import exchange, front, post, signed_discord
 from tests.fakes.discord import (
     CHANNEL_MESSAGE,
-    TOKEN,
     FakeDiscord,
     in_dm,
     in_locale,
     localized,
 )
-from tests.fixtures import EDITING, QUOTES
+from tests.fixtures import EDITING
 
 FRENCH_MISS = "Spike Jonze n’a pas de sujet « zzz »."
 ENGLISH_MISS = "Spike Jonze has no topic “zzz”."
@@ -37,22 +29,9 @@ LOCALIZED = {"fr", "es-ES", "es-419", "de", "pt-BR", "ja"}
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """The fake Discord, with quotebot's client connected to it (READY, GUILD_CREATE)."""
-    server = await FakeDiscord().start()
-    answerer = Answerer(load_book([QUOTES]).book, random.Random(3))
-    stop = asyncio.Event()
-    ready: asyncio.Future[adapter.QuoteClient] = asyncio.get_running_loop().create_future()
-    settings = DiscordSettings(TOKEN, api_base=server.api_base)
-    task = asyncio.create_task(adapter.run(answerer, settings, stop, ready.set_result))
-    waiting: set[asyncio.Future[Any]] = {task, ready}
-    done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        task.result()
-    yield server
-    stop.set()
-    await task
-    await server.stop()
+def fake(discord_gateway: FakeDiscord) -> FakeDiscord:
+    """The fake Discord, quotebot's client connected to it (tests/fixtures.py)."""
+    return discord_gateway
 
 
 async def answered(fake: FakeDiscord, interaction: dict[str, Any]) -> dict[str, Any]:

@@ -3,22 +3,16 @@ discord.py over the gateway against the fake Discord (REST and gateway) on 127.0
 
 from __future__ import annotations
 
-import asyncio
-import random
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from bot import limits
 from bot.adapters import discord as adapter
-from bot.adapters.discord import DiscordSettings
 from bot.adapters.discord.sync import comparable
 from bot.answers import SourceAnswer, source_lines
-from bot.answers.answerer import Answerer
 from bot.book import Quote, Source
-from bot.book.loader import load_book
 from tests.fakes.discord import (
     APP_ID,
     CHANNEL_MESSAGE,
@@ -26,11 +20,10 @@ from tests.fakes.discord import (
     GUILD_CONTEXT,
     MESSAGE_COMMAND,
     PRIVATE_CHANNEL_CONTEXT,
-    TOKEN,
     FakeDiscord,
     in_dm,
 )
-from tests.fixtures import QUOTES
+from tests.fixtures import connect_discord
 
 EDITING = "I didn’t know exactly what I was making. I was trying to find it along the way."
 RETYPED = "I didn't know  exactly what I was making.   I was trying to find it along the way."
@@ -38,29 +31,9 @@ SOURCE = limits.SOURCE_COMMAND
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """The fake Discord, with quotebot's client connected to it (READY, GUILD_CREATE)."""
-    server = await FakeDiscord().start()
-    stop, task = await connect(server)
-    yield server
-    stop.set()
-    await task
-    await server.stop()
-
-
-async def connect(server: FakeDiscord) -> tuple[asyncio.Event, asyncio.Task[None]]:
-    """quotebot's client, connected to ``server``: what stops it, and its task."""
-    answerer = Answerer(load_book([QUOTES]).book, random.Random(3))
-    stop = asyncio.Event()
-    ready: asyncio.Future[adapter.QuoteClient] = asyncio.get_running_loop().create_future()
-    settings = DiscordSettings(TOKEN, api_base=server.api_base)
-    task = asyncio.create_task(adapter.run(answerer, settings, stop, ready.set_result))
-    waiting: set[asyncio.Future[Any]] = {task, ready}
-    done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        task.result()  # it ended before it was ready: its error fails the test
-    assert ready.done()
-    return stop, task
+def fake(discord_gateway: FakeDiscord) -> FakeDiscord:
+    """The fake Discord, quotebot's client connected to it (tests/fixtures.py)."""
+    return discord_gateway
 
 
 async def answered(fake: FakeDiscord, interaction: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +82,7 @@ def test_commands_registered_before_installs_existed_are_synced_again():
 
 async def test_a_restart_with_the_same_commands_does_not_sync_them_again(fake):
     assert len(fake.calls_to("PUT", f"/applications/{APP_ID}/commands")) == 1
-    stop, task = await connect(fake)  # a restart with the same book
+    stop, task = await connect_discord(fake)  # a restart with the same book
     stop.set()
     await task
     # The installs and contexts read back from Discord compare equal: one GET, no PUT.
