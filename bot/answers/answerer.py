@@ -94,33 +94,35 @@ class Answerer:
 
     def answer(self, command: str, text: str = "") -> Answer:
         """The answer to ``/command text``: a director's command or ``quote``."""
-        return self._run(("", command, text), lambda: self._plan(command, text))
+        return self._carried_out(self.plan(command, text))
 
     def answer_quote(self, director: str | None = None, topic: str | None = None) -> Answer:
         """``/quote`` with the director and the topic given apart (Discord's options)."""
-        asked = (director or "", topic or "")
-        return self._run(("quote", *asked), lambda: self._plan_quote(*asked))
+        return self._carried_out(self.plan_quote(director or "", topic or ""))
 
-    def _run(self, key: tuple[str, str, str], plan: Callable[[], Plan]) -> Answer:
-        """What was asked, worked out once per book and wording (most asks are asked
-        again and again), then carried out: the next quote of its pool, or the answer."""
+    def plan(self, command: str, text: str) -> Plan:
+        """What ``/command text`` comes to, not carried out (a button's next quote too)."""
+        return self._planned(("", command, text), lambda: self._plan(command, text))
+
+    def plan_quote(self, director: str, topic: str) -> Plan:
+        """What ``/quote`` with its options apart comes to, not carried out."""
+        return self._planned(("quote", director, topic), lambda: self._plan_quote(director, topic))
+
+    def _planned(self, key: tuple[str, str, str], plan: Callable[[], Plan]) -> Plan:
+        """An ask worked out once per book and wording (and asked again by its Another)."""
         plans = self._plans  # before the book: a reload sets the book, then new plans
         # Only wordings short enough to be asked again are kept.
-        step = memo(plans, key, plan) if sum(map(len, key)) <= MAX_ASKED * 4 else plan()
+        return memo(plans, key, plan) if sum(map(len, key)) <= MAX_ASKED * 4 else plan()
+
+    def _carried_out(self, step: Plan) -> Answer:
+        """A plan carried out: the next quote of its pool, or the answer it is."""
         if isinstance(step, Draw):
-            return QuoteAnswer(self._rotation.pick(step.key, step.quotes), step.how, step.asked)
+            index = self._rotation.pick_index(step.key, len(step.quotes))
+            return QuoteAnswer(step.quotes[index], step.how, step.asked, position=index)
         if isinstance(step, Seek):
             found = self._rotation.walk(step.key, step.next)
             return QuoteAnswer(found or step.best[0], "search", step.asked)
         return step
-
-    def plan(self, command: str, text: str) -> Plan:
-        """What ``/command text`` comes to, not carried out (a button's next quote)."""
-        return self._plan(command, text)
-
-    def plan_quote(self, director: str, topic: str) -> Plan:
-        """What ``/quote`` with its options apart comes to, not carried out."""
-        return self._plan_quote(clean_input(director), clean_input(topic))
 
     def _plan(self, command: str, text: str) -> Plan:
         name = command_key(command)

@@ -134,7 +134,10 @@ def another_after(answerer: Answerer, command: str, text: str, answer: Answer) -
     if not isinstance(answer, QuoteAnswer) or not isinstance(plan, Draw) or len(plan.quotes) < 2:
         return None
     shown = 0  # a pool too large to look through at every answer: the walk starts at 0
-    if len(plan.quotes) <= MAX_LOOKED_THROUGH:
+    at = answer.position
+    if 0 <= at < len(plan.quotes) and quote_key(plan.quotes[at]) == quote_key(answer.quote):
+        shown = at  # the answer says where it was drawn from
+    elif len(plan.quotes) <= MAX_LOOKED_THROUGH:
         try:
             shown = pool_keys(plan.quotes).index(quote_key(answer.quote))
         except ValueError:

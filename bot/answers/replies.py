@@ -8,7 +8,7 @@ bold, code and escaping differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.answers.language import ENGLISH, N_, say, translate
 from bot.book.model import Quote
@@ -29,6 +29,9 @@ class QuoteAnswer:
     how: How
     asked: str = ""
     private: bool = False
+    # Where the quote stands in its ask's pool, when the answer drew it from one (-1: not
+    # known): a button's Another goes on from there without looking through the pool.
+    position: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,12 @@ class Rotation:
 
     def pick(self, key: Hashable, items: Sequence[T]) -> T:
         """The next item of ``items`` for ``key``; never the one just given, if there are two."""
-        size = len(items)
+        return items[self.pick_index(key, len(items))]
+
+    def pick_index(self, key: Hashable, size: int) -> int:
+        """Where the next item of ``key``'s pool of ``size`` items is (see :meth:`pick`)."""
         if size == 1:
-            return items[0]
+            return 0
         if not size:
             raise ValueError("cannot pick from an empty pool")
         state = self._pools.pop(key, None)
@@ -80,7 +83,7 @@ class Rotation:
             current = _Round(Permutation(size, self._rng), last)
         index = current.next()
         self._remember(key, current)
-        return items[index]
+        return index
 
     def walk(self, key: Hashable, step: Callable[[C | None], tuple[T, C] | None]) -> T | None:
         """The next item of an ordered pool walked by ``step``: given where the last ask
