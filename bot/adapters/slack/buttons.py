@@ -11,6 +11,7 @@ allowed, theirs.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import replace
@@ -48,6 +49,7 @@ from bot.answers import (
 )
 from bot.answers import Cite as CiteAction
 from bot.book import quote_key
+from bot.memo import memo
 
 log = logging.getLogger("quotebot.slack")
 
@@ -89,6 +91,19 @@ def with_buttons(
     if block["elements"]:
         made["blocks"] = [*made["blocks"], block]
     return made
+
+
+def quote_json(answer: QuoteAnswer, another: Another | None) -> str:
+    """A quote's response body with its buttons, serialised once per answer and Another
+    (as :func:`~bot.adapters.slack.render.rendered_json` is for answers without)."""
+    return memo(
+        _quote_bodies,
+        (answer, another),
+        lambda: json.dumps(with_buttons(answer, another), ensure_ascii=False),
+    )
+
+
+_quote_bodies: dict[tuple[QuoteAnswer, Another | None], str] = {}
 
 
 def did_you_mean(command: str, answer: Answer) -> dict[str, Any] | None:

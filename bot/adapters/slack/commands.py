@@ -13,7 +13,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
-from bot.adapters.slack.buttons import add_button_listeners, with_buttons
+from bot.adapters.slack.buttons import add_button_listeners, quote_json, with_buttons
 from bot.adapters.slack.home import add_home_listeners
 from bot.adapters.slack.install_flow import install_flow
 from bot.adapters.slack.install_pages import first_steps
@@ -120,11 +120,11 @@ def build_app(
             text = str(command.get("text", ""))
             answer = answerer.answer(name, text)
             # A str body that starts with "{" is sent as JSON by bolt, over HTTP and
-            # Socket Mode alike: the body is serialised once per distinct answer; a
-            # quote's carries its buttons (Another knows where in the pool it stands).
+            # Socket Mode alike: the body is serialised once per distinct answer (a
+            # quote's with its buttons: once per quote and place in its pool).
             if isinstance(answer, QuoteAnswer):
                 another = another_after(answerer, name, text, answer)
-                body = json.dumps(with_buttons(answer, another), ensure_ascii=False)
+                body = quote_json(answer, another)
             elif isinstance(answer, Miss | TopicsAnswer) and (
                 answerer.book.by_command(name) is not None
                 or (isinstance(answer, Miss) and answer.suggestions)
