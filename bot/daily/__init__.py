@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.daily.clock import SystemClock
 from bot.daily.delivery import Daily
 from bot.daily.desk import NO_DESK, Asker, QotdDesk, QotdReply, Wording
+from bot.daily.desk_wording import describe
 from bot.daily.poster import DeliveryError, Poster, Result
 from bot.daily.requests import (
     QotdError,
@@ -36,6 +37,7 @@ __all__ = [
     "Target",
     "Wording",
     "day_label",
+    "describe",
     "read_request",
     "request_from_options",
     "zone_choices",

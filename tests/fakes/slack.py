@@ -28,10 +28,12 @@ BOT_ID = "B0QUOTEBOT"
 
 
 def person(
-    user: str, name: str, tz: str, admin: bool = False, owner: bool = False
+    user: str, name: str, tz: str, admin: bool = False, owner: bool = False, locale: str = "en-US"
 ) -> dict[str, Any]:
-    """A user as users.info documents it (the fields quotebot reads, and their neighbours)."""
+    """A user as users.info documents it (the fields quotebot reads, and their neighbours);
+    ``locale`` is given only when the call asks ``include_locale``, as Slack does."""
     return {
+        "locale": locale,
         "id": user, "team_id": "T0FILMCLB", "name": name.lower(), "deleted": False,
         "color": "9f69e7", "real_name": name, "tz": tz, "tz_label": "", "tz_offset": 0,
         "profile": {"real_name": name, "display_name": name, "team": "T0FILMCLB"},
@@ -206,6 +208,8 @@ class FakeSlack:
             person = self.users.get(str(call.data.get("user")))
             if person is None:
                 return _slack_json({"ok": False, "error": "user_not_found"})
+            if str(call.data.get("include_locale")).lower() not in ("true", "1"):
+                person = {k: v for k, v in person.items() if k != "locale"}
             return _slack_json({"ok": True, "user": person})
         if method == "conversations.join":
             if self.joined is not None:

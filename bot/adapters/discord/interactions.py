@@ -42,8 +42,8 @@ from bot.adapters.discord.payload import (
     subcommand_of,
     target_text_of,
 )
-from bot.adapters.discord.qotd import WORDING, refusal
-from bot.adapters.discord.render import NO_MENTIONS
+from bot.adapters.discord.qotd import NO_SUCH_ACTION, WORDING, refusal
+from bot.adapters.discord.render import NO_MENTIONS, safe
 from bot.adapters.http.body import Unread, json_object, read_body
 from bot.adapters.http.replay import ReplayGuard, shared_memory
 from bot.adapters.http.throttle import Throttle
@@ -201,7 +201,7 @@ class InteractionsEndpoint:
         elif action in ("show", "off", "list"):
             request = QotdRequest(action)  # type: ignore[arg-type]
         else:
-            return private(f"There is no /qotd {action}."), None
+            return private(say(NO_SUCH_ACTION, locale, action=safe(action[:32]))), None
         asker = asker_of(payload)
         reply = await asyncio.to_thread(self.desk.handle, request, asker, WORDING, locale)
         text = reply.private

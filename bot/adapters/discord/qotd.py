@@ -42,6 +42,7 @@ WORDING = Wording(
     budget=limits.DISCORD_CONTENT_MAX,
 )
 USAGE = N_("Usage: {usage}")
+NO_SUCH_ACTION = N_("There is no /qotd {action}.")
 CANNOT_POST = N_("(I cannot post here yet: give me {permissions} in this channel.)")
 # What the bot needs in a channel to post the quote of the day there.
 NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")

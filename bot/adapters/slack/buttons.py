@@ -20,11 +20,14 @@ from typing import Any
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.members import Locales
 from bot.adapters.slack.menus import choice_of, menu_element
 from bot.adapters.slack.render import render, render_source
 from bot.answers import (
     APOLOGY,
+    ENGLISH,
     EXPIRED,
     LABEL_ANOTHER,
     LABEL_POST,
@@ -41,11 +44,13 @@ from bot.answers import (
     another_after,
     decode,
     encode,
+    language_of,
     meant,
     next_quote,
     quote_of,
     say,
     source_lines,
+    translate,
 )
 from bot.answers import Cite as CiteAction
 from bot.book import quote_key
@@ -57,8 +62,11 @@ BUTTON_ACTION = re.compile(r"^q1(:|\|m\|)")  # a button's action_id, or a topic 
 _USER = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
-def actions_block(answer: QuoteAnswer, another: Another | None) -> dict[str, Any]:
-    """The buttons under ``answer``: each action_id names the button, its value the id."""
+def actions_block(
+    answer: QuoteAnswer, another: Another | None, locale: str | None = ENGLISH
+) -> dict[str, Any]:
+    """The buttons under ``answer``, labelled in ``locale``'s language: each action_id
+    names the button, its value the id."""
     key = quote_key(answer.quote)
     wanted = [
         ("q1:another", LABEL_ANOTHER, encode(another) if another is not None else None),
@@ -68,7 +76,7 @@ def actions_block(answer: QuoteAnswer, another: Another | None) -> dict[str, Any
         wanted.append(("q1:post", LABEL_POST, encode(CiteAction(key, post=True))))
     elements = [
         {"type": "button", "action_id": action_id, "value": value,
-         "text": {"type": "plain_text", "text": label, "emoji": False}}
+         "text": {"type": "plain_text", "text": translate(label, locale), "emoji": False}}
         for action_id, label, value in wanted
         if value is not None
     ]  # fmt: skip
@@ -76,34 +84,39 @@ def actions_block(answer: QuoteAnswer, another: Another | None) -> dict[str, Any
 
 
 def with_buttons(
-    answer: Answer, another: Another | None, command: str = "", answerer: Answerer | None = None
+    answer: Answer,
+    another: Another | None,
+    command: str = "",
+    answerer: Answerer | None = None,
+    locale: str | None = ENGLISH,
 ) -> dict[str, Any]:
-    """:func:`render` of ``answer``, with its buttons if it is a quote, or its "did you
-    mean" if it is a miss of ``command`` that has some, and (with ``answerer``) the topic
-    menu after them, in the same actions block."""
-    made = render(answer)
+    """:func:`render` of ``answer`` in ``locale``'s language, with its buttons if it is a
+    quote, or its "did you mean" if it is a miss of ``command`` that has some, and (with
+    ``answerer``) the topic menu after them, in the same actions block."""
+    made = render(answer, locale)
     if isinstance(answer, QuoteAnswer):
-        made["blocks"] = [*made["blocks"], actions_block(answer, another)]
+        made["blocks"] = [*made["blocks"], actions_block(answer, another, locale)]
         return made
     block = did_you_mean(command, answer) or {"type": "actions", "elements": []}
-    if (menu := menu_element(answerer, command, answer)) is not None:
+    if (menu := menu_element(answerer, command, answer, locale)) is not None:
         block["elements"] = [*block["elements"], menu]
     if block["elements"]:
         made["blocks"] = [*made["blocks"], block]
     return made
 
 
-def quote_json(answer: QuoteAnswer, another: Another | None) -> str:
-    """A quote's response body with its buttons, serialised once per answer and Another
-    (as :func:`~bot.adapters.slack.render.rendered_json` is for answers without)."""
+def quote_json(answer: QuoteAnswer, another: Another | None, locale: str | None = ENGLISH) -> str:
+    """A quote's response body with its buttons, serialised once per answer, Another and
+    language (as :func:`~bot.adapters.slack.render.rendered_json` is for answers without)."""
+    lang = language_of(locale)
     return memo(
         _quote_bodies,
-        (answer, another),
-        lambda: json.dumps(with_buttons(answer, another), ensure_ascii=False),
+        (answer, another, lang),
+        lambda: json.dumps(with_buttons(answer, another, locale=lang), ensure_ascii=False),
     )
 
 
-_quote_bodies: dict[tuple[QuoteAnswer, Another | None], str] = {}
+_quote_bodies: dict[tuple[QuoteAnswer, Another | None, str], str] = {}
 
 
 def did_you_mean(command: str, answer: Answer) -> dict[str, Any] | None:
@@ -117,65 +130,79 @@ def did_you_mean(command: str, answer: Answer) -> dict[str, Any] | None:
     return {"type": "actions", "elements": elements} if elements else None
 
 
-def pressed(answerer: Answerer, body: dict[str, Any]) -> dict[str, Any]:
-    """What a press answers, as keyword arguments for ``respond``; never an exception."""
+def pressed(
+    answerer: Answerer, body: dict[str, Any], locale: str | None = ENGLISH
+) -> dict[str, Any]:
+    """What a press answers, in ``locale``'s language, as keyword arguments for
+    ``respond``; never an exception."""
     actions = body.get("actions")
     first = actions[0] if isinstance(actions, list) and actions else {}
     first = first if isinstance(first, dict) else {}
     action = decode(first.get("action_id") if "selected_option" in first else first.get("value"))
     if isinstance(action, Menu):  # a topic chosen: asked afresh, as a "did you mean"
         if answerer.book.by_command(action.command) is None:
-            return _private(EXPIRED)
+            return _private(EXPIRED, locale)
         action = choice_of(answerer, action, first)
     elif "selected_option" in first:
         action = None  # a menu that names no menu of quotebot's
     container = body.get("container")
     on_private = isinstance(container, dict) and container.get("is_ephemeral") is True
     if action is None:
-        return _private(NOT_MINE)
+        return _private(NOT_MINE, locale)
     if isinstance(action, Another):
         found = next_quote(answerer, action)
         if found is None:
-            return _private(EXPIRED)
+            return _private(EXPIRED, locale)
         answer, after = found
-        made = with_buttons(QuoteAnswer(answer.quote, answer.how, answer.asked, True), after)
+        shown = QuoteAnswer(answer.quote, answer.how, answer.asked, True)
+        made = with_buttons(shown, after, locale=locale)
         return made | {"replace_original": on_private}
     if isinstance(action, Ask):  # a "did you mean": answered to the presser alone
         asked = answerer.answer(action.command, action.text)
         more = another_after(answerer, action.command, action.text, asked)
         if isinstance(asked, QuoteAnswer):
             asked = replace(asked, private=True)
-        made = with_buttons(asked, more, action.command, answerer)
+        made = with_buttons(asked, more, action.command, answerer, locale)
         return made | {"response_type": "ephemeral", "replace_original": False}
     quote = quote_of(answerer, action.key)
     if quote is None:
-        return _private(EXPIRED)
+        return _private(EXPIRED, locale)
     if action.post:
         user = body.get("user")
         presser = user.get("id") if isinstance(user, dict) else None
         by = f"<@{presser}>" if isinstance(presser, str) and _USER.fullmatch(presser) else "someone"
-        shared = render(QuoteAnswer(quote, "exact"))
-        line = say(SHARED_BY, member=by)  # no user text: the mention is built here
+        shared = render(QuoteAnswer(quote, "exact"), locale)
+        line = say(SHARED_BY, locale, member=by)  # no user text: the mention is built here
         note = {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}
         return shared | {"blocks": [*shared["blocks"], note], "replace_original": False}
-    source = SourceAnswer(quote, True, quote.director, source_lines(quote))
+    source = SourceAnswer(quote, True, quote.director, source_lines(quote, locale=locale))
     return render_source(source) | {"response_type": "ephemeral", "replace_original": False}
 
 
-def _private(message: str) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": say(message), "replace_original": False}
+def _private(message: str, locale: str | None = ENGLISH) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": say(message, locale), "replace_original": False}
 
 
-def add_button_listeners(app: AsyncApp, answerer: Answerer) -> None:
+def add_button_listeners(app: AsyncApp, answerer: Answerer, locales: Locales) -> None:
     """The buttons' listener, on ``app``: every action_id quotebot writes starts q1:."""
 
     @app.action(BUTTON_ACTION)
-    async def button_pressed(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def button_pressed(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
+        locale = await locales.of(client, team_of(body), (body.get("user") or {}).get("id"))
         try:
-            reply = pressed(answerer, body)
+            reply = pressed(answerer, body, locale)
         except Exception:
             log.exception("answering a button failed")
-            reply = _private(APOLOGY)
+            reply = _private(APOLOGY, locale)
         if isinstance(body.get("response_url"), str):
             await respond(**reply)
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a press or shortcut came from, for remembering its member's language."""
+    team = body.get("team")
+    found = team.get("id") if isinstance(team, dict) else None
+    return found if isinstance(found, str) else ""

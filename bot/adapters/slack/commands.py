@@ -17,13 +17,22 @@ from bot.adapters.slack.buttons import add_button_listeners, quote_json, with_bu
 from bot.adapters.slack.home import add_home_listeners
 from bot.adapters.slack.install_flow import install_flow
 from bot.adapters.slack.install_pages import first_steps
+from bot.adapters.slack.members import Locales
 from bot.adapters.slack.messages import add_message_listeners
 from bot.adapters.slack.oauth import StoreInstallations
 from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.workspaces import InstalledOnly, add_uninstall_listeners
-from bot.answers import APOLOGY, Answerer, Miss, QuoteAnswer, TopicsAnswer, another_after
+from bot.answers import (
+    APOLOGY,
+    Answerer,
+    Miss,
+    QuoteAnswer,
+    TopicsAnswer,
+    another_after,
+    say,
+)
 from bot.daily import NO_DESK, QotdDesk
 from bot.environment import unset_blank
 from bot.errors import SettingsError
@@ -32,11 +41,12 @@ log = logging.getLogger("quotebot.slack")
 
 
 async def _qotd(
-    desk: QotdDesk | None, client: AsyncWebClient, command: dict[str, Any]
+    desk: QotdDesk | None, client: AsyncWebClient, command: dict[str, Any], locales: Locales
 ) -> dict[str, Any]:
     if desk is None:
-        return {"response_type": "ephemeral", "text": NO_DESK}
-    return await answer_qotd(desk, client, command)
+        locale = await locales.of(client, str(command.get("team_id", "")), command.get("user_id"))
+        return {"response_type": "ephemeral", "text": say(NO_DESK, locale)}
+    return await answer_qotd(desk, client, command, locales)
 
 
 # What slack-bolt reads from the environment when it is not told (AsyncApp and
@@ -104,6 +114,8 @@ def build_app(
             )
 
     qotd = f"/{limits.QOTD_COMMAND}"
+    # Members' languages (users.info), remembered briefly: one per app, so per process.
+    locales = Locales()
 
     # One listener for every command, /qotd included: bolt builds each listener's
     # arguments to see whether it matches, so a second listener in front cost every
@@ -113,10 +125,13 @@ def build_app(
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
     ) -> None:
         name = str(command.get("command", ""))
+        locale = ""
         try:
             if name == qotd:
-                await ack(**await _qotd(desk, client, command))
+                await ack(**await _qotd(desk, client, command, locales))
                 return
+            team = command.get("team_id")
+            locale = await locales.of(client, str(team or ""), command.get("user_id"))
             text = str(command.get("text", ""))
             answer = answerer.answer(name, text)
             # A str body that starts with "{" is sent as JSON by bolt, over HTTP and
@@ -124,20 +139,21 @@ def build_app(
             # quote's with its buttons: once per quote and place in its pool).
             if isinstance(answer, QuoteAnswer):
                 another = another_after(answerer, name, text, answer)
-                body = quote_json(answer, another)
+                body = quote_json(answer, another, locale)
             elif isinstance(answer, Miss | TopicsAnswer) and (
                 answerer.book.by_command(name) is not None
                 or (isinstance(answer, Miss) and answer.suggestions)
             ):  # its "did you mean", its director's topic menu
-                body = json.dumps(with_buttons(answer, None, name, answerer), ensure_ascii=False)
+                made = with_buttons(answer, None, name, answerer, locale)
+                body = json.dumps(made, ensure_ascii=False)
             else:
-                body = rendered_json(answer)
+                body = rendered_json(answer, locale)
         except Exception:
             log.exception("answering %s failed", name)
-            body = json.dumps({"response_type": "ephemeral", "text": APOLOGY})
+            body = json.dumps({"response_type": "ephemeral", "text": say(APOLOGY, locale)})
         await ack(body)
 
-    add_message_listeners(app, answerer)
-    add_home_listeners(app, answerer, desk)
-    add_button_listeners(app, answerer)
+    add_message_listeners(app, answerer, locales)
+    add_home_listeners(app, answerer, desk, locales)
+    add_button_listeners(app, answerer, locales)
     return app

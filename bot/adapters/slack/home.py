@@ -20,11 +20,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
-from bot.adapters.slack.qotd import look_up
-from bot.adapters.slack.render import escape, fitted, render
-from bot.answers import APOLOGY, Answerer
+from bot.adapters.slack.buttons import team_of
+from bot.adapters.slack.members import Locales, look_up
+from bot.adapters.slack.messages import dm_answer
+from bot.adapters.slack.render import escape, fitted
+from bot.answers import APOLOGY, ENGLISH, N_, NOT_MINE, Answerer, say
 from bot.book import QuoteBook
-from bot.daily import QotdDesk
+from bot.daily import QotdDesk, describe
 from bot.store import SubscriptionRecord
 
 log = logging.getLogger("quotebot.slack")
@@ -34,7 +36,13 @@ BUTTONS_MAX = 25  # elements in one actions block
 BUTTON_TEXT_MAX = 75  # a button's plain_text
 VALUE_MAX = 2_000  # a button's value
 TOPIC_ACTION = re.compile(r"^topic:")
-NOT_MINE = "That button is not one of mine."
+HEADING = N_("*Directors and their topics* (press one for a quote)")
+MORE_DIRECTORS = N_("…and {n} more directors: DM me `topics`.")
+UNREADABLE = N_("The quote-of-the-day channels cannot be read just now.")
+NO_CHANNEL = N_("*Quote of the day* (admins see this): no channel yet. Use /qotd.")
+CHANNELS = N_("*Quote of the day* (admins see this):")
+PAUSED_LINE = N_("{schedule} (paused: {why})")
+MORE_CHANNELS = N_("…and {n} more channels: /qotd list")
 # Blocks kept back for the admins' part and the "more" note.
 RESERVED = 4
 
@@ -57,16 +65,17 @@ def _button(command: str, topic: str) -> dict[str, Any]:
     }
 
 
-def director_blocks(book: QuoteBook) -> list[dict[str, Any]]:
-    """Each director's heading and topic buttons, within the home view's block limit."""
-    blocks: list[dict[str, Any]] = [_mrkdwn("*Directors and their topics* (press one for a quote)")]
+def director_blocks(book: QuoteBook, locale: str | None = ENGLISH) -> list[dict[str, Any]]:
+    """Each director's heading and topic buttons, within the home view's block limit, the
+    headings in ``locale``'s language (names and topics as they are)."""
+    blocks: list[dict[str, Any]] = [_mrkdwn(say(HEADING, locale))]
     directors = list(book)
     budget = HOME_BLOCKS_MAX - RESERVED
     for index, director in enumerate(directors):
         topics = [t.name for t in director.topics if director.by_topic.get(t.name)]
         rows = [topics[i : i + BUTTONS_MAX] for i in range(0, len(topics), BUTTONS_MAX)]
         if len(blocks) + 1 + len(rows) > budget:
-            blocks.append(_note(f"…and {len(directors) - index} more directors: DM me `topics`."))
+            blocks.append(_note(say(MORE_DIRECTORS, locale, n=len(directors) - index)))
             break
         blocks.append(_mrkdwn(fitted(f"*{director.name}* · /{director.command}")))
         blocks += [
@@ -87,45 +96,50 @@ def read_button(book: QuoteBook, value: object) -> tuple[str, str] | None:
     return command, topic
 
 
-def _channel_line(record: SubscriptionRecord) -> str:
-    if record.owner == "operator":  # quotebot.toml's targets: the operator's cron
-        when = f"on the schedule {record.cron}"
-    else:
-        days = "weekdays" if record.days == "weekdays" else "every day"
-        when = f"{days} at {record.at_time}"
-    state = f" (paused: {record.paused})" if record.paused else ""
-    only = f", /{record.director} only" if record.director else ""
-    return escape(f"{when} {record.zone}{only}{state}")
+def _channel_line(record: SubscriptionRecord, locale: str) -> str:
+    line = describe(record, locale)
+    if record.paused:
+        line = say(PAUSED_LINE, locale, schedule=line, why=record.paused)
+    return escape(line)
 
 
 async def admin_blocks(
-    desk: QotdDesk | None, client: AsyncWebClient, user: str, team: str
-) -> list[dict[str, Any]]:
-    """For an admin, the workspace's quote-of-the-day channels; for anyone else, nothing."""
+    desk: QotdDesk | None, client: AsyncWebClient, user: str, team: str, locales: Locales
+) -> tuple[list[dict[str, Any]], str]:
+    """For an admin, the workspace's quote-of-the-day channels; for anyone else, nothing;
+    and the member's language, which the lookup of their role says too."""
     if desk is None:
-        return []
+        return [], await locales.of(client, team, user)
     person = await look_up(client, user)
+    locales.remember(team, user, person)
+    locale = person.locale or locales.known(team, user) or ENGLISH
     if not (person.is_admin or user in desk.config.admins):
-        return []
+        return [], locale
+    return await _channels(desk, team, locale), locale
+
+
+async def _channels(desk: QotdDesk, team: str, locale: str) -> list[dict[str, Any]]:
     try:
         found = await asyncio.to_thread(
             desk.store.call, lambda store: store.subscriptions("slack", team)
         )
     except Exception:  # noqa: BLE001 - the store is down: say so, the rest still shows
-        return [_note("The quote-of-the-day channels cannot be read just now.")]
+        return [_note(say(UNREADABLE, locale))]
     if not found:
-        return [_mrkdwn("*Quote of the day* (admins see this): no channel yet. Use /qotd.")]
-    text = "*Quote of the day* (admins see this):"
+        return [_mrkdwn(say(NO_CHANNEL, locale))]
+    text = say(CHANNELS, locale)
     for index, record in enumerate(found):
-        line = f"\n• <#{escape(record.channel)}>: {_channel_line(record)}"
+        line = f"\n• <#{escape(record.channel)}>: {_channel_line(record, locale)}"
         if len(text) + len(line) > limits.SLACK_SECTION_MAX - 40:
-            text += f"\n…and {len(found) - index} more channels: /qotd list"
+            text += "\n" + say(MORE_CHANNELS, locale, n=len(found) - index)
             break
         text += line
     return [_mrkdwn(text)]
 
 
-def add_home_listeners(app: AsyncApp, answerer: Answerer, desk: QotdDesk | None) -> None:
+def add_home_listeners(
+    app: AsyncApp, answerer: Answerer, desk: QotdDesk | None, locales: Locales
+) -> None:
     """The Home tab's listeners, on ``app``."""
 
     @app.event("app_home_opened")
@@ -135,8 +149,9 @@ def add_home_listeners(app: AsyncApp, answerer: Answerer, desk: QotdDesk | None)
         user = event.get("user")
         if event.get("tab") != "home" or not isinstance(user, str):
             return
-        blocks = director_blocks(answerer.book)
-        blocks += await admin_blocks(desk, client, user, str(context.get("team_id") or ""))
+        team = str(context.get("team_id") or "")
+        admins, locale = await admin_blocks(desk, client, user, team, locales)
+        blocks = director_blocks(answerer.book, locale) + admins
         await client.views_publish(
             user_id=user, view={"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}
         )
@@ -149,14 +164,15 @@ def add_home_listeners(app: AsyncApp, answerer: Answerer, desk: QotdDesk | None)
         if not isinstance(user, str):
             return
         asked = read_button(answerer.book, actions[0].get("value"))
+        locale = await locales.of(client, team_of(body), user)
         try:
             if asked is None:
-                message: dict[str, Any] = {"text": NOT_MINE}
+                message: dict[str, Any] = {"text": say(NOT_MINE, locale)}
             else:
-                message = render(answerer.answer(*asked))
+                message = dm_answer(answerer, *asked, locale)
         except Exception:
             log.exception("answering a Home tab button failed")
-            message = {"text": APOLOGY}
+            message = {"text": say(APOLOGY, locale)}
         # To the user's DM with the app: only they see it.
         await client.chat_postMessage(
             channel=user, text=message["text"], blocks=message.get("blocks")

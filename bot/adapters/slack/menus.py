@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answers import AND_MORE, Answer, Answerer, Ask, Menu, chosen, say, topic_menu
+from bot.answers import AND_MORE, ENGLISH, Answer, Answerer, Ask, Menu, chosen, say, topic_menu
 
 MAX_OPTIONS, MAX_TEXT, MAX_PLACEHOLDER = 100, 75, 150
 
 
-def menu_element(answerer: Answerer | None, command: str, answer: Answer) -> dict[str, Any] | None:
-    """The menu under ``answer`` to ``/command``; None when it has none."""
+def menu_element(
+    answerer: Answerer | None, command: str, answer: Answer, locale: str | None = ENGLISH
+) -> dict[str, Any] | None:
+    """The menu under ``answer`` to ``/command``, its note in ``locale``'s language; None
+    when it has none."""
     menu = topic_menu(answerer, command, answer, MAX_OPTIONS) if answerer is not None else None
     if menu is None:
         return None
@@ -25,7 +28,7 @@ def menu_element(answerer: Answerer | None, command: str, answer: Answer) -> dic
     element: dict[str, Any] = {"type": "static_select", "action_id": menu.custom_id}
     element["options"] = options
     if menu.more:
-        note = say(AND_MORE, n=menu.more)[:MAX_PLACEHOLDER]
+        note = say(AND_MORE, locale, n=menu.more)[:MAX_PLACEHOLDER]
         element["placeholder"] = {"type": "plain_text", "text": note, "emoji": False}
     return element
 

@@ -18,9 +18,11 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
+from bot.adapters.slack.buttons import team_of, with_buttons
 from bot.adapters.slack.manifest import SOURCE_CALLBACK
-from bot.adapters.slack.render import render, render_source
-from bot.answers import APOLOGY, Answerer, check_source
+from bot.adapters.slack.members import Locales
+from bot.adapters.slack.render import render_source
+from bot.answers import APOLOGY, Answerer, another_after, check_source, say
 
 log = logging.getLogger("quotebot.slack")
 
@@ -44,6 +46,14 @@ def read_dm(text: str) -> tuple[str, str] | None:
     return first, rest
 
 
+def dm_answer(answerer: Answerer, command: str, text: str, locale: str) -> dict[str, Any]:
+    """A DM's answer as the command's would be: a quote with its buttons, a miss with its
+    "did you mean" and the director's topics, in ``locale``'s language."""
+    answer = answerer.answer(command, text)
+    another = another_after(answerer, command, text, answer)
+    return with_buttons(answer, another, command, answerer, locale)
+
+
 def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
     """Whether a message event is a person's own new message in a DM with the bot."""
     if event.get("channel_type") != "im" or event.get("subtype"):
@@ -54,25 +64,25 @@ def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
     return isinstance(user, str) and bool(user) and user != bot_user_id
 
 
-def add_message_listeners(app: AsyncApp, answerer: Answerer) -> None:
-    """The shortcut and DM listeners, on ``app``."""
+def add_message_listeners(app: AsyncApp, answerer: Answerer, locales: Locales) -> None:
+    """The shortcut and DM listeners, on ``app``: each answers in the member's language."""
 
     @app.message_shortcut(SOURCE_CALLBACK)
     async def find_the_source(
-        ack: AsyncAck, shortcut: dict[str, Any], respond: AsyncRespond
+        ack: AsyncAck, shortcut: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
+        user = shortcut.get("user")
+        who = user.get("id") if isinstance(user, dict) else None
+        locale = await locales.of(client, team_of(shortcut), who)
         message = shortcut.get("message")
         text = message.get("text") if isinstance(message, dict) else None
+        shown = text[: limits.MESSAGE_TEXT_MAX] if isinstance(text, str) else ""
         try:
-            body = render_source(
-                check_source(
-                    answerer.book, text[: limits.MESSAGE_TEXT_MAX] if isinstance(text, str) else ""
-                )
-            )
+            body = render_source(check_source(answerer.book, shown, locale=locale))
         except Exception:
             log.exception("Find the source failed")
-            body = {"response_type": "ephemeral", "text": APOLOGY}
+            body = {"response_type": "ephemeral", "text": say(APOLOGY, locale)}
         await respond(**body, replace_original=False)
 
     @app.event("message")
@@ -85,9 +95,11 @@ def add_message_listeners(app: AsyncApp, answerer: Answerer) -> None:
         asked = read_dm(text) if isinstance(text, str) else None
         if asked is None or not isinstance(channel, str):
             return
+        team = context.get("team_id") or event.get("team")
+        locale = await locales.of(client, str(team or ""), event.get("user"))
         try:
-            body = render(answerer.answer(*asked))
+            body = dm_answer(answerer, *asked, locale)
         except Exception:
             log.exception("answering a direct message failed")
-            body = {"text": APOLOGY}
+            body = {"text": say(APOLOGY, locale)}
         await client.chat_postMessage(channel=channel, text=body["text"], blocks=body.get("blocks"))

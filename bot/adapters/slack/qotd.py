@@ -1,18 +1,13 @@
 """``/qotd`` on Slack: one command, text forms (``/qotd 09:00 Europe/Paris weekdays jonze``,
 ``/qotd off``, ``/qotd list``, ``/qotd`` alone), for workspace admins and owners or the
-user IDs listed in ``quotebot.toml``'s ``[daily] admins``. ``users.info`` says who is an
-admin and gives the asker's own time zone when they name none.
-
-Answers are English for now: the member's language (users.info's ``locale``, asked for with
-``include_locale``) is a later slice, and one argument away: ``locale`` below is what
-:meth:`QotdDesk.handle` and :meth:`QotdError.said` say things in. Until then Slack's own
-lines here (the users:read refusals, "Usage") stay plain English."""
+user IDs listed in ``quotebot.toml``'s ``[daily] admins``. ``users.info`` (asked afresh:
+a demoted admin is refused at once) says who is an admin, gives the asker's own time zone
+when they name none, and their language, which every line of the answer is said in."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -20,8 +15,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
+from bot.adapters.slack.members import Locales, look_up
 from bot.adapters.slack.render import escape
-from bot.answers import ENGLISH
+from bot.answers import ENGLISH, N_, say
 from bot.daily import Asker, QotdDesk, QotdError, QotdReply, QotdRequest, Wording, read_request
 
 log = logging.getLogger("quotebot.slack")
@@ -29,44 +25,27 @@ log = logging.getLogger("quotebot.slack")
 # users.info errors that mean the app lacks the scope (a reinstall cures them).
 SCOPE_PROBLEMS = frozenset({"missing_scope", "not_allowed_token_type", "no_permission"})
 SET_USAGE = "`/qotd 09:00 Europe/Paris` (add `weekdays`, or a director's command like `jonze`)"
-
-
-@dataclass(frozen=True)
-class Person:
-    """What users.info says of the asker (or could not say)."""
-
-    is_admin: bool = False
-    zone: str | None = None
-    name: str = ""
-    problem: str = ""  # why users.info failed, for the refusal
-
-
-async def look_up(client: AsyncWebClient, user: str) -> Person:
-    """The asker's role, time zone and name from users.info."""
-    try:
-        found = await client.users_info(user=user)
-    except SlackApiError as exc:
-        error = str(exc.response.get("error"))
-        log.warning("/qotd: users.info failed (%s)", error)
-        return Person(problem=error)
-    except (TimeoutError, aiohttp.ClientError) as exc:
-        log.warning("/qotd: users.info failed (%s)", exc.__class__.__name__)
-        return Person(problem=exc.__class__.__name__)
-    person: dict[str, Any] = found.get("user") or {}
-    profile: dict[str, Any] = person.get("profile") or {}
-    name = str(profile.get("display_name") or person.get("real_name") or person.get("name") or "")
-    admin = any(bool(person.get(k)) for k in ("is_admin", "is_owner", "is_primary_owner"))
-    zone = person.get("tz")
-    return Person(admin, str(zone) if zone else None, name)
+NO_SCOPE = N_(
+    "I could not check who may set up the quote of the day ({problem}): the app needs the "
+    "users:read scope. Ask whoever runs the bot to reinstall it."
+)
+NOT_NOW = N_(
+    "I could not check who may set up the quote of the day just now ({problem}). "
+    "Please try again in a minute."
+)
+USAGE = N_("Usage: {usage}")
+NOT_POSTED = N_(
+    "(I could not post in this channel: {problem}. For a private channel, invite me "
+    "first: {invite}.)"
+)
+WHO_MAY = N_("workspace admins and owners")
+WHO_ELSE = N_("workspace admins and owners (and the people the bot's settings name)")
 
 
 def wording(desk: QotdDesk) -> Wording:
-    who = "workspace admins and owners"
-    if desk.config.admins:
-        who += " (and the people the bot's settings name)"
     return Wording(
         set_usage=SET_USAGE,
-        who_may=who,
+        who_may=WHO_ELSE if desk.config.admins else WHO_MAY,
         channel=lambda channel: f"<#{channel}>",
         user=lambda user: f"<@{user}>",
         budget=limits.SLACK_SECTION_MAX,
@@ -74,27 +53,23 @@ def wording(desk: QotdDesk) -> Wording:
 
 
 async def answer_qotd(
-    desk: QotdDesk, client: AsyncWebClient, command: dict[str, Any]
+    desk: QotdDesk, client: AsyncWebClient, command: dict[str, Any], locales: Locales
 ) -> dict[str, Any]:
     """The ack for one /qotd: private text; the public line, if any, posted meanwhile."""
-    locale = ENGLISH  # the member's language from users.info: a later slice
     user = str(command.get("user_id", ""))
     channel = str(command.get("channel_id", ""))
+    team = str(command.get("team_id", ""))
     person = await look_up(client, user)
+    locales.remember(team, user, person)
+    # The language known from before when this lookup failed, else English.
+    locale = person.locale or locales.known(team, user) or ENGLISH
     may = person.is_admin or user in desk.config.admins
-    if not may and person.problem in SCOPE_PROBLEMS:
-        return _private(
-            f"I could not check who may set up the quote of the day ({person.problem}): the "
-            "app needs the users:read scope. Ask whoever runs the bot to reinstall it."
-        )
     if not may and person.problem:
-        return _private(
-            f"I could not check who may set up the quote of the day just now "
-            f"({person.problem}). Please try again in a minute."
-        )
+        why = NO_SCOPE if person.problem in SCOPE_PROBLEMS else NOT_NOW
+        return _private(say(why, locale, problem=escape(person.problem)))
     asker = Asker(
         platform="slack",
-        workspace=str(command.get("team_id", "")),
+        workspace=team,
         channel=channel,
         user=user,
         name=person.name or str(command.get("user_name", "")) or user,
@@ -108,7 +83,8 @@ async def answer_qotd(
             request = read_request(str(command.get("text", "")), desk.directors(), person.zone)
         except QotdError as exc:
             said = escape(exc.said(locale))
-            return _private(f"{said}\nUsage: {SET_USAGE}, `/qotd off`, `/qotd list`")
+            usage = say(USAGE, locale, usage=f"{SET_USAGE}, `/qotd off`, `/qotd list`")
+            return _private(f"{said}\n{usage}")
     else:
         request = QotdRequest("show")  # refused (or a DM) whatever was asked
     reply: QotdReply = await asyncio.to_thread(desk.handle, request, asker, words, locale)
@@ -116,10 +92,8 @@ async def answer_qotd(
     if reply.public is not None:
         problem = await _announce(client, channel, reply.public)
         if problem:
-            text += (
-                f"\n(I could not post in this channel: {problem}. For a private channel, "
-                "invite me first: `/invite @quotebot`.)"
-            )
+            note = say(NOT_POSTED, locale, problem=escape(problem), invite="`/invite @quotebot`")
+            text += f"\n{note}"
     return _private(text)
 
 

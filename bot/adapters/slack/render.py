@@ -8,7 +8,9 @@ from typing import Any
 
 from bot import limits
 from bot.answers import (
+    ENGLISH,
     MORE_TOPICS,
+    N_,
     Answer,
     Markup,
     Miss,
@@ -16,7 +18,9 @@ from bot.answers import (
     SourceAnswer,
     TopicsAnswer,
     cut,
+    language_of,
     miss_lines,
+    say,
     topic_heading,
     topic_lines,
 )
@@ -81,8 +85,12 @@ def _visibility(private: bool) -> str:
     return "ephemeral" if private else "in_channel"
 
 
-def render(answer: Answer) -> dict[str, Any]:
-    """An answer as a slash-command response: ``response_type``, ``text`` and ``blocks``."""
+TOPICS_FOR = N_("Topics for {commands}")
+
+
+def render(answer: Answer, locale: str | None = ENGLISH) -> dict[str, Any]:
+    """An answer as a slash-command response: ``response_type``, ``text`` and ``blocks``;
+    its wording in ``locale``'s language (a quote is always as it was said)."""
     if isinstance(answer, QuoteAnswer):
         quote = answer.quote
         text = f"“{escape(quote.text)}”"
@@ -93,30 +101,35 @@ def render(answer: Answer) -> dict[str, Any]:
             "blocks": [_section(text), _context(attribution)],
         }
     if isinstance(answer, TopicsAnswer):
-        return render_topics(answer)
-    return render_miss(answer)
+        return render_topics(answer, locale)
+    return render_miss(answer, locale)
 
 
-def rendered_json(answer: Answer) -> str:
+def rendered_json(answer: Answer, locale: str | None = ENGLISH) -> str:
     """:func:`render` as the JSON body of the response, made once per distinct answer
-    (a quote asked for, a miss, a listing): serialising it was a tenth of what quotebot
-    spent on a request beyond a bolt app acking a constant (bench/slack_http.py)."""
-    return memo(_bodies, answer, lambda: json.dumps(render(answer), ensure_ascii=False))
+    (a quote asked for, a miss, a listing) and language: serialising it was a tenth of
+    what quotebot spent on a request beyond a bolt app acking a constant
+    (bench/slack_http.py)."""
+    lang = language_of(locale)
+    return memo(
+        _bodies, (answer, lang), lambda: json.dumps(render(answer, lang), ensure_ascii=False)
+    )
 
 
-_bodies: dict[Answer, str] = {}
+_bodies: dict[tuple[Answer, str], str] = {}
 
 
-def render_miss(miss: Miss) -> dict[str, Any]:
+def render_miss(miss: Miss, locale: str | None = ENGLISH) -> dict[str, Any]:
     """A miss: the message and suggestions in a section, the choices and usage below."""
-    lines = miss_lines(miss, MRKDWN)
-    head = [line for line in lines if not line.startswith(("Try: ", "Usage: "))]
-    blocks = [_section("\n".join(head))]
-    blocks += [_context(line) for line in lines if line.startswith(("Try: ", "Usage: "))]
+    lines = miss_lines(miss, MRKDWN, locale=locale)
+    # What went wrong and its "did you mean"; then the choices and the usage.
+    head = 2 if miss.suggestions else 1
+    blocks = [_section("\n".join(lines[:head]))]
+    blocks += [_context(line) for line in lines[head:]]
     return {"response_type": _visibility(miss.private), "text": lines[0], "blocks": blocks}
 
 
-def render_topics(answer: TopicsAnswer) -> dict[str, Any]:
+def render_topics(answer: TopicsAnswer, locale: str | None = ENGLISH) -> dict[str, Any]:
     """Each director's topics in sections of at most 3,000 characters, 50 blocks at most."""
     blocks: list[dict[str, Any]] = []
     for item in answer.listings:
@@ -124,9 +137,10 @@ def render_topics(answer: TopicsAnswer) -> dict[str, Any]:
         blocks.extend(_section(chunk) for chunk in chunks(lines, limits.SLACK_SECTION_MAX))
     if len(blocks) > limits.SLACK_BLOCKS_MAX:
         more = len(blocks) - (limits.SLACK_BLOCKS_MAX - 1)
-        blocks = [*blocks[: limits.SLACK_BLOCKS_MAX - 1], _context(MORE_TOPICS.format(n=more))]
+        more_topics = say(MORE_TOPICS, locale, n=more)
+        blocks = [*blocks[: limits.SLACK_BLOCKS_MAX - 1], _context(more_topics)]
     names = ", ".join(item.command for item in answer.listings)
-    text = f"Topics for {escape(names)}"[: limits.SLACK_SECTION_MAX]
+    text = say(TOPICS_FOR, locale, commands=escape(names))[: limits.SLACK_SECTION_MAX]
     return {"response_type": _visibility(answer.private), "text": text, "blocks": blocks}
 
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import random
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -18,64 +15,20 @@ from bot.adapters.slack import SlackSettings
 from bot.answers.answerer import Answerer
 from bot.book.loader import load_book
 from bot.errors import SettingsError
+from tests.adapters.slack.bots import (
+    assert_no_live_mention,
+    socket_settings,
+)
 from tests.fakes.slack import (
     APP_TOKEN,
     BOT_TOKEN,
     SIGNING_SECRET,
-    FakeSlack,
     form_body,
     signed_headers,
 )
 from tests.fixtures import EDITING, GOOD_FILE, QUOTES, post_command, write
 
 HOSTILE = ["<!channel>", "<!here>", "<!everyone>", "<@U0MEMBER2>", "@everyone", "a & b <c>"]
-
-
-@pytest.fixture
-def answerer() -> Answerer:
-    return Answerer(load_book([QUOTES]).book, random.Random(3))
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
-def socket_settings(fake: FakeSlack) -> SlackSettings:
-    return SlackSettings(BOT_TOKEN, app_token=APP_TOKEN, api_url=fake.api_url)
-
-
-def http_settings(fake: FakeSlack) -> SlackSettings:
-    return SlackSettings(BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=fake.api_url)
-
-
-def all_text(payload: dict[str, Any]) -> str:
-    """Every string Slack would show or parse from a response."""
-    return json.dumps(payload, ensure_ascii=False)
-
-
-def assert_no_live_mention(payload: dict[str, Any]) -> None:
-    """No mention written out, and none Slack could make: every mrkdwn text verbatim (no
-    auto-linking), every other text plain (never parsed), and no element but those and
-    buttons labelled in plain text (a miss's "did you mean", a quote's Another…) and the
-    topic menu, its options and placeholder in plain text."""
-    shown = all_text(payload)
-    assert "<!" not in shown and "<@" not in shown, shown
-    for block in payload.get("blocks", []):
-        if block["type"] == "actions":
-            elements = block["elements"]
-            assert all(e["type"] in {"button", "static_select"} for e in elements), block
-            texts = [e["text"] for e in elements if e["type"] == "button"]
-            for menu in (e for e in elements if e["type"] == "static_select"):
-                texts += [o["text"] for o in menu["options"]]
-                texts += [menu["placeholder"]] if "placeholder" in menu else []
-        else:
-            texts = [block["text"]] if "text" in block else block.get("elements", [])
-        for text in texts:
-            assert text["type"] in {"mrkdwn", "plain_text"}, block
-            assert text["type"] == "plain_text" or text.get("verbatim") is True, block
 
 
 # ---- rendering -------------------------------------------------------------------------
@@ -185,16 +138,6 @@ async def test_a_rejected_app_token_is_a_clear_error(fake):
 # ---- Socket Mode -----------------------------------------------------------------------
 
 
-@pytest.fixture
-async def socket_bot(fake, answerer) -> AsyncIterator[FakeSlack]:
-    stop = asyncio.Event()
-    task = asyncio.create_task(slack.run(answerer, socket_settings(fake), stop))
-    await fake.connected()
-    yield fake
-    stop.set()
-    await asyncio.wait_for(task, 10)
-
-
 @pytest.mark.parametrize("text", ["editing", "edting", "  Cutting "])
 async def test_socket_mode_answers_jonze_editing_in_channel(socket_bot, text):
     ack = await socket_bot.slash_command("/jonze", text)
@@ -260,22 +203,6 @@ async def test_a_failing_answer_gets_an_apology_not_silence(fake):
 
 
 # ---- HTTP mode -------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def http_bot(fake, answerer) -> AsyncIterator[str]:
-    stop = asyncio.Event()
-    listening: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-    def on_listening(host: str, port: int) -> None:
-        listening.set_result(f"http://{host}:{port}")
-
-    task = asyncio.create_task(
-        slack.run(answerer, http_settings(fake), stop, ("127.0.0.1", 0), on_listening)
-    )
-    yield await asyncio.wait_for(listening, 10)
-    stop.set()
-    await asyncio.wait_for(task, 10)
 
 
 @pytest.mark.parametrize("text", ["editing", "edting"])

@@ -10,12 +10,13 @@ import pytest
 from bot.adapters import slack
 from bot.answers import Answerer, decode
 from bot.answers import buttons as ids
-from tests.adapters.slack.test_slack import assert_no_live_mention, http_bot, socket_bot
-from tests.adapters.slack.test_slack_messages import Bot, answerer, bot, button_values, desk, fake
+from tests.adapters.slack.bots import (
+    Bot,
+    assert_no_live_mention,
+    button_values,
+)
 from tests.fakes.slack import FakeSlack
 from tests.fixtures import EDITING, post_command
-
-__all__ = ["answerer", "bot", "desk", "fake", "http_bot", "socket_bot"]  # shared fixtures
 
 
 def meant(payload: dict[str, Any]) -> dict[str, str]:

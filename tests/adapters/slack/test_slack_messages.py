@@ -6,13 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import urllib.parse
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from bot import limits
@@ -23,12 +18,14 @@ from bot.adapters.slack.render import render_source
 from bot.answers import buttons as ids
 from bot.answers import check_source
 from bot.answers.answerer import Answerer, QuoteAnswer
-from bot.book.loader import load_book
 from bot.book.model import quote_key
 from bot.daily.desk import QotdDesk
-from bot.daily.settings_file import DailyConfig
 from bot.store.records import SubscriptionRecord
-from bot.store.sqlite import SQLiteStore
+from tests.adapters.slack.bots import (
+    CONFIG_ADMIN,
+    assert_no_live_mention,
+    button_values,
+)
 from tests.fakes.slack import (
     ADMIN,
     APP_TOKEN,
@@ -36,13 +33,10 @@ from tests.fakes.slack import (
     BOT_TOKEN,
     MEMBER,
     OWNER,
-    SIGNING_SECRET,
     FakeSlack,
-    json_headers,
     person,
-    signed_headers,
 )
-from tests.fixtures import EDITING, QUOTES
+from tests.fixtures import EDITING
 
 # The shipped quote as someone would re-type it: straight quote marks and apostrophe.
 RETYPED = '"' + EDITING.replace("’", "'") + '"'
@@ -53,100 +47,6 @@ SOURCE = {
     "Document: seeds/2013-09-tiff-in-conversation-spike-jonze.txt",
     "Status: attributed",
 }
-
-
-CONFIG_ADMIN = "U0CONFADM"  # not a workspace admin; named in [daily] admins
-
-
-@pytest.fixture
-def answerer() -> Answerer:
-    return Answerer(load_book([QUOTES]).book, random.Random(3))
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
-@dataclass
-class Bot:
-    """quotebot serving ``fake`` in one mode, and how Slack sends it events and shortcuts
-    in that mode; each send returns once bolt has answered it (listener run)."""
-
-    fake: FakeSlack
-    event: Callable[[dict[str, Any]], Awaitable[None]]
-    interactive: Callable[[dict[str, Any]], Awaitable[None]]
-
-
-async def _post(url: str, body: str, headers: dict[str, str]) -> None:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body.encode(), headers=headers) as response,
-    ):
-        assert response.status == 200, await response.text()
-
-
-@pytest.fixture
-def desk(tmp_path: Path, answerer: Answerer) -> Iterator[QotdDesk]:
-    made = QotdDesk(
-        lambda: SQLiteStore(tmp_path / "state.db"),
-        DailyConfig(admins=frozenset({CONFIG_ADMIN})),
-        lambda: answerer.book,
-    )
-    yield made
-    made.close()
-
-
-@pytest.fixture(params=["socket", "http"])
-async def bot(
-    request: pytest.FixtureRequest, fake: FakeSlack, answerer: Answerer, desk: QotdDesk
-) -> AsyncIterator[Bot]:
-    stop = asyncio.Event()
-    if request.param == "socket":
-        settings = SlackSettings(BOT_TOKEN, app_token=APP_TOKEN, api_url=fake.api_url)
-        task = asyncio.create_task(slack.run(answerer, settings, stop, desk=desk))
-        await fake.connected()
-
-        async def event(payload: dict[str, Any]) -> None:
-            await fake.send_envelope("events_api", fake.event_callback(payload))
-
-        async def interactive(payload: dict[str, Any]) -> None:
-            await fake.send_envelope("interactive", payload)
-
-        yield Bot(fake, event, interactive)
-    else:
-        settings = SlackSettings(BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=fake.api_url)
-        listening: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        task = asyncio.create_task(
-            slack.run(
-                answerer, settings, stop, ("127.0.0.1", 0),
-                lambda host, port: listening.set_result(f"http://{host}:{port}/slack/events"),
-                desk=desk,
-            )
-        )  # fmt: skip
-        url = await asyncio.wait_for(listening, 10)
-
-        async def event(payload: dict[str, Any]) -> None:
-            body = json.dumps(fake.event_callback(payload))
-            await _post(url, body, json_headers(body))
-
-        async def interactive(payload: dict[str, Any]) -> None:
-            body = urllib.parse.urlencode({"payload": json.dumps(payload)})
-            await _post(url, body, signed_headers(body))
-
-        yield Bot(fake, event, interactive)
-    stop.set()
-    await asyncio.wait_for(task, 10)
-
-
-def assert_no_live_mention(payload: dict[str, Any]) -> None:
-    shown = json.dumps(payload, ensure_ascii=False)
-    assert "<!" not in shown and "<@" not in shown, shown[:500]
-    for block in payload.get("blocks", []):
-        texts = [block["text"]] if "text" in block else block.get("elements", [])
-        assert all(t.get("verbatim") is True for t in texts), block
 
 
 def assert_within_slack_limits(payload: dict[str, Any]) -> None:
@@ -337,7 +237,7 @@ async def test_an_admin_sees_the_workspaces_quote_of_the_day_channels(bot, desk,
     subscribe(desk, "C0ELSEWHERE", workspace="T0OTHERWS")  # another workspace's
     await bot.event(bot.fake.home_opened(user))
     shown = home_text(bot.fake.views[user])
-    assert "<#C0FILMCLUB>: weekdays at 09:00 Europe/Paris, /jonze only" in shown
+    assert "<#C0FILMCLUB>: weekdays at 09:00 Europe/Paris, from /jonze only" in shown
     assert "C0ELSEWHERE" not in shown
 
 
@@ -368,12 +268,6 @@ async def test_a_forged_button_is_told_privately_it_is_not_ours(bot, value):
 
 
 # ---- buttons under a quote: Another, Source, Post to channel ------------------------
-
-
-def button_values(payload: dict[str, Any]) -> dict[str, str]:
-    """The buttons under a message: action_id → value."""
-    [actions] = [b for b in payload["blocks"] if b["type"] == "actions"]
-    return {e["action_id"]: e["value"] for e in actions["elements"]}
 
 
 async def test_a_slash_command_quote_carries_another_and_source(fake, answerer):

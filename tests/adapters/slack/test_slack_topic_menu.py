@@ -14,12 +14,12 @@ from bot.answers import Answerer, decode
 from bot.answers import buttons as ids
 from bot.book.loader import load_book
 from tests.adapters.discord.test_discord_topic_menu import JONZE_TOPICS, many_topics
-from tests.adapters.slack.test_slack import assert_no_live_mention, http_bot, socket_bot
-from tests.adapters.slack.test_slack_messages import Bot, answerer, bot, desk, fake
+from tests.adapters.slack.bots import (
+    Bot,
+    assert_no_live_mention,
+)
 from tests.fakes.slack import FakeSlack
 from tests.fixtures import EDITING, QUOTES, post_command
-
-__all__ = ["answerer", "bot", "desk", "fake", "http_bot", "socket_bot"]  # shared fixtures
 
 NOT_MINE = "That button is not one of mine."
 
