@@ -19,12 +19,12 @@ from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.members import Locales
 from bot.adapters.slack.menus import choice_of, menu_element
 from bot.adapters.slack.render import render, render_source
+from bot.adapters.slack.respond import Responder
 from bot.answers import (
     APOLOGY,
     ENGLISH,
@@ -150,13 +150,8 @@ def pressed(
     if action is None:
         return _private(NOT_MINE, locale)
     if isinstance(action, Another):
-        found = next_quote(answerer, action)
-        if found is None:
-            return _private(EXPIRED, locale)
-        answer, after = found
-        shown = QuoteAnswer(answer.quote, answer.how, answer.asked, True)
-        made = with_buttons(shown, after, locale=locale)
-        return made | {"replace_original": on_private}
+        made: dict[str, Any] = json.loads(_another(answerer, action, on_private, locale))
+        return made
     if isinstance(action, Ask):  # a "did you mean": answered to the presser alone
         asked = answerer.answer(action.command, action.text)
         more = another_after(answerer, action.command, action.text, asked)
@@ -179,26 +174,60 @@ def pressed(
     return render_source(source) | {"response_type": "ephemeral", "replace_original": False}
 
 
+def pressed_body(answerer: Answerer, body: dict[str, Any], locale: str = ENGLISH) -> str:
+    """:func:`pressed` as the JSON body to post; an Another's made once per quote, place,
+    language and message kind, as a command's answer is (the press is the hot path)."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else {}
+    if isinstance(first, dict) and "selected_option" not in first:
+        action = decode(first.get("value"))
+        if isinstance(action, Another):
+            container = body.get("container")
+            on_private = isinstance(container, dict) and container.get("is_ephemeral") is True
+            return _another(answerer, action, on_private, locale)
+    return json.dumps(pressed(answerer, body, locale), ensure_ascii=False)
+
+
+def _another(answerer: Answerer, action: Another, on_private: bool, locale: str | None) -> str:
+    found = next_quote(answerer, action)
+    if found is None:
+        return json.dumps(_private(EXPIRED, locale), ensure_ascii=False)
+    answer, after = found
+    shown = QuoteAnswer(answer.quote, answer.how, answer.asked, True)
+    lang = language_of(locale)
+
+    def make() -> str:
+        made = with_buttons(shown, after, locale=lang) | {"replace_original": on_private}
+        return json.dumps(made, ensure_ascii=False)
+
+    return memo(_press_bodies, (shown, after, lang, on_private), make)
+
+
+_press_bodies: dict[tuple[QuoteAnswer, Another | None, str, bool], str] = {}
+
+
 def _private(message: str, locale: str | None = ENGLISH) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": say(message, locale), "replace_original": False}
 
 
-def add_button_listeners(app: AsyncApp, answerer: Answerer, locales: Locales) -> None:
+def add_button_listeners(
+    app: AsyncApp, answerer: Answerer, locales: Locales, responder: Responder
+) -> None:
     """The buttons' listener, on ``app``: every action_id quotebot writes starts q1:."""
 
     @app.action(BUTTON_ACTION)
-    async def button_pressed(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
+    async def button_pressed(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        url = body.get("response_url")
+        if not isinstance(url, str):
+            return  # nowhere to answer (a press in a view: the Home tab's are its own)
         locale = await locales.of(client, team_of(body), (body.get("user") or {}).get("id"))
         try:
-            reply = pressed(answerer, body, locale)
+            reply = pressed_body(answerer, body, locale)
         except Exception:
             log.exception("answering a button failed")
-            reply = _private(APOLOGY, locale)
-        if isinstance(body.get("response_url"), str):
-            await respond(**reply)
+            reply = json.dumps(_private(APOLOGY, locale), ensure_ascii=False)
+        await responder.post(url, reply)
 
 
 def team_of(body: dict[str, Any]) -> str:

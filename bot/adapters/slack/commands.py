@@ -22,6 +22,7 @@ from bot.adapters.slack.messages import add_message_listeners
 from bot.adapters.slack.oauth import StoreInstallations
 from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
+from bot.adapters.slack.respond import Responder
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.workspaces import InstalledOnly, add_uninstall_listeners
 from bot.answers import (
@@ -79,14 +80,19 @@ def _bolt(settings: SlackSettings, **mode: Any) -> AsyncApp:  # noqa: ANN401
 
 
 def build_app(
-    answerer: Answerer, settings: SlackSettings, desk: QotdDesk | None = None
+    answerer: Answerer,
+    settings: SlackSettings,
+    desk: QotdDesk | None = None,
+    responder: Responder | None = None,
 ) -> AsyncApp:
     """A bolt app answering every slash command through ``answerer``, and ``/qotd``
-    through ``desk``, in the mode ``settings`` say (never one bolt infers).
+    through ``desk``, in the mode ``settings`` say (never one bolt infers); presses and
+    shortcuts answered through ``responder`` (whose owner closes it).
 
     One listener serves the book's commands, so a director file added needs no code.
     """
     unset_blank(os.environ, BOLT_VARIABLES)
+    installations: StoreInstallations | None = None
     if settings.oauth:
         if desk is None:
             raise SettingsError("installing in many workspaces needs the state store")
@@ -101,7 +107,6 @@ def build_app(
             settings, client=client, oauth_settings=flow.settings, oauth_flow=flow,
             before_authorize=InstalledOnly(installations),
         )  # fmt: skip
-        add_uninstall_listeners(app, installations, desk)
     else:
         # One workspace: its token given as the token (with a client beside it bolt warns
         # that one "will be unused"), the client then pointed at SLACK_API_URL.
@@ -153,7 +158,13 @@ def build_app(
             body = json.dumps({"response_type": "ephemeral", "text": say(APOLOGY, locale)})
         await ack(body)
 
-    add_message_listeners(app, answerer, locales)
+    # bolt tries listeners in the order they were added, building each one's arguments
+    # to see whether it matches (about 40 µs each): the commands' first, the buttons'
+    # next, the rarer after them.
+    responder = responder or Responder()
+    add_button_listeners(app, answerer, locales, responder)
+    add_message_listeners(app, answerer, locales, responder)
     add_home_listeners(app, answerer, desk, locales)
-    add_button_listeners(app, answerer, locales)
+    if installations is not None and desk is not None:
+        add_uninstall_listeners(app, installations, desk)
     return app

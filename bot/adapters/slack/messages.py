@@ -9,12 +9,12 @@ them, so no loops) and every subtype (edits, deletions, joins) are left alone.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
@@ -22,6 +22,7 @@ from bot.adapters.slack.buttons import team_of, with_buttons
 from bot.adapters.slack.manifest import SOURCE_CALLBACK
 from bot.adapters.slack.members import Locales
 from bot.adapters.slack.render import render_source
+from bot.adapters.slack.respond import Responder
 from bot.answers import APOLOGY, Answerer, another_after, check_source, say
 
 log = logging.getLogger("quotebot.slack")
@@ -64,14 +65,19 @@ def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
     return isinstance(user, str) and bool(user) and user != bot_user_id
 
 
-def add_message_listeners(app: AsyncApp, answerer: Answerer, locales: Locales) -> None:
+def add_message_listeners(
+    app: AsyncApp, answerer: Answerer, locales: Locales, responder: Responder
+) -> None:
     """The shortcut and DM listeners, on ``app``: each answers in the member's language."""
 
     @app.message_shortcut(SOURCE_CALLBACK)
     async def find_the_source(
-        ack: AsyncAck, shortcut: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+        ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
+        url = shortcut.get("response_url")
+        if not isinstance(url, str):
+            return
         user = shortcut.get("user")
         who = user.get("id") if isinstance(user, dict) else None
         locale = await locales.of(client, team_of(shortcut), who)
@@ -83,7 +89,9 @@ def add_message_listeners(app: AsyncApp, answerer: Answerer, locales: Locales) -
         except Exception:
             log.exception("Find the source failed")
             body = {"response_type": "ephemeral", "text": say(APOLOGY, locale)}
-        await respond(**body, replace_original=False)
+        await responder.post(
+            url, json.dumps(body | {"replace_original": False}, ensure_ascii=False)
+        )
 
     @app.event("message")
     async def direct_message(

@@ -21,6 +21,7 @@ from bot.adapters.slack.http import events_handler, oauth_handler
 from bot.adapters.slack.manifest import REDIRECT_PATH
 from bot.adapters.slack.oauth import INSTALL_PATH, StoreInstallations
 from bot.adapters.slack.poster import SlackPoster
+from bot.adapters.slack.respond import Responder
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.socket import serve_socket_mode
 from bot.answers import Answerer
@@ -81,6 +82,7 @@ class SlackService:
         self.http = http
         self.desk = desk
         self._app: AsyncApp | None = None
+        self._responder = Responder()  # presses' answers, on one session
         self._events: Handler | None = None
         self._first_url: str | None = None
         # Over HTTP: on the shared server if there is one, else on a server of its own.
@@ -113,7 +115,7 @@ class SlackService:
     async def start(self) -> None:
         if not self.settings.oauth:  # with OAuth there is no one token to check
             self._first_url = await check_tokens(self.settings, socket_mode=self.http is None)
-        self._app = build_app(self.answerer, self.settings, self.desk)
+        self._app = build_app(self.answerer, self.settings, self.desk, self._responder)
         if self.http is not None:
             # Remembered in the state store: a replay to another instance is refused too.
             guard = ReplayGuard(shared=shared_memory(self.desk), kind="slack")
@@ -137,6 +139,7 @@ class SlackService:
     async def close(self) -> None:
         self._app = None
         self._events = None
+        await self._responder.close()
 
 
 async def run(
