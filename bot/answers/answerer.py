@@ -120,8 +120,8 @@ class Answerer:
             index = self._rotation.pick_index(step.key, len(step.quotes))
             return QuoteAnswer(step.quotes[index], step.how, step.asked, position=index)
         if isinstance(step, Seek):
-            found = self._rotation.walk(step.key, step.next)
-            return QuoteAnswer(found or step.best[0], "search", step.asked)
+            found = self._rotation.walk(step.key, step.next) or step.best
+            return QuoteAnswer(found[0], "search", step.asked, cursor=found[1])
         return step
 
     def _plan(self, command: str, text: str) -> Plan:

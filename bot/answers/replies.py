@@ -18,6 +18,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Literal
 
+    from bot.book.search import Cursor
+
     How = Literal["exact", "alias", "prefix", "typo", "search", "any"]
 
 
@@ -32,6 +34,8 @@ class QuoteAnswer:
     # Where the quote stands in its ask's pool, when the answer drew it from one (-1: not
     # known): a button's Another goes on from there without looking through the pool.
     position: int = field(default=-1, compare=False)
+    # Where a word search's match stands (its cursor), for the search's Another.
+    cursor: Cursor | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

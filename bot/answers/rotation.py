@@ -85,19 +85,20 @@ class Rotation:
         self._remember(key, current)
         return index
 
-    def walk(self, key: Hashable, step: Callable[[C | None], tuple[T, C] | None]) -> T | None:
-        """The next item of an ordered pool walked by ``step``: given where the last ask
-        stopped (None: the start), the next item and where it is. At the end the walk
-        starts again; None when the pool is empty."""
+    def walk(
+        self, key: Hashable, step: Callable[[C | None], tuple[T, C] | None]
+    ) -> tuple[T, C] | None:
+        """The next item of an ordered pool walked by ``step``, and where it is: given where
+        the last ask stopped (None: the start). At the end the walk starts again; None when
+        the pool is empty."""
         cursor = self._pools.pop(key, None)
         found = step(cursor) if cursor is not None else None  # type: ignore[arg-type]
         if found is None:
             found = step(None)
         if found is None:
             return None
-        item, where = found
-        self._remember(key, where)
-        return item
+        self._remember(key, found[1])
+        return found
 
     def _remember(self, key: Hashable, state: object) -> None:
         self._pools[key] = state

@@ -28,11 +28,12 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def presses(answerer: Answerer, action: buttons.Another, times: int) -> list[str]:
+def presses(answerer: Answerer, action: buttons.Next | None, times: int) -> list[str]:
     out = []
     for _ in range(times):
+        assert action is not None
         pressed = buttons.decode(buttons.encode(action))
-        assert isinstance(pressed, buttons.Another)
+        assert isinstance(pressed, buttons.Another | buttons.Onward)
         found = buttons.next_quote(answerer, pressed)
         assert found is not None
         answer, action = found
@@ -45,7 +46,7 @@ def test_another_goes_through_the_pool_and_any_instance_agrees(folder: Path) -> 
     answer = first.answer("alpha", "craft")
     assert isinstance(answer, QuoteAnswer)
     action = buttons.another_after(first, "alpha", "craft", answer)
-    assert action is not None and action.size == 7
+    assert isinstance(action, buttons.Another) and action.size == 7
     sequence = presses(first, action, 6)
     # The quote shown, then every other quote of the pool once.
     assert len({answer.quote.text, *sequence}) == 7
@@ -128,3 +129,83 @@ def test_an_unknown_director_is_an_expired_another(folder: Path) -> None:
     answerer = answerer_of(folder, 1)
     assert buttons.next_quote(answerer, buttons.Another("nobody", "craft", 0, 0, 3)) is None
     assert buttons.another_after(answerer, "nobody", "", answerer.answer("nobody", "")) is None
+
+
+# ---- Another under a word search ------------------------------------------------------
+
+SEARCHED = """\
+director: Director gamma
+command: gamma
+sources:
+  s:
+    title: T
+    document: t.txt
+topics:
+  craft: []
+quotes:
+  - {topic: craft, text: The camera is a pencil., context: c, source: s}
+  - {topic: craft, text: Light first and then the rest., context: c, source: s}
+  - {topic: craft, text: A camera never lies about light., context: c, source: s}
+  - {topic: craft, text: Nobody watches the camera., context: c, source: s}
+  - {topic: craft, text: Only once did the lens fog., context: c, source: s}
+"""
+
+
+def test_another_under_a_search_walks_every_match_then_the_best_again(tmp_path: Path) -> None:
+    write(tmp_path, "g.yaml", SEARCHED)
+    first, second = answerer_of(tmp_path, 1), answerer_of(tmp_path, 2)
+    answer = first.answer("gamma", "camera")
+    assert isinstance(answer, QuoteAnswer) and answer.how == "search"
+    action = buttons.another_after(first, "gamma", "camera", answer)
+    assert isinstance(action, buttons.Onward)
+    walked = presses(first, action, 3)
+    assert {answer.quote.text, *walked} == {
+        "The camera is a pencil.", "A camera never lies about light.", "Nobody watches the camera."
+    }  # fmt: skip
+    assert presses(first, action, 3)[2] == answer.quote.text  # round again, from the best
+    assert presses(second, action, 3) == walked  # another instance, from the id alone
+
+
+def test_a_search_with_one_match_has_no_another(tmp_path: Path) -> None:
+    write(tmp_path, "g.yaml", SEARCHED)
+    answerer = answerer_of(tmp_path, 1)
+    answer = answerer.answer("gamma", "lens")
+    assert isinstance(answer, QuoteAnswer) and answer.how == "search"
+    assert buttons.another_after(answerer, "gamma", "lens", answer) is None
+
+
+def test_a_search_another_expires_when_the_book_moves_its_quotes(tmp_path: Path) -> None:
+    write(tmp_path, "g.yaml", SEARCHED)
+    answerer = answerer_of(tmp_path, 1)
+    answer = answerer.answer("gamma", "camera")
+    assert isinstance(answer, QuoteAnswer)
+    action = buttons.another_after(answerer, "gamma", "camera", answer)
+    assert isinstance(action, buttons.Onward)
+    moved = SEARCHED.replace(
+        "quotes:\n", "quotes:\n  - {topic: craft, text: New one., context: c, source: s}\n"
+    )
+    write(tmp_path, "g.yaml", moved)
+    assert buttons.next_quote(answerer_of(tmp_path, 1), action) is None
+    forged = buttons.Onward("gamma", "camera", 0, True, action.row, "zzzz")
+    assert buttons.next_quote(answerer, forged) is None  # a check that is not its quote's
+    gone = buttons.Onward("gamma", "camera", 0, True, 999, action.check)
+    assert buttons.next_quote(answerer, gone) is None  # a place past the book's end
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "q1|w|gamma|20|1|abcd|camera",  # no third tier
+        "q1|w|gamma|00|01|abcd|camera",  # a padded number
+        "q1|w|gamma|00|1|abcde|camera",  # a check too long
+        "q1|w|gamma|00|1|abcd| camera",  # words not as they are cleaned
+        "q1|w|Gamma|00|1|abcd|camera",  # a command not in its one form
+    ],
+)
+def test_forged_search_ids_are_refused(forged: str) -> None:
+    assert buttons.decode(forged) is None
+
+
+def test_a_search_id_round_trips() -> None:
+    action = buttons.Onward("gamma", "camera lies", 1, True, 123_456, "k3x9")
+    assert buttons.decode(buttons.encode(action)) == action

@@ -25,11 +25,11 @@ from bot.adapters.discord.translations import described
 from bot.answers import (
     APOLOGY,
     N_,
-    Another,
     Answer,
     Answerer,
     Catalogue,
     CommandInfo,
+    Next,
     QuoteAnswer,
     another_after,
     another_after_quote,
@@ -92,7 +92,7 @@ def locale_of(interaction: discord.Interaction[Any]) -> str:
 async def send(
     interaction: discord.Interaction[Any],
     answer: Answer,
-    another: Another | None = None,
+    another: Next | None = None,
     command: str = "",
     answerer: Answerer | None = None,
 ) -> None:

@@ -33,6 +33,8 @@ from bot.answers import (
     Ask,
     Cite,
     Menu,
+    Next,
+    Onward,
     QuoteAnswer,
     SourceAnswer,
     another_after,
@@ -53,7 +55,7 @@ ACTION_ROW, BUTTON, SECONDARY = 1, 2, 2
 
 
 def buttons(
-    quote: Quote, another: Another | None, *, private: bool, locale: str
+    quote: Quote, another: Next | None, *, private: bool, locale: str
 ) -> list[dict[str, Any]]:
     """The action row under a quote: Another (when its ask has more), Source, and Post to
     channel under a private answer."""
@@ -74,7 +76,7 @@ def buttons(
 def with_buttons(
     data: dict[str, Any],
     answer: Answer,
-    another: Another | None,
+    another: Next | None,
     locale: str,
     command: str = "",
     answerer: Answerer | None = None,
@@ -112,7 +114,7 @@ def press(answerer: Answerer, payload: dict[str, Any]) -> dict[str, Any]:
     if action is None:
         return {"type": NEW_MESSAGE, "data": private(translate(NOT_MINE, locale))}
     on_private = _bits(as_object(payload.get("message")).get("flags")) & EPHEMERAL
-    if isinstance(action, Another):
+    if isinstance(action, Another | Onward):
         found = next_quote(answerer, action)
         if found is None:
             return _expired(locale)

@@ -39,6 +39,8 @@ from bot.answers import (
     Answerer,
     Ask,
     Menu,
+    Next,
+    Onward,
     QuoteAnswer,
     SourceAnswer,
     another_after,
@@ -63,7 +65,7 @@ _USER = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
 def actions_block(
-    answer: QuoteAnswer, another: Another | None, locale: str | None = ENGLISH
+    answer: QuoteAnswer, another: Next | None, locale: str | None = ENGLISH
 ) -> dict[str, Any]:
     """The buttons under ``answer``, labelled in ``locale``'s language: each action_id
     names the button, its value the id."""
@@ -85,7 +87,7 @@ def actions_block(
 
 def with_buttons(
     answer: Answer,
-    another: Another | None,
+    another: Next | None,
     command: str = "",
     answerer: Answerer | None = None,
     locale: str | None = ENGLISH,
@@ -105,7 +107,7 @@ def with_buttons(
     return made
 
 
-def quote_json(answer: QuoteAnswer, another: Another | None, locale: str | None = ENGLISH) -> str:
+def quote_json(answer: QuoteAnswer, another: Next | None, locale: str | None = ENGLISH) -> str:
     """A quote's response body with its buttons, serialised once per answer, Another and
     language (as :func:`~bot.adapters.slack.render.rendered_json` is for answers without)."""
     lang = language_of(locale)
@@ -116,7 +118,7 @@ def quote_json(answer: QuoteAnswer, another: Another | None, locale: str | None 
     )
 
 
-_quote_bodies: dict[tuple[QuoteAnswer, Another | None, str], str] = {}
+_quote_bodies: dict[tuple[QuoteAnswer, Next | None, str], str] = {}
 
 
 def did_you_mean(command: str, answer: Answer) -> dict[str, Any] | None:
@@ -149,7 +151,7 @@ def pressed(
     on_private = isinstance(container, dict) and container.get("is_ephemeral") is True
     if action is None:
         return _private(NOT_MINE, locale)
-    if isinstance(action, Another):
+    if isinstance(action, Another | Onward):
         made: dict[str, Any] = json.loads(_another(answerer, action, on_private, locale))
         return made
     if isinstance(action, Ask):  # a "did you mean": answered to the presser alone
@@ -181,14 +183,14 @@ def pressed_body(answerer: Answerer, body: dict[str, Any], locale: str = ENGLISH
     first = actions[0] if isinstance(actions, list) and actions else {}
     if isinstance(first, dict) and "selected_option" not in first:
         action = decode(first.get("value"))
-        if isinstance(action, Another):
+        if isinstance(action, Another | Onward):
             container = body.get("container")
             on_private = isinstance(container, dict) and container.get("is_ephemeral") is True
             return _another(answerer, action, on_private, locale)
     return json.dumps(pressed(answerer, body, locale), ensure_ascii=False)
 
 
-def _another(answerer: Answerer, action: Another, on_private: bool, locale: str | None) -> str:
+def _another(answerer: Answerer, action: Next, on_private: bool, locale: str | None) -> str:
     found = next_quote(answerer, action)
     if found is None:
         return json.dumps(_private(EXPIRED, locale), ensure_ascii=False)
@@ -203,7 +205,7 @@ def _another(answerer: Answerer, action: Another, on_private: bool, locale: str 
     return memo(_press_bodies, (shown, after, lang, on_private), make)
 
 
-_press_bodies: dict[tuple[QuoteAnswer, Another | None, str, bool], str] = {}
+_press_bodies: dict[tuple[QuoteAnswer, Next | None, str, bool], str] = {}
 
 
 def _private(message: str, locale: str | None = ENGLISH) -> dict[str, Any]:

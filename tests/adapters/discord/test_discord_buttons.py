@@ -187,3 +187,13 @@ async def test_on_the_gateway_a_miss_carries_its_did_you_mean(gateway: FakeDisco
     assert "editing" in meant
     pressed = await gateway.interact(gateway.component(meant["editing"]))
     assert pressed["data"]["embeds"][0]["description"] == f"“{EDITING}”"
+
+
+async def test_another_under_a_word_search_gives_the_next_match() -> None:
+    fake = FakeDiscord()
+    [first] = await send(fake.command("jonze", topic="movie"))
+    shown = first["data"]["embeds"][0]["description"]
+    assert "movie" in shown.casefold()
+    [pressed] = await send(fake.component(ids(first["data"])["Another"], message_flags=0))
+    other = pressed["data"]["embeds"][0]["description"]
+    assert other != shown and "movie" in other.casefold()

@@ -66,6 +66,7 @@ def test_another_after_quote_never_leaves_the_pool_quote_drew_from(tmp_path: Pat
             found = next_quote(answerer, another)
             assert found is not None
             assert found[0].quote in plan.quotes
+            assert found[1] is not None
             another = found[1]
     assert made >= 3
     # Words and no quote: nothing to go on with.

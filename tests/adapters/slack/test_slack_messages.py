@@ -362,3 +362,12 @@ async def test_an_ask_button_answers_the_presser_privately_with_buttons(bot):
     assert payload["response_type"] == "ephemeral" and payload["replace_original"] is False
     assert payload["blocks"][0]["text"]["text"] == f"“{EDITING}”"
     assert set(button_values(payload)) == {"q1:source", "q1:post"}
+
+
+async def test_another_under_a_word_search_gives_the_next_match(bot):
+    first = await bot.command("/jonze", "movie")
+    shown = first["blocks"][0]["text"]["text"]
+    await bot.interactive(bot.fake.message_button("q1:another", button_values(first)["q1:another"]))
+    pressed = (await bot.fake.next_response_post()).data
+    other = pressed["blocks"][0]["text"]["text"]
+    assert other != shown and "movie" in other.casefold() and "movie" in shown.casefold()
