@@ -9,8 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from bot.store.errors import StoreError, StoreUnavailable, StoreUnwritable, without_password
-from bot.store.records import Chooser, PostRecord, Status, SubscriptionRecord
+from bot.store.errors import (
+    StoreError,
+    StoreUnavailable,
+    StoreUnwritable,
+    SuggestionRefused,
+    without_password,
+)
+from bot.store.records import (
+    OUTCOMES,
+    SUGGESTION_STATUSES,
+    Chooser,
+    NewSuggestion,
+    Outcome,
+    PostRecord,
+    ReviewSettings,
+    Status,
+    SubscriptionRecord,
+    SuggestionRecord,
+    SuggestionStatus,
+    is_suggestion_id,
+)
 from bot.store.roles import (
     DailyStore,
     Installations,
@@ -18,6 +37,7 @@ from bot.store.roles import (
     SeenRequests,
     Store,
     SubscriptionBook,
+    Suggestions,
 )
 from bot.store.shared import SharedStore
 from bot.store.writable import ALL_TABLES, DAILY_TABLES
@@ -31,11 +51,16 @@ __all__ = [
     "ALL_TABLES",
     "DAILY_TABLES",
     "DEFAULT_STORE",
+    "OUTCOMES",
+    "SUGGESTION_STATUSES",
     "Chooser",
     "DailyStore",
     "Installations",
+    "NewSuggestion",
+    "Outcome",
     "PostLedger",
     "PostRecord",
+    "ReviewSettings",
     "SeenRequests",
     "SharedStore",
     "Status",
@@ -45,7 +70,12 @@ __all__ = [
     "StoreUnwritable",
     "SubscriptionBook",
     "SubscriptionRecord",
+    "SuggestionRecord",
+    "SuggestionRefused",
+    "SuggestionStatus",
+    "Suggestions",
     "is_postgres",
+    "is_suggestion_id",
     "open_store",
     "store_location",
     "without_password",

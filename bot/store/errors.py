@@ -1,6 +1,10 @@
-"""The state store's errors, and store locations made safe to show."""
+"""The state store's errors, a suggestion refused, and store locations made safe to show."""
 
 from __future__ import annotations
+
+from typing import Literal
+
+Refusal = Literal["member_hourly", "queue_full"]
 
 
 class StoreError(Exception):
@@ -14,6 +18,21 @@ class StoreUnwritable(StoreError):
 
     def __init__(self, where: str, found: str, fix: str) -> None:
         super().__init__(f"QUOTEBOT_DB={without_password(where)}: {found}; {fix}")
+
+
+class SuggestionRefused(Exception):
+    """A suggestion the store would not take: not a failure of the store, a cap reached.
+    ``reason`` is "member_hourly" (the member's suggestions of the last hour; may suggest
+    again in ``retry_after`` seconds) or "queue_full" (the community's open queue)."""
+
+    def __init__(self, reason: Refusal, retry_after: float = 0.0) -> None:
+        said = {
+            "member_hourly": "this member made as many suggestions as an hour allows",
+            "queue_full": "this community's review queue is full",
+        }
+        super().__init__(said[reason])
+        self.reason: Refusal = reason
+        self.retry_after = retry_after
 
 
 class StoreUnavailable(ConnectionError):

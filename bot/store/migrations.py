@@ -113,5 +113,71 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        6,
+        (
+            # Quotes members suggested from chat, reviewed by their community's moderators:
+            # served in that community once approved. The id travels in button custom_ids.
+            # verification is opaque JSON (the passage found, the diff, why); its outcome
+            # a column of its own. Booleans are INTEGER 0/1 on both back ends, so a backup
+            # reads the same from either.
+            """CREATE TABLE suggestions (
+                id TEXT PRIMARY KEY,
+                platform TEXT NOT NULL,
+                community TEXT NOT NULL,
+                suggester TEXT NOT NULL,
+                suggested_at DOUBLE PRECISION NOT NULL,
+                director TEXT NOT NULL,
+                command TEXT NOT NULL,
+                text TEXT NOT NULL,
+                source_url TEXT NOT NULL,
+                context TEXT,
+                topic TEXT,
+                status TEXT NOT NULL
+                    CHECK (status IN ('open', 'approved', 'rejected', 'removed')),
+                outcome TEXT NOT NULL
+                    CHECK (outcome IN ('found', 'not_found', 'unfetched', 'pending')),
+                verification TEXT NOT NULL,
+                decided_by TEXT,
+                decided_at DOUBLE PRECISION,
+                reason TEXT NOT NULL,
+                as_attributed INTEGER NOT NULL CHECK (as_attributed IN (0, 1)),
+                review_channel TEXT,
+                review_message TEXT,
+                edited_by TEXT,
+                updated_at DOUBLE PRECISION NOT NULL
+            )""",
+            # A community's queue (open, oldest first), its approved quotes, any status.
+            """CREATE INDEX suggestions_by_status ON suggestions
+                (platform, community, status, suggested_at, id)""",
+            """CREATE INDEX suggestions_by_time ON suggestions
+                (platform, community, suggested_at, id)""",
+            # A member's suggestions of the last hour, counted for the hourly cap.
+            """CREATE INDEX suggestions_by_member ON suggestions
+                (platform, community, suggester, suggested_at)""",
+            # Where a community's suggestions are reviewed, and whether its approved quotes
+            # are published on the web.
+            """CREATE TABLE review_settings (
+                platform TEXT NOT NULL,
+                community TEXT NOT NULL,
+                review_channel TEXT,
+                published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),
+                set_by TEXT NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (platform, community)
+            )""",
+            # One row per community: locked by suggest (the caps' check and insert, one at
+            # a time per community), and the version of its approved set, bumped in the
+            # same transaction as what changes that set. epoch is random, made with the
+            # row: a store restored or replaced never gives a version seen before.
+            """CREATE TABLE suggestion_counters (
+                platform TEXT NOT NULL,
+                community TEXT NOT NULL,
+                epoch TEXT NOT NULL,
+                approved_version INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (platform, community)
+            )""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -40,6 +40,7 @@ class PostgresStore(SQLStore):
     placeholder = "%s"
     table_exists = "SELECT to_regclass(?) IS NOT NULL"
     db_now = "EXTRACT(EPOCH FROM now())"
+    snapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
     def __init__(self, url: str, uses: Collection[str] = ALL_TABLES) -> None:
         """Connect and migrate; StoreUnwritable, with the fix, when the role may not write

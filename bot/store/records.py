@@ -1,5 +1,5 @@
-"""What the state store keeps, as its callers see it: a channel's subscription and one
-target's post of one date."""
+"""What the state store keeps, as its callers see it: a channel's subscription, one
+target's post of one date, a member's suggested quote and a community's review settings."""
 
 from __future__ import annotations
 
@@ -57,3 +57,80 @@ class PostRecord:
     sent_at: float | None
     message_id: str | None
     reason: str | None
+
+
+SuggestionStatus = Literal["open", "approved", "rejected", "removed"]
+Outcome = Literal["found", "not_found", "unfetched", "pending"]
+SUGGESTION_STATUSES: tuple[SuggestionStatus, ...] = ("open", "approved", "rejected", "removed")
+OUTCOMES: tuple[Outcome, ...] = ("found", "not_found", "unfetched", "pending")
+# A suggestion's id: 10 characters of lower-case base32 (50 random bits), safe in a URL
+# and in a button's custom_id (q1|ap|<id>).
+ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+ID_LENGTH = 10
+
+
+def new_suggestion_id() -> str:
+    """A fresh suggestion id, from the operating system's randomness."""
+    import secrets
+
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def is_suggestion_id(text: str) -> bool:
+    """Whether ``text`` (from a button, a URL: outside input) could be a suggestion's id."""
+    return len(text) == ID_LENGTH and all(c in ID_ALPHABET for c in text)
+
+
+@dataclass(frozen=True)
+class NewSuggestion:
+    """What a member suggests: the store gives it an id, a time and its status."""
+
+    platform: str  # "discord" or "slack"
+    community: str  # Discord server (guild) ID or Slack team ID
+    suggester: str  # the member's user ID
+    director: str  # the director's name, "Spike Jonze"
+    command: str  # the director's command: one in the book, or a new one
+    text: str  # the quote
+    source_url: str  # where it was said
+    context: str | None = None  # what it was said about, if given
+    topic: str | None = None  # a topic, if given
+
+
+@dataclass(frozen=True)
+class SuggestionRecord:
+    """A suggested quote as the store keeps it, from suggestion to decision."""
+
+    id: str
+    platform: str
+    community: str
+    suggester: str
+    suggested_at: float
+    director: str
+    command: str
+    text: str
+    source_url: str
+    context: str | None
+    topic: str | None
+    status: SuggestionStatus
+    outcome: Outcome  # the verification's outcome ("pending" until it has one)
+    verification: str  # its detail, JSON as the verifier wrote it ("" until then)
+    decided_by: str | None  # who approved, rejected or removed it (the latest)
+    decided_at: float | None
+    reason: str  # a rejection's or removal's reason ("" for none)
+    as_attributed: bool  # approved though its source did not show it
+    review_channel: str | None  # the review post, to edit it: its channel and message
+    review_message: str | None
+    edited_by: str | None  # who edited it last, if anyone did
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """A community's review settings."""
+
+    platform: str
+    community: str
+    review_channel: str | None  # where suggestions are posted for review; None: nowhere
+    published: bool  # whether its approved quotes are published on the web
+    set_by: str
+    updated_at: float

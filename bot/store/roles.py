@@ -1,5 +1,5 @@
 """The state store's interfaces, one per role: a caller asks for the role it uses
-(the ledger, subscriptions, seen requests, installations), and :class:`Store` is all of
+(the ledger, subscriptions, seen requests, installations, suggestions), and :class:`Store` is all of
 them, as each back end provides.
 
 Every change is one atomic statement or one short transaction, so instances racing for
@@ -15,7 +15,16 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Protocol
 
-from bot.store.records import Chooser, PostRecord, SubscriptionRecord
+from bot.store.records import (
+    Chooser,
+    NewSuggestion,
+    Outcome,
+    PostRecord,
+    ReviewSettings,
+    SubscriptionRecord,
+    SuggestionRecord,
+    SuggestionStatus,
+)
 
 
 class PostLedger(Protocol):
@@ -118,12 +127,99 @@ class Installations(Protocol):
         """True once for a state issued and not expired; it cannot be used again."""
 
 
+class Suggestions(Protocol):
+    """Quotes members suggest from chat, each community's own: a queue its moderators
+    review, and the approved ones it is served. Decisions are compare-and-set (two
+    moderators at once: one wins); the caps hold across instances."""
+
+    def suggest(
+        self, record: NewSuggestion, now: float, per_member_hour: int = 10, open_cap: int = 500
+    ) -> SuggestionRecord:
+        """Keep a new suggestion (open, verification pending), with a fresh id; raises
+        SuggestionRefused when the member made ``per_member_hour`` in the hour before
+        ``now`` or the community has ``open_cap`` open. Checked and kept atomically."""
+
+    def suggestion(self, id: str) -> SuggestionRecord | None:
+        """A suggestion by its id (any text: None if there is none)."""
+
+    def suggestions(
+        self,
+        platform: str,
+        community: str,
+        status: SuggestionStatus | None = None,
+        limit: int = 50,
+        after: str | None = None,
+        oldest_first: bool | None = None,
+    ) -> list[SuggestionRecord]:
+        """A community's suggestions (of ``status``, or all), ``limit`` at most, after the
+        one of id ``after`` (the last of the previous page). Open ones oldest first, any
+        other newest first, unless ``oldest_first`` says."""
+
+    def set_verification(self, id: str, outcome: Outcome, detail: str, now: float) -> bool:
+        """Record what verifying it found (``detail``: JSON, kept as given); True if the
+        suggestion exists."""
+
+    def decide(
+        self,
+        id: str,
+        status: SuggestionStatus,
+        by: str,
+        now: float,
+        reason: str = "",
+        as_attributed: bool = False,
+        expected_status: SuggestionStatus = "open",
+    ) -> bool:
+        """Move it to ``status`` if it is ``expected_status`` still: True for the one
+        caller that did. Approve or reject an open one, remove an approved one (else
+        ValueError); ``as_attributed`` is for an approval (a removal keeps it)."""
+
+    def edit(
+        self,
+        id: str,
+        by: str,
+        now: float,
+        *,
+        director: str | None = None,
+        command: str | None = None,
+        text: str | None = None,
+        source_url: str | None = None,
+        context: str | None = None,
+        topic: str | None = None,
+    ) -> bool:
+        """Change the fields given (None: unchanged; "" clears context or topic) of an
+        open suggestion; True if it was open. A changed text or source sets its
+        verification back to pending."""
+
+    def set_review_message(self, id: str, channel: str, message: str) -> bool:
+        """Where its review post is (to edit it later); True if the suggestion exists."""
+
+    def approved(self, platform: str, community: str) -> list[SuggestionRecord]:
+        """A community's approved suggestions, oldest first."""
+
+    def approved_version(self, platform: str, community: str) -> str:
+        """A word that changes whenever the community's approved set may have (approve,
+        remove, edit): compare it to a cached one instead of reading the set."""
+
+    def set_review_channel(
+        self, platform: str, community: str, channel: str | None, by: str, now: float
+    ) -> None:
+        """Where the community's suggestions are posted for review (None: nowhere)."""
+
+    def review_settings(self, platform: str, community: str) -> ReviewSettings | None:
+        """The community's review settings, if any were ever set."""
+
+    def set_published(
+        self, platform: str, community: str, published: bool, by: str, now: float
+    ) -> None:
+        """Whether the community's approved quotes are published on the web."""
+
+
 class DailyStore(PostLedger, SubscriptionBook, Protocol):
     """What posting the quote of the day uses: the ledger, and the subscriptions it moves
     on or pauses."""
 
 
-class Store(PostLedger, SubscriptionBook, SeenRequests, Installations, Protocol):
+class Store(PostLedger, SubscriptionBook, SeenRequests, Installations, Suggestions, Protocol):
     """Every role, as a back end provides them, and the store's own upkeep."""
 
     # Whether a call never waits on a network (a SQLite file): it may be made on the loop.

@@ -4,17 +4,20 @@ atomic statement or one short transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, Protocol
 
+from bot.store.bulk_tables import BulkSQL
+from bot.store.community_tables import CommunitySQL
 from bot.store.deadlines import Deadlines
 from bot.store.errors import StoreError, StoreUnwritable
 from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bot.store.records import Chooser, PostRecord
 from bot.store.request_tables import RequestSQL
 from bot.store.subscription_tables import SubscriptionSQL
+from bot.store.suggestion_tables import SuggestionSQL
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Cursor", "SQLStore"]
 
@@ -40,12 +43,14 @@ class Cursor(Protocol):
 
     def execute(self, statement: str, params: Sequence[Any] = ..., /) -> object: ...
 
+    def executemany(self, statement: str, params: Iterable[Sequence[Any]], /) -> object: ...
+
     def fetchone(self) -> Any: ...  # noqa: ANN401
 
     def fetchall(self) -> list[Any]: ...
 
 
-class SQLStore(Deadlines, SubscriptionSQL, RequestSQL):
+class SQLStore(Deadlines, SubscriptionSQL, RequestSQL, SuggestionSQL, CommunitySQL, BulkSQL):
     """The SQL both back ends share; they differ in connecting, locking and placeholders."""
 
     placeholder = "?"

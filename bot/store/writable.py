@@ -23,6 +23,9 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "seen_requests": ("SELECT", "INSERT", "DELETE"),
     "slack_installations": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "oauth_states": ("SELECT", "INSERT", "DELETE"),
+    "suggestions": ("SELECT", "INSERT", "UPDATE"),
+    "review_settings": ("SELECT", "INSERT", "UPDATE"),
+    "suggestion_counters": ("SELECT", "INSERT", "UPDATE"),
 }
 ALL_TABLES = tuple(NEEDS)
 # `quotebot daily`: the quote of the day's ledger, and the subscriptions it moves on.

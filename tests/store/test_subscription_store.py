@@ -95,7 +95,7 @@ def test_a_version_1_store_is_migrated_keeping_its_posts(tmp_path: Path):
                    "TEXT, reason TEXT, PRIMARY KEY (day, target))")  # fmt: skip
     store = open_store(str(path))
     try:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         assert store.picks() == [("2026-11-24", "Spike Jonze:abc")]
         store.subscribe(record("C1", 1.0))
         assert len(store.subscriptions()) == 1
@@ -109,6 +109,8 @@ def test_a_version_2_store_keeps_its_subscriptions_with_their_schedule(tmp_path:
     store.close()
     with sqlite3.connect(path) as db:  # take it back to version 2, one chat row in it
         db.execute("DELETE FROM schema_version WHERE version >= 3")
+        for table in ("suggestions", "review_settings", "suggestion_counters"):
+            db.execute(f"DROP TABLE {table}")
         db.execute("DROP TABLE seen_requests")
         db.execute("DROP TABLE slack_installations")
         db.execute("DROP TABLE oauth_states")

@@ -195,8 +195,10 @@ def test_a_role_that_may_only_read_is_said_at_open_with_the_grant(postgres_url):
         assert said == (
             f"QUOTEBOT_DB={masked(url)}: read-only for role {name} (not granted "
             "daily_posts: INSERT, UPDATE; oauth_states: INSERT, DELETE; quote_picks: INSERT, "
-            "UPDATE; seen_requests: INSERT, DELETE; slack_installations: INSERT, UPDATE, "
-            "DELETE; subscriptions: INSERT, UPDATE, DELETE); GRANT SELECT, INSERT, UPDATE, "
+            "UPDATE; review_settings: INSERT, UPDATE; seen_requests: INSERT, DELETE; "
+            "slack_installations: INSERT, UPDATE, DELETE; subscriptions: INSERT, UPDATE, "
+            "DELETE; suggestion_counters: INSERT, UPDATE; suggestions: INSERT, UPDATE); "
+            "GRANT SELECT, INSERT, UPDATE, "
             f"DELETE ON ALL TABLES IN SCHEMA public TO {name}"
         )
         env = {"QUOTEBOT_DB": url, "QUOTEBOT_CONFIG": "/nonexistent/none.toml"}
