@@ -84,6 +84,8 @@ MEMBER_USER = _user(USER_ID, "cinephile")
 # (no Manage Channels, 1 << 4, nor Administrator, 1 << 3), and a channel manager's.
 MEMBER_PERMISSIONS = "2248473465835073"
 MANAGER_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | 1 << 4)
+# A moderator's: Manage Messages (1 << 13) too. The plain member's lacks it (and 1 << 5).
+MODERATOR_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | 1 << 13)
 DM_CHANNEL_ID = "3000000000000000099"
 MESSAGE_ID = "8000000000000000001"
 # Application command types (data.type): a message command is 3.
@@ -128,6 +130,9 @@ class FakeDiscord:
     refused: int = 0
     _recent: list[float] = field(default_factory=list)
     _followed_up: asyncio.Condition = field(default_factory=asyncio.Condition)
+    # DMs opened to users (their IDs), and message edits (PATCH bodies), oldest first.
+    dms_opened: list[str] = field(default_factory=list)
+    edits: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -190,6 +195,8 @@ class FakeDiscord:
                 {"Retry-After": f"{wait:.3f}", "X-RateLimit-Global": "true",
                  "X-RateLimit-Scope": "global", "Via": "1.1 google"},
             )  # fmt: skip
+        if (more := self._suggestions_rest(request.method, parts, data or {})) is not None:
+            return more
         route = (request.method, path)
         if route == ("GET", "/users/@me"):
             return _json(BOT_USER)
@@ -277,6 +284,35 @@ class FakeDiscord:
         }
         self.messages.append(message)
         return _json(message)
+
+    def _suggestions_rest(
+        self, method: str, parts: list[str], data: dict[str, Any]
+    ) -> web.Response | None:
+        """A DM channel opened (POST /users/@me/channels), a message edited (PATCH
+        /channels/{c}/messages/{m}: its fields replaced, kept in ``edits`` too)."""
+        if method == "POST" and parts == ["users", "@me", "channels"]:
+            self.channels.add(DM_CHANNEL_ID)
+            self.dms_opened.append(str(data.get("recipient_id")))
+            return _json({"id": DM_CHANNEL_ID, "type": 1, "recipients": [MEMBER_USER]})
+        if method == "PATCH" and parts[0] == "channels" and len(parts) == 4:
+            for message in self.messages:
+                if message["channel_id"] == parts[1] and message["id"] == parts[3]:
+                    message.update(data)
+                    self.edits.append(data)
+                    return _json(message)
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        return None
+
+    def modal_submit(
+        self, custom_id: str, values: dict[str, str], permissions: str = MEMBER_PERMISSIONS
+    ) -> dict[str, Any]:
+        """A MODAL_SUBMIT interaction (type 5): ``values`` by their inputs' custom_ids."""
+        made = self._interaction(5, "", [])
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
+                for k, v in values.items()]  # fmt: skip
+        made["data"] = {"custom_id": custom_id, "components": rows}
+        made["member"]["permissions"] = permissions
+        return made
 
     def _over_global_rate(self) -> float:
         """Seconds to wait if this request would pass the global limit, else 0."""

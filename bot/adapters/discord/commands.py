@@ -21,6 +21,8 @@ from bot.adapters.discord.components import buttons, did_you_mean, view_of
 from bot.adapters.discord.menus import menu_rows
 from bot.adapters.discord.qotd import choices, qotd_group
 from bot.adapters.discord.render import NO_MENTIONS, render_source, rendered
+from bot.adapters.discord.review import ReviewDesk
+from bot.adapters.discord.suggest_commands import COUNT, add_review_commands
 from bot.adapters.discord.translations import described
 from bot.answers import (
     APOLOGY,
@@ -110,15 +112,24 @@ async def send(
     await interaction.response.send_message(**made, allowed_mentions=NO_MENTIONS)
 
 
+async def served(interaction: discord.Interaction[Any], answerer: Answerer) -> Answerer:
+    """The answerer of the interaction's server (its approved suggestions beside the book)."""
+    review = getattr(interaction.client, "review", None)
+    if isinstance(review, ReviewDesk):
+        return await review.answerer(str(interaction.guild_id or ""))
+    return answerer
+
+
 def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command[Any, ..., None]:
     """``/command [topic]`` for one director file."""
     command = info.name
 
     @app_commands.describe(topic=N_("a topic, an alias, or 'topics' to list them (default: any)"))
     async def ask(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-        answer = answerer.answer(command, topic or "")
-        another = another_after(answerer, command, topic or "", answer)
-        await send(interaction, answer, another, command, answerer)
+        here = await served(interaction, answerer)
+        answer = here.answer(command, topic or "")
+        another = another_after(here, command, topic or "", answer)
+        await send(interaction, answer, another, command, here)
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command, description=described(info), callback=ask,
@@ -143,8 +154,9 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
     async def ask(
         interaction: discord.Interaction[Any], director: str | None = None, topic: str | None = None
     ) -> None:
-        answer = answerer.answer_quote(director, topic)
-        await send(interaction, answer, another_after_quote(answerer, director, topic, answer))
+        here = await served(interaction, answerer)
+        answer = here.answer_quote(director, topic)
+        await send(interaction, answer, another_after_quote(here, director, topic, answer))
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=info.name, description=described(info), callback=ask,
@@ -191,11 +203,13 @@ def add_commands(
     answerer: Answerer,
     guild: discord.abc.Snowflake | None,
     desk: QotdDesk | None = None,
+    review: ReviewDesk | None = None,
 ) -> Catalogue:
     """Put ``/quote``, as many directors' commands as Discord allows and *Find the
     source* on the tree (replacing what was there); the catalogue says who was left out
     (message commands have a cap of their own)."""
-    listed = list_commands(answerer.book, limits.DISCORD_COMMANDS_MAX)
+    review = review if review is not None and review.desk is not None else None  # needs a store
+    listed = list_commands(answerer.book, limits.DISCORD_COMMANDS_MAX - (COUNT if review else 0))
     tree.clear_commands(guild=guild)
     for info in listed.commands:
         if info.kind == "qotd":
@@ -204,4 +218,6 @@ def add_commands(
         made = quote_command if info.kind == "quote" else director_command
         tree.add_command(made(answerer, info), guild=guild)
     tree.add_command(source_command(answerer), guild=guild)
+    if review is not None:  # /suggest, Suggest as quote, /review, /review-channel
+        add_review_commands(tree, review, guild)
     return listed  # who was left out is logged by the face, at start and on each reload

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -16,7 +17,9 @@ from discord.http import Route
 from bot.adapters.discord.commands import QuoteTree, add_commands
 from bot.adapters.discord.components import answer_press
 from bot.adapters.discord.render import NO_MENTIONS
+from bot.adapters.discord.review import ReviewDesk
 from bot.adapters.discord.settings import DiscordSettings
+from bot.adapters.discord.suggest_commands import answer
 from bot.adapters.discord.sync import sync_if_changed
 from bot.adapters.http.throttle import Throttle
 from bot.answers import Answerer
@@ -111,6 +114,7 @@ class QuoteClient(discord.AutoShardedClient):
         self.answerer = answerer
         self.settings = settings
         self.desk = desk
+        self.review = ReviewDesk(answerer, desk, lambda: self.http, time.time)
         self.guild = discord.Object(settings.guild_id) if settings.guild_id else None
         self.tree = QuoteTree(self, answerer)
         self.connected = asyncio.Event()
@@ -118,12 +122,16 @@ class QuoteClient(discord.AutoShardedClient):
         _FrameGuard().wrap(self._connection.parsers)
 
     async def setup_hook(self) -> None:
-        add_commands(self.tree, self.answerer, self.guild, self.desk)
+        add_commands(self.tree, self.answerer, self.guild, self.desk, self.review)
         await sync_if_changed(self.tree, self.guild)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         # The command tree answers commands; a button pressed is answered here.
-        if interaction.type == discord.InteractionType.component:
+        kind = interaction.type
+        ours = (discord.InteractionType.component, discord.InteractionType.modal_submit)
+        if kind in ours and await answer(interaction, self.review):  # a modal, a review button
+            return
+        if kind == discord.InteractionType.component:
             await answer_press(interaction, self.answerer)
 
     async def on_shard_connect(self, shard_id: int) -> None:
@@ -145,7 +153,7 @@ class QuoteClient(discord.AutoShardedClient):
 
     async def refresh(self) -> None:
         """After the quote book is reloaded: rebuild the commands, sync if they changed."""
-        add_commands(self.tree, self.answerer, self.guild, self.desk)
+        add_commands(self.tree, self.answerer, self.guild, self.desk, self.review)
         await sync_if_changed(self.tree, self.guild)
 
 

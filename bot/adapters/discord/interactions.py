@@ -8,12 +8,10 @@ minutes, the Ed25519 signature of timestamp + raw body by the application's publ
 drops one that does not), and the signature never seen before. A body not all there
 within its deadline, too large or broken in transit is refused unread (408, 413, 400:
 body.py); a verified body that is not a JSON object quotebot reads is a 400.
-PING is answered with PONG; commands (type 2: slash commands, and the message command
-Find the source), buttons pressed (type 3: components.py) and autocomplete (type 4)
-are answered in the HTTP response, through the same core as the gateway's, well inside
-Discord's 3 s. An interaction from a DM or a
-server the bot is not in (a user's install) is answered the same way: the response needs
-no membership.
+PING is answered with PONG; commands (type 2), buttons (type 3: components.py),
+autocomplete (type 4) and suggestions' modals and review (review.py) in the HTTP response,
+through the same core as the gateway's, well inside Discord's 3 s; from a DM or a server
+the bot is not in (a user's install) the same way.
 """
 
 from __future__ import annotations
@@ -44,6 +42,7 @@ from bot.adapters.discord.payload import (
 )
 from bot.adapters.discord.qotd import NO_SUCH_ACTION, WORDING, refusal
 from bot.adapters.discord.render import NO_MENTIONS, safe
+from bot.adapters.discord.review import ReviewDesk, answerer_of
 from bot.adapters.http.body import Unread, json_object, read_body
 from bot.adapters.http.replay import ReplayGuard, shared_memory
 from bot.adapters.http.throttle import Throttle
@@ -78,9 +77,9 @@ class InteractionsEndpoint:
         application_id: int,
         desk: QotdDesk | None = None,
         clock: Callable[[], float] = time.time,
+        review: ReviewDesk | None = None,
     ) -> None:
-        self.answerer = answerer
-        self.desk = desk
+        self.answerer, self.desk, self.review = answerer, desk, review
         self.application_id = application_id
         self.signature = InteractionSignature(public_key, clock)
         self.replays = ReplayGuard(clock=clock, shared=shared_memory(desk), kind="discord")
@@ -119,6 +118,8 @@ class InteractionsEndpoint:
             kind = None
         if kind == PING:
             return web.json_response({"type": PONG})
+        if self.review is not None and (reply := await self.review.handle(payload)) is not None:
+            return web.json_response(reply)
         if kind == AUTOCOMPLETE:
             try:
                 choices = self._choices(payload)
@@ -160,7 +161,8 @@ class InteractionsEndpoint:
         data = as_object(payload.get("data"))
         name = str(data.get("name", ""))
         options = options_of(data)
-        book = self.answerer.book
+        answerer = await answerer_of(self.review, self.answerer, payload)
+        book = answerer.book
         text = target_text_of(data)
         locale = locale_of(payload)
         if text is not None:  # a message command: Find the source, the only one
@@ -168,18 +170,18 @@ class InteractionsEndpoint:
             return message(found), None
         if name == "quote":
             who, topic = options.get("director"), options.get("topic")
-            asked = self.answerer.answer_quote(who, topic)
-            more = another_after_quote(self.answerer, who, topic, asked)
+            asked = answerer.answer_quote(who, topic)
+            more = another_after_quote(answerer, who, topic, asked)
             return with_buttons(message(asked, locale=locale), asked, more, locale), None
         if name == "qotd":
             return await self._qotd(payload, subcommand_of(data))
         if book.by_command(name) is None:
-            return message(self.answerer.unknown_command(name), locale=locale), None
+            return message(answerer.unknown_command(name), locale=locale), None
         topic = options.get("topic", "")
-        answer = self.answerer.answer(name, topic)
-        another = another_after(self.answerer, name, topic, answer)
+        answer = answerer.answer(name, topic)
+        another = another_after(answerer, name, topic, answer)
         made = message(answer, locale=locale)
-        return with_buttons(made, answer, another, locale, name, self.answerer), None
+        return with_buttons(made, answer, another, locale, name, answerer), None
 
     async def _qotd(
         self, payload: dict[str, Any], sub: dict[str, Any]

@@ -111,7 +111,11 @@ class DiscordService:
         if over_http:
             assert self.client.application_id is not None  # set by login()
             self._endpoint = InteractionsEndpoint(
-                self.answerer, self.settings.public_key, self.client.application_id, self.desk
+                self.answerer,
+                self.settings.public_key,
+                self.client.application_id,
+                self.desk,
+                review=self.client.review,
             )
             log.info("Discord: answering interactions over HTTP (no gateway)")
 
