@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 # What `quotebot run` takes: the registry's platforms and the terminal (a test keeps them
 # in step: tests/cli/test_run_choices.py).
 RUN_CHOICES = ("discord", "slack", "terminal")
-VERBS = ("ask", "topics", "check", "run", "slack-manifest", "daily", "ingest", "discord-invite")
+VERBS = ("ask", "topics", "check", "run", "slack-manifest", "daily", "ingest", "discord-invite",
+         "backup", "restore")  # fmt: skip
 Handler = Callable[["Context"], int]
 
 
@@ -30,6 +31,12 @@ def handler(module: str, name: str) -> Handler:
         return verb(context)
 
     return run
+
+
+def article_argument(text: str) -> Path | str:
+    """An article as ingest is given it: a URL (anything with ``://``) as it is, to be
+    fetched (and refused there unless it is http or https), else a file's path."""
+    return text if "://" in text else Path(text)
 
 
 def verb_of(argv: Sequence[str]) -> str | None:
@@ -163,13 +170,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     ingest = verbs.add_parser(
         "ingest",
         parents=[common],
-        help="draft quotes from an interview article (text or HTML)",
+        help="draft quotes from an interview article (a file or a URL; text or HTML)",
         description="Find the director's quoted statements in an article (On …: “…” lists, "
         "Q&A transcripts, “…,” Jonze said) and draft them as a quote file: merged into the "
         "director's file if quotebot has one (new quotes only; comments kept), else a new "
-        "file. Quotes are verbatim, each with its lead-in as context. Review before use.",
+        "file. Quotes are verbatim, each with its lead-in as context. Review before use. "
+        "A URL is fetched (public addresses only, 2 MB, 10 s) and read as a file would be; "
+        "the draft's source records it as the source's url.",
     )
-    ingest.add_argument("file", metavar="FILE", type=Path, help="the article")
+    ingest.add_argument(
+        "file",
+        metavar="FILE|URL",
+        type=article_argument,
+        help="the article: a file, or an http(s) URL to fetch (QUOTEBOT_FETCH_ALLOW lets it "
+        "reach an internal address)",
+    )
     ingest.add_argument("--director", required=True, help='the director\'s name, "Spike Jonze"')
     ingest.add_argument("--command", help="slash command for a new director (default: surname)")
     ingest.add_argument("--out", type=Path, help="write here instead (default: the quotes folder)")
@@ -202,4 +217,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         help="the application ID (Developer Portal > General Information)",
     )
     invite.set_defaults(func=handler("setup_verbs", "discord_invite"))
+    if only in (None, "backup", "restore"):
+        from bot.cli.backup_verbs import add_verbs
+
+        add_verbs(verbs, common, handler)
     return parser

@@ -12,25 +12,33 @@ Documents are read as ingest reads an article (a regular file of at most 5 MB, i
 declared encoding; an HTML page's visible text), and only inside the quote book's tree
 (see :mod:`bot.curation.book_tree`): a document outside it is refused unread, and nothing
 of a refused or unreadable file is ever printed. A document that never names the quote's
-director is a warning: the words may be in it, the attribution is not.
+director is a warning: the words may be in it, the attribution is not. The search itself
+(folding, closest passage, word diff) is :mod:`bot.curation.source_match`'s.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.book.files import Problem
-from bot.book.model import Director, Quote, fold
+from bot.book.model import Director, Quote
 from bot.curation.article import Article, IngestError, parse_article
 from bot.curation.book_tree import Refused, locate
 from bot.curation.naming import naming
 from bot.curation.source_file import Unreadable, read_text, shown
+from bot.curation.source_match import (
+    SourceMatch,
+    closest_passage,
+    match_quote,
+    searchable,
+    word_diff,
+)
 
-# Words of context kept around each change in a word diff.
-_AROUND = 3
+# The search (folding, closest passage, word diff) is source_match's, shared with the
+# check of a suggested quote against its page; its pieces are still to be had from here.
+__all__ = ["Verification", "closest_passage", "verify", "word_diff"]
 
 
 @dataclass
@@ -78,10 +86,11 @@ def verify(directors: Iterable[Director]) -> Verification:
             if first and article and not naming(article, director.name, director.aliases).named:
                 message = f"document {shown(named)} never names {shown(director.name)}"
                 result.warnings.append(Problem(director.path, quote.line, message))
-            if fold(quote.text) in document.text:
+            matched = match_quote(quote.text, document.text)
+            if matched.found:
                 result.found += 1
             else:
-                result.problems.append(_not_found(director.path, quote, named, document.text))
+                result.problems.append(_not_found(director.path, quote, named, matched))
     return result
 
 
@@ -95,57 +104,16 @@ def _document(quote_file: str, named: str, documents: dict[Path, _Document]) -> 
     if path not in documents:
         try:
             article = parse_article(read_text(path, follow_links=False), path)
-            text = fold("\n\n".join(article.paragraphs))
-            documents[path] = _Document(text, article)
+            documents[path] = _Document(searchable(article), article)
         except (Unreadable, IngestError) as exc:
             reason = str(exc).removeprefix(f"{path}: ")
             documents[path] = _Document(problem=f"cannot be read: {reason}")
     return documents[path]
 
 
-def _not_found(where: str, quote: Quote, named: str, document: str) -> Problem:
-    ours = fold(quote.text)
-    closest = closest_passage(ours, document)
+def _not_found(where: str, quote: Quote, named: str, matched: SourceMatch) -> Problem:
     message = f"not found in {shown(named)}"
-    if closest:
-        diff = word_diff(closest, ours)
-        message += f"; closest passage: “{shown(closest)}”; word diff: {shown(diff)}"
+    if matched.passage:
+        passage, diff = shown(matched.passage), shown(matched.diff)
+        message += f"; closest passage: “{passage}”; word diff: {diff}"
     return Problem(where, quote.line, message)
-
-
-def closest_passage(text: str, document: str) -> str:
-    """The stretch of ``document`` (whole words) most like ``text``, or "" if none is."""
-    from rapidfuzz import fuzz
-
-    found = fuzz.partial_ratio_alignment(text, document, score_cutoff=50)
-    if found is None:
-        return ""
-    start, end = found.dest_start, found.dest_end
-    while start > 0 and not document[start - 1].isspace():
-        start -= 1
-    while end < len(document) and not document[end].isspace():
-        end += 1
-    return document[start:end].strip()
-
-
-def word_diff(theirs: str, ours: str) -> str:
-    """The words that differ, ``[-in the document-] {+in the quote+}``, with a few words
-    of context around each change."""
-    old, new = theirs.split(), ours.split()
-    parts: list[str] = []
-    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-    for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        if tag == "equal":
-            words = old[i1:i2]
-            first, last = number == 0, number == len(opcodes) - 1
-            if len(words) > 2 * _AROUND or (first and len(words) > _AROUND):
-                head = [] if first else words[:_AROUND]
-                tail = [] if last else words[-_AROUND:]
-                words = [*head, "…", *tail]
-            parts.extend(words)
-            continue
-        if i2 > i1:
-            parts.append("[-" + " ".join(old[i1:i2]) + "-]")
-        if j2 > j1:
-            parts.append("{+" + " ".join(new[j1:j2]) + "+}")
-    return " ".join(parts)
