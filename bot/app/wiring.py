@@ -13,6 +13,8 @@ from bot.adapters.contract import ServeOptions, Service
 from bot.adapters.http.server import HttpFront
 from bot.adapters.registry import BY_NAME
 from bot.answers.answerer import Answerer
+from bot.book import QuoteBook
+from bot.community import CommunityBooks
 from bot.daily.clock import SystemClock
 from bot.daily.delivery import Daily
 from bot.daily.desk import QotdDesk
@@ -137,9 +139,18 @@ class DailyService:
             self.store = await self._open(stop)
         if self.store is None:
             return
-        runner = Daily(
-            self.config, self.store, self.posters, lambda: self.answerer.book, SystemClock()
+        store = self.store
+        books = CommunityBooks(
+            self.answerer, store.approved_version, store.approved, local=store.local
         )
+
+        async def community(platform: str, workspace: str) -> QuoteBook:
+            return (await books.answerer(platform, workspace)).book
+
+        runner = Daily(
+            self.config, store, self.posters, lambda: self.answerer.book, SystemClock(),
+            community=community,
+        )  # fmt: skip
         await run_schedule(runner, stop)
 
     async def _open(self, stop: asyncio.Event) -> Store | None:

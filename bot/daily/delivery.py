@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,6 +56,8 @@ class Daily:
     clock: Clock
     owner: str = ""
     lease_s: float = LEASE_S
+    # A community's book (its approved quotes beside the shipped ones), if there are any.
+    community: Callable[[str, str], Awaitable[QuoteBook]] | None = None
 
     def __post_init__(self) -> None:
         self.owner = self.owner or instance_id()
@@ -63,11 +65,24 @@ class Daily:
     def _epoch(self) -> float:
         return self.clock.now().timestamp()
 
-    async def quote(self, day: date, director: str | None = None) -> Quote:
-        """``day``'s quote (``director``'s own, for a subscription to one director)."""
+    async def quote(
+        self, day: date, director: str | None = None, book: QuoteBook | None = None,
+        community: str = "",
+    ) -> Quote:  # fmt: skip
+        """``day``'s quote (``director``'s own, for a subscription to one director; from a
+        ``community``'s ``book`` when it has approved quotes of its own)."""
         # The store's drivers block: every call goes through a thread, off the event loop.
-        book, now = self.book(), self._epoch()
-        return await asyncio.to_thread(quote_of_the_day, day, book, self.store, now, director)
+        book, now = book or self.book(), self._epoch()
+        return await asyncio.to_thread(
+            quote_of_the_day, day, book, self.store, now, director, community
+        )
+
+    async def book_of(self, platform: str, workspace: str) -> QuoteBook:
+        """The book a workspace's channels draw from: its own with its approved quotes,
+        or the shipped one."""
+        if self.community is None:
+            return self.book()
+        return await self.community(platform, workspace)
 
     async def post(self, day: date) -> list[Result]:
         """Post ``day``'s quote to every target that has not had it; one result each."""

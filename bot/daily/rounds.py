@@ -113,13 +113,18 @@ async def post_round(
         await _store_call(daily.store.reschedule, record, upcoming)
     # One quote per date and pool, picked once however many channels share it.
     book = daily.book()
-    picked: dict[tuple[date, str], Quote] = {}
+    picked: dict[tuple[date, str, str], Quote] = {}
     quotes: list[Quote] = []
     for plan in planned:
-        pool, _ = pool_of(book, plan.record.director)
-        if (plan.day, pool) not in picked:
-            picked[plan.day, pool] = await daily.quote(plan.day, pool or None)
-        quotes.append(picked[plan.day, pool])
+        record = plan.record
+        here = await daily.book_of(record.platform, record.workspace)
+        # A community with approved quotes of its own has its own cycle.
+        community = "" if here is book else f"{record.platform}:{record.workspace}"
+        pool, _ = pool_of(here, record.director)
+        if (plan.day, community, pool) not in picked:
+            made = await daily.quote(plan.day, pool or None, here, community)
+            picked[plan.day, community, pool] = made
+        quotes.append(picked[plan.day, community, pool])
     gate = asyncio.Semaphore(IN_FLIGHT)
 
     async def one(plan: Planned, quote: Quote) -> Result:

@@ -50,11 +50,20 @@ def pool_of(book: QuoteBook, director: str | None) -> tuple[str, Sequence[Quote]
 
 
 def quote_of_the_day(
-    day: date, book: QuoteBook, store: PostLedger, now: float, director: str | None = None
+    day: date,
+    book: QuoteBook,
+    store: PostLedger,
+    now: float,
+    director: str | None = None,
+    community: str = "",
 ) -> Quote:
     """The quote ``day`` gets (picking and recording it if nobody has yet): the same
-    everywhere, or with ``director`` that director's own, from their own cycle."""
+    everywhere, or with ``director`` that director's own, from their own cycle. A
+    ``community`` whose book holds its approved quotes has its own cycle (``book`` is
+    then that community's), named apart in the ledger."""
     pool, quotes = pool_of(book, director)
+    if community:
+        pool = f"{community}|{pool}"
     # Keys, not quotes: a compiled book reads a million keys from its file in a second,
     # and holding a million quotes would take more memory than the whole bot.
     keys = pool_keys(quotes)

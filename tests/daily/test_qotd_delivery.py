@@ -238,3 +238,45 @@ def test_with_next_due_skips_a_slot_past_its_grace():
     late = with_next_due(record, local("Europe/Paris", "2026-11-25T10:30"), timedelta(hours=1))
     assert late.paused is None
     assert late.next_due == local("Europe/Paris", "2026-11-26T09:00").timestamp()
+
+
+async def test_a_community_with_approved_quotes_draws_its_quote_of_the_day_from_its_book(
+    store, fakes, book
+):
+    """A Slack workspace that approved a quote of a new director (Kiarostami): its channel
+    subscribed to /kiarostami gets that quote; the same subscription in a workspace
+    without it falls back to the whole shipped book."""
+    from bot.answers import Answerer
+    from bot.community import CommunityBooks
+    from bot.store import NewSuggestion
+
+    said = "A film is a question you leave with the audience, not an answer."
+    url = "https://example.org/kiarostami"
+    new = NewSuggestion("slack", TEAM, "U0MEMBER1", "Abbas Kiarostami", "kiarostami", said, url)
+    made = store.suggest(new, 1.0)
+    store.set_verification(made.id, "found", "{}", 2.0)
+    assert store.decide(made.id, "approved", "U0ADMIN01", 3.0)
+    now = local("Europe/Paris", "2026-11-25T09:00")
+    for workspace, channel in ((TEAM, "C0OURS0001"), ("T0ELSEWHR", "C0THEIRS01")):
+        record = SubscriptionRecord(
+            "slack", workspace, channel, "09:00", "Europe/Paris", "daily", "kiarostami",
+            "chat", "U0ADMIN01", None, now.timestamp(), now.timestamp(),
+        )  # fmt: skip
+        store.subscribe(record)
+    books = CommunityBooks(Answerer(book), store.approved_version, store.approved)
+
+    async def community(platform: str, workspace: str) -> QuoteBook:
+        return (await books.answerer(platform, workspace)).book
+
+    daily = make_daily(store, FakeClock(now), fakes, book)
+    daily.community = community
+    results = await post_round(daily, store.subscriptions(), now)
+    await close(daily)
+    assert [r.outcome for r in results] == ["posted", "posted"]
+    _discord, slack = fakes
+    by_channel = {m["channel"]: m["text"] for m in slack.messages}
+    assert said in by_channel["C0OURS0001"]
+    assert said not in by_channel["C0THEIRS01"]
+    # The other workspace shares the shipped book's cycle; ours has one of its own.
+    assert [day for day, _key in store.picks("")] == ["2026-11-25"]
+    assert [day for day, _key in store.picks(f"slack:{TEAM}|kiarostami")] == ["2026-11-25"]
