@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from bot.community.form import Form, FormProblems, checked, clean, command_for
 from bot.community.review import (
+    ALREADY,
+    GONE,
     LABELS,
+    NEEDS_REVIEWER,
+    NOT_A_MODERATOR,
+    QUEUE_EMPTY,
+    RECEIPT,
+    REVIEW_CHANNEL_SET,
+    SUGGESTED_BY,
+    TOLD_APPROVED,
+    TOLD_REJECTED,
     Press,
     Review,
     decision_line,
@@ -21,8 +31,18 @@ from bot.community.served import CHECK_EVERY, CommunityBooks, quote_of, with_app
 from bot.community.verification import Verified, detail_of, verify
 
 __all__ = [
+    "ALREADY",
     "CHECK_EVERY",
+    "GONE",
     "LABELS",
+    "NEEDS_REVIEWER",
+    "NOT_A_MODERATOR",
+    "QUEUE_EMPTY",
+    "RECEIPT",
+    "REVIEW_CHANNEL_SET",
+    "SUGGESTED_BY",
+    "TOLD_APPROVED",
+    "TOLD_REJECTED",
     "CommunityBooks",
     "Form",
     "FormProblems",

@@ -106,6 +106,8 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=lambda: dict(PEOPLE))
     # views.publish: the Home tab view last published for each user.
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # views.open: every modal opened, oldest first.
+    modals: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def base(self) -> str:
@@ -217,7 +219,33 @@ class FakeSlack:
             return _slack_json({"ok": True, "channel": {"id": call.data.get("channel")}})
         if method == "views.publish":
             return self._publish(call.data)
+        if method == "views.open":
+            return self._open(call.data)
+        if method == "chat.update":
+            return self._update(call.data)
         return _slack_json({"ok": False, "error": "unknown_method"})
+
+    def _open(self, data: dict[str, Any]) -> web.Response:
+        """views.open: a modal for a trigger_id, at most 100 blocks, kept in ``modals``."""
+        view = data.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not data.get("trigger_id") or not isinstance(view, dict) or view.get("type") != "modal":
+            return _slack_json({"ok": False, "error": "invalid_arguments"})
+        if len(view.get("blocks", [])) > 100 or len(view.get("title", {}).get("text", "")) > 24:
+            return _slack_json({"ok": False, "error": "invalid_arguments"})
+        self.modals.append(view)
+        n = next(self._ids)
+        return _slack_json({"ok": True, "view": {**view, "id": f"V0MODAL{n:05d}"}})
+
+    def _update(self, data: dict[str, Any]) -> web.Response:
+        """chat.update: a message the bot posted, changed in place in ``messages``."""
+        channel, ts = data.get("channel"), data.get("ts")
+        for message in self.messages:
+            if message.get("channel") == channel and message.get("ts") == ts:
+                message.update({k: v for k, v in data.items() if k in ("text", "blocks")})
+                return _slack_json({"ok": True, "channel": channel, "ts": ts})
+        return _slack_json({"ok": False, "error": "message_not_found"})
 
     def _publish(self, data: dict[str, Any]) -> web.Response:
         """views.publish: a home view for a user, at most 100 blocks, kept as published."""

@@ -12,9 +12,17 @@ from discord.http import Route
 
 from bot.adapters.discord.payload import EPHEMERAL
 from bot.adapters.discord.render import NO_MENTIONS, safe
-from bot.adapters.discord.suggest import SUGGESTED_BY, TOLD_APPROVED, TOLD_REJECTED
 from bot.answers import say, translate
-from bot.community import LABELS, decision_line, review_id, verbs_for, verification_line
+from bot.community import (
+    LABELS,
+    SUGGESTED_BY,
+    TOLD_APPROVED,
+    TOLD_REJECTED,
+    decision_line,
+    review_id,
+    verbs_for,
+    verification_line,
+)
 from bot.store import SuggestionRecord
 
 log = logging.getLogger("quotebot.discord")

@@ -13,7 +13,9 @@ from typing import Any
 
 from bot.adapters.discord.payload import as_object, bits
 from bot.answers import N_, translate
-from bot.community import Form
+from bot.community import (
+    Form,
+)
 
 MODAL_SUBMIT, MODAL = 5, 9
 SUGGEST_ID = "q1|sg"
@@ -33,19 +35,6 @@ SUGGEST_TITLE = N_("Suggest a quote")
 REJECT_TITLE = N_("Reject this suggestion")
 REASON_LABEL = N_("Why (the member is told)")
 NEEDS_STORE = N_("Suggestions need quotebot's state store, which this bot does not have.")
-# bot.community.review's words (said through bot.community once its surface has them).
-RECEIPT = N_(
-    "Thanks! Your suggestion is kept: quotebot checks it against its source now, then this "
-    "community's moderators review it. You will be told what they decide."
-)
-NOT_A_MODERATOR = N_("Only this community's moderators can review suggestions.")
-ALREADY = N_("That suggestion was already decided ({status}).")
-GONE = N_("That suggestion no longer exists.")
-TOLD_APPROVED = N_("Your suggested quote of {director} was approved: “{start}…”")
-TOLD_REJECTED = N_("Your suggested quote of {director} was not approved: {reason}")
-SUGGESTED_BY = N_("Suggested by {who}")
-QUEUE_EMPTY = N_("No suggestion is waiting for review.")
-REVIEW_CHANNEL_SET = N_("Suggestions will be posted in {channel} for review.")
 
 
 def _input(

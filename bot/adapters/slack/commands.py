@@ -23,6 +23,8 @@ from bot.adapters.slack.oauth import StoreInstallations
 from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
 from bot.adapters.slack.respond import Responder
+from bot.adapters.slack.review_listeners import add_review_listeners
+from bot.adapters.slack.reviewing import Reviewing
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.workspaces import InstalledOnly, add_uninstall_listeners
 from bot.answers import (
@@ -34,6 +36,7 @@ from bot.answers import (
     another_after,
     say,
 )
+from bot.community import CommunityBooks
 from bot.daily import NO_DESK, QotdDesk
 from bot.environment import unset_blank
 from bot.errors import SettingsError
@@ -48,6 +51,17 @@ async def _qotd(
         locale = await locales.of(client, str(command.get("team_id", "")), command.get("user_id"))
         return {"response_type": "ephemeral", "text": say(NO_DESK, locale)}
     return await answer_qotd(desk, client, command, locales)
+
+
+def _books(answerer: Answerer, desk: QotdDesk) -> CommunityBooks:
+    """The workspaces' books over ``desk``'s store (its calls in a worker thread)."""
+    store = desk.store
+    return CommunityBooks(
+        answerer,
+        version=lambda p, c: store.call(lambda s: s.approved_version(p, c)),
+        approved=lambda p, c: store.call(lambda s: s.approved(p, c)),
+        local=False,
+    )
 
 
 # What slack-bolt reads from the environment when it is not told (AsyncApp and
@@ -118,9 +132,11 @@ def build_app(
                 "not in the settings quotebot was given: unset them to serve one workspace"
             )
 
-    qotd = f"/{limits.QOTD_COMMAND}"
+    qotd, quote = f"/{limits.QOTD_COMMAND}", f"/{limits.GLOBAL_COMMAND}"
     # Members' languages (users.info), remembered briefly: one per app, so per process.
     locales = Locales()
+    # Each workspace's book (the shipped one beside the quotes its reviewers approved).
+    reviewing = None if desk is None else Reviewing(desk, _books(answerer, desk), locales)
 
     # One listener for every command, /qotd included: bolt builds each listener's
     # arguments to see whether it matches, so a second listener in front cost every
@@ -138,19 +154,28 @@ def build_app(
             team = command.get("team_id")
             locale = await locales.of(client, str(team or ""), command.get("user_id"))
             text = str(command.get("text", ""))
-            answer = answerer.answer(name, text)
+            asker = answerer
+            if reviewing is not None:
+                if (
+                    name == quote
+                    and (made := await reviewing.command(client, command, locale)) is not None
+                ):  # suggest, review, review-channel
+                    await ack(**made)
+                    return
+                asker = await reviewing.books.answerer("slack", str(team or ""))
+            answer = asker.answer(name, text)
             # A str body that starts with "{" is sent as JSON by bolt, over HTTP and
             # Socket Mode alike: the body is serialised once per distinct answer (a
             # quote's with its buttons: once per quote and place in its pool).
             if isinstance(answer, QuoteAnswer):
-                another = another_after(answerer, name, text, answer)
+                another = another_after(asker, name, text, answer)
                 body = quote_json(answer, another, locale)
             elif isinstance(answer, Miss | TopicsAnswer) and (
-                answerer.book.by_command(name) is not None
+                asker.book.by_command(name) is not None
                 or (isinstance(answer, Miss) and answer.suggestions)
             ):  # its "did you mean", its director's topic menu
-                made = with_buttons(answer, None, name, answerer, locale)
-                body = json.dumps(made, ensure_ascii=False)
+                shown = with_buttons(answer, None, name, asker, locale)
+                body = json.dumps(shown, ensure_ascii=False)
             else:
                 body = rendered_json(answer, locale)
         except Exception:
@@ -163,6 +188,8 @@ def build_app(
     # next, the rarer after them.
     responder = responder or Responder()
     add_button_listeners(app, answerer, locales, responder)
+    if reviewing is not None:  # after the buttons': their q1| ids are matched first
+        add_review_listeners(app, reviewing, responder)
     add_message_listeners(app, answerer, locales, responder)
     add_home_listeners(app, answerer, desk, locales)
     if installations is not None and desk is not None:

@@ -61,6 +61,14 @@ SHORTCUT = {
     "callback_id": SOURCE_CALLBACK,
     "description": "Is this quote in the book? Its director and full source, shown to you",
 }
+# The message shortcut "Suggest as quote": bot.adapters.slack.review_listeners opens the form.
+SUGGEST_CALLBACK = "suggest_quote"
+SUGGEST_SHORTCUT = {
+    "name": "Suggest as quote",
+    "type": "message",
+    "callback_id": SUGGEST_CALLBACK,
+    "description": "Suggest this message as a director's quote, for this workspace's moderators",
+}
 
 
 def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str, Any]:
@@ -91,7 +99,7 @@ def manifest(book: QuoteBook, name: str = "quotebot", url: str = "") -> dict[str
         "features": {
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
-            "shortcuts": [SHORTCUT],
+            "shortcuts": [SHORTCUT, SUGGEST_SHORTCUT],
             # The Home tab (directors and topics), and the Messages tab, where people DM
             # the bot as they would type a command.
             "app_home": {

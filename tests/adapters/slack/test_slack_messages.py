@@ -174,7 +174,9 @@ def test_a_source_answer_renders_escaped_and_within_limits(answerer):
 @pytest.mark.parametrize("url", ["", "https://bot.example/slack/events"])
 def test_the_manifest_has_the_shortcut_the_dm_event_and_the_scope(answerer, url):
     data = slack.manifest(answerer.book, url=url)
-    [shortcut] = data["features"]["shortcuts"]
+    shortcuts = data["features"]["shortcuts"]
+    assert [s["callback_id"] for s in shortcuts] == ["find_the_source", "suggest_quote"]
+    shortcut = shortcuts[0]
     assert shortcut == {
         "name": "Find the source",
         "type": "message",
