@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # in step: tests/cli/test_run_choices.py).
 RUN_CHOICES = ("discord", "slack", "terminal")
 VERBS = ("ask", "topics", "check", "run", "slack-manifest", "daily", "ingest", "discord-invite",
-         "backup", "restore")  # fmt: skip
+         "backup", "restore", "review", "export")  # fmt: skip
 Handler = Callable[["Context"], int]
 
 
@@ -221,4 +221,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         from bot.cli.backup_verbs import add_verbs
 
         add_verbs(verbs, common, handler)
+    if only in (None, "review", "export"):
+        from bot.cli.review_verbs import add_verbs as add_review_verbs
+
+        add_review_verbs(verbs, common, handler)
     return parser

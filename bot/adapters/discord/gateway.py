@@ -131,8 +131,10 @@ class QuoteClient(discord.AutoShardedClient):
         ours = (discord.InteractionType.component, discord.InteractionType.modal_submit)
         if kind in ours and await answer(interaction, self.review):  # a modal, a review button
             return
-        if kind == discord.InteractionType.component:
-            await answer_press(interaction, self.answerer)
+        if kind == discord.InteractionType.component:  # answered from its server's book
+            guild = str(interaction.guild_id) if interaction.guild_id else ""
+            here = await self.review.answerer(guild)
+            await answer_press(interaction, here)
 
     async def on_shard_connect(self, shard_id: int) -> None:
         # READY has arrived on this shard: it can answer interactions from now on, without

@@ -10,8 +10,8 @@ within its deadline, too large or broken in transit is refused unread (408, 413,
 body.py); a verified body that is not a JSON object quotebot reads is a 400.
 PING is answered with PONG; commands (type 2), buttons (type 3: components.py),
 autocomplete (type 4) and suggestions' modals and review (review.py) in the HTTP response,
-through the same core as the gateway's, well inside Discord's 3 s; from a DM or a server
-the bot is not in (a user's install) the same way.
+through the same core as the gateway's, well inside Discord's 3 s, from each server's
+book; from a DM or a server the bot is not in (a user's install), from the shipped one.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ import aiohttp
 import discord
 from aiohttp import web
 
+from bot.adapters.discord.choices import choices_of
 from bot.adapters.discord.components import MESSAGE_COMPONENT, press, with_buttons
 from bot.adapters.discord.payload import (
     InteractionSignature,
     as_object,
     asker_of,
-    focused_of,
     lacking_note_of,
     locale_of,
     message,
@@ -49,17 +49,13 @@ from bot.adapters.http.throttle import Throttle
 from bot.answers import (
     APOLOGY,
     Answerer,
-    Choice,
     another_after,
     another_after_quote,
     check_source,
-    director_choices,
-    quote_topic_choices,
     say,
-    topic_choices,
     translate,
 )
-from bot.daily import NO_DESK, QotdDesk, QotdError, QotdRequest, request_from_options, zone_choices
+from bot.daily import NO_DESK, QotdDesk, QotdError, QotdRequest, request_from_options
 
 log = logging.getLogger("quotebot.discord")
 
@@ -122,14 +118,16 @@ class InteractionsEndpoint:
             return web.json_response(reply)
         if kind == AUTOCOMPLETE:
             try:
-                choices = self._choices(payload)
+                here = await answerer_of(self.review, self.answerer, payload)
+                choices = choices_of(here.book, payload)
             except Exception:  # a suggestion failing is no reason for a 500: offer none
                 log.exception("autocomplete failed")
                 choices = []
             return web.json_response({"type": AUTOCOMPLETE_RESULT, "data": {"choices": choices}})
         if kind == MESSAGE_COMPONENT:  # a button pressed: its custom_id says it all
             try:
-                return web.json_response(press(self.answerer, payload))
+                here = await answerer_of(self.review, self.answerer, payload)
+                return web.json_response(press(here, payload))
             except Exception:
                 log.exception("answering a button failed")
                 return web.json_response(
@@ -210,28 +208,6 @@ class InteractionsEndpoint:
         if action == "set" and reply.public is not None:
             text += lacking_note_of(payload, locale)
         return private(text), reply.public
-
-    def _choices(self, payload: dict[str, Any]) -> list[dict[str, str]]:
-        data = as_object(payload.get("data"))
-        name = str(data.get("name", ""))
-        book = self.answerer.book
-        found: list[Choice] = []
-        if name == "qotd":
-            sub = subcommand_of(data)
-            field, typed = focused_of(sub)
-            if field == "timezone":
-                found = zone_choices(typed)
-            elif field == "director":
-                found = director_choices(book, typed)
-        else:
-            field, typed = focused_of(data)
-            if name == "quote" and field == "director":
-                found = director_choices(book, typed)
-            elif name == "quote":
-                found = quote_topic_choices(book, options_of(data).get("director", ""), typed)
-            else:
-                found = topic_choices(book, name, typed)
-        return [{"name": c.label, "value": c.value} for c in found]
 
     async def _follow_up(self, token: str, line: str) -> None:
         if self._session is None:

@@ -23,7 +23,6 @@ from bot.adapters.discord import suggest as words
 from bot.adapters.discord.payload import as_object, locale_of, private, target_text_of
 from bot.adapters.discord.render import safe
 from bot.answers import APOLOGY, NOT_MINE, Answerer, say, translate
-from bot.community import ALREADY, GONE, NOT_A_MODERATOR, QUEUE_EMPTY, RECEIPT, REVIEW_CHANNEL_SET
 from bot.curation import FetchPolicy
 from bot.daily import QotdDesk
 from bot.store import Outcome, Store, SuggestionRecord, SuggestionRefused
@@ -117,7 +116,7 @@ class ReviewDesk:
         except SuggestionRefused as exc:
             return _private(community.refusal(exc, locale))
         self._spawn(self._check_and_post(record, locale))
-        return _private(translate(RECEIPT, locale))
+        return _private(translate(community.RECEIPT, locale))
 
     def _opened(self, payload: dict[str, Any], text: str) -> dict[str, Any]:
         locale = locale_of(payload)
@@ -134,7 +133,7 @@ class ReviewDesk:
         if self.desk is None:
             return _private(translate(words.NEEDS_STORE, locale))
         if not words.is_moderator(payload):
-            return _private(translate(NOT_A_MODERATOR, locale))
+            return _private(translate(community.NOT_A_MODERATOR, locale))
         return None
 
     async def _moderate(self, payload: dict[str, Any], name: str) -> dict[str, Any]:
@@ -144,12 +143,12 @@ class ReviewDesk:
         if name == "review-channel":
             channel, now = str(payload.get("channel_id") or ""), self._clock()
             await self._call(lambda s: s.set_review_channel("discord", guild, channel, user, now))
-            return _private(say(REVIEW_CHANNEL_SET, locale, channel=f"<#{channel}>"))
+            return _private(say(community.REVIEW_CHANNEL_SET, locale, channel=f"<#{channel}>"))
         queue: list[SuggestionRecord] = await self._call(
             lambda s: s.suggestions("discord", guild, "open", limit=QUEUE_SHOWN)
         )
         if not queue:
-            return _private(translate(QUEUE_EMPTY, locale))
+            return _private(translate(community.QUEUE_EMPTY, locale))
         return {"type": NEW_MESSAGE, "data": review_post.queue_message(queue, locale)}
 
     async def _found(self, payload: dict[str, Any], id: str) -> SuggestionRecord | None:
@@ -168,12 +167,12 @@ class ReviewDesk:
         locale = locale_of(payload)
         record = await self._found(payload, pressed.id)
         if record is None:
-            return _private(translate(GONE, locale))
+            return _private(translate(community.GONE, locale))
         if pressed.verb == "ed":  # not offered on Discord yet
             return _private(translate(NOT_MINE, locale))
         if pressed.verb == "rj":
             if record.status != "open":
-                return _private(say(ALREADY, locale, status=record.status))
+                return _private(say(community.ALREADY, locale, status=record.status))
             return words.reject_modal(record.id, locale)
         moved, now = await self._decide(payload, pressed)
         if not moved or now is None:
@@ -190,7 +189,7 @@ class ReviewDesk:
         if read is None:
             return _private(translate(NOT_MINE, locale))
         if await self._found(payload, id) is None:
-            return _private(translate(GONE, locale))
+            return _private(translate(community.GONE, locale))
         moved, now = await self._decide(
             payload, community.Press("rj", id), community.clean(read["reason"])
         )
@@ -210,8 +209,8 @@ class ReviewDesk:
 
     def _not_moved(self, now: SuggestionRecord | None, locale: str) -> dict[str, Any]:
         if now is None:
-            return _private(translate(GONE, locale))
-        return _private(say(ALREADY, locale, status=now.status))
+            return _private(translate(community.GONE, locale))
+        return _private(say(community.ALREADY, locale, status=now.status))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._logged(work))

@@ -56,6 +56,7 @@ from bot.answers import (
 )
 from bot.answers import Cite as CiteAction
 from bot.book import quote_key
+from bot.community import CommunityBooks
 from bot.memo import memo
 
 log = logging.getLogger("quotebot.slack")
@@ -213,9 +214,14 @@ def _private(message: str, locale: str | None = ENGLISH) -> dict[str, Any]:
 
 
 def add_button_listeners(
-    app: AsyncApp, answerer: Answerer, locales: Locales, responder: Responder
+    app: AsyncApp,
+    answerer: Answerer,
+    locales: Locales,
+    responder: Responder,
+    books: CommunityBooks | None = None,
 ) -> None:
-    """The buttons' listener, on ``app``: every action_id quotebot writes starts q1:."""
+    """The buttons' listener, on ``app``: every action_id quotebot writes starts q1:; a
+    press answered from its workspace's book (``books``: with its approved quotes)."""
 
     @app.action(BUTTON_ACTION)
     async def button_pressed(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -225,7 +231,8 @@ def add_button_listeners(
             return  # nowhere to answer (a press in a view: the Home tab's are its own)
         locale = await locales.of(client, team_of(body), (body.get("user") or {}).get("id"))
         try:
-            reply = pressed_body(answerer, body, locale)
+            here = await books.answerer("slack", team_of(body)) if books else answerer
+            reply = pressed_body(here, body, locale)
         except Exception:
             log.exception("answering a button failed")
             reply = json.dumps(_private(APOLOGY, locale), ensure_ascii=False)

@@ -187,7 +187,8 @@ def build_app(
     # to see whether it matches (about 40 µs each): the commands' first, the buttons'
     # next, the rarer after them.
     responder = responder or Responder()
-    add_button_listeners(app, answerer, locales, responder)
+    books = reviewing.books if reviewing is not None else None
+    add_button_listeners(app, answerer, locales, responder, books)
     if reviewing is not None:  # after the buttons': their q1| ids are matched first
         add_review_listeners(app, reviewing, responder)
     add_message_listeners(app, answerer, locales, responder)
