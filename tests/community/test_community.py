@@ -221,3 +221,33 @@ def test_an_approved_quote_of_a_book_director_joins_their_pool() -> None:
     jonze = book.by_command("jonze")
     assert jonze is not None and SAID in [q.text for q in jonze.by_topic["editing"]]
     assert len(jonze.quotes) == len(BOOK.by_command("jonze").quotes) + 1  # type: ignore[union-attr]
+
+
+async def test_another_under_a_community_quote_goes_on_through_its_pool(
+    shared: SharedStore,
+) -> None:
+    from bot.answers import another_after, next_quote
+
+    review = Review(shared)
+    for n in range(3):
+        made = review.submit(new(director="Agnès Varda", text=f"{SAID} Take {n}."))
+        shared.call(lambda s, made=made: s.set_verification(made.id, "found", "{}", 1.0))
+        review.decide(read_press(review_id("ap", made.id)), "M1")  # type: ignore[arg-type]
+    books = CommunityBooks(
+        Answerer(BOOK, random.Random(1)),
+        lambda p, c: shared.call(lambda s: s.approved_version(p, c)),
+        lambda p, c: shared.call(lambda s: s.approved(p, c)),
+    )
+    here = await books.answerer("slack", "T1")
+    answer = here.answer("varda", "")
+    action = another_after(here, "varda", "", answer)
+    assert isinstance(answer, QuoteAnswer) and action is not None
+    seen = {answer.quote.text}
+    for _ in range(2):
+        found = next_quote(here, action)
+        assert found is not None and found[1] is not None
+        seen.add(found[0].quote.text)
+        action = found[1]
+    assert len(seen) == 3  # every approved quote once, from the id alone
+    # In a community without them, the same id has expired rather than wandering off.
+    assert next_quote(await books.answerer("slack", "T2"), action) is None
