@@ -161,7 +161,8 @@ async def test_run_discord_sighup_registers_a_new_directors_command(discord_fake
     await bot.wait_for_line(r"Discord: shard 0 connected")
     write(quotes, "varda.yaml", GOOD_FILE)
     bot.process.send_signal(signal.SIGHUP)
-    await bot.wait_for_line(r"Discord: synced 5 commands")
+    # quote, jonze, varda, qotd, suggest, review, review-channel and two message commands
+    await bot.wait_for_line(r"Discord: synced 9 commands")
     callback = await discord_fake.interact(discord_fake.command("varda", topic="cat"))
     assert "about cats" in callback["data"]["embeds"][0]["description"]
     assert await bot.stop() == 0
