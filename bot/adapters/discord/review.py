@@ -4,16 +4,16 @@ updated in place), through :mod:`bot.community` over the desk's store.
 
 What follows a response runs in the background, kept in :attr:`ReviewDesk.tasks` (errors
 logged): checking a new suggestion against its source then posting it in the review
-channel; after a decision, the review post edited and the suggester told by DM.
+channel; after a decision, the review post edited and the suggester told by DM; after an
+edit (review_edit.py), the post edited and, if the quote or source changed, checked again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable, Coroutine
-from typing import Any, cast
+from typing import Any
 
 import discord
 
@@ -22,10 +22,10 @@ from bot.adapters.discord import review_post
 from bot.adapters.discord import suggest as words
 from bot.adapters.discord.payload import as_object, locale_of, private, target_text_of
 from bot.adapters.discord.render import safe
+from bot.adapters.discord.review_edit import Editing, verified
 from bot.answers import APOLOGY, NOT_MINE, Answerer, say, translate
-from bot.curation import FetchPolicy
 from bot.daily import QotdDesk
-from bot.store import Outcome, Store, SuggestionRecord, SuggestionRefused
+from bot.store import Store, SuggestionRecord, SuggestionRefused
 
 log = logging.getLogger("quotebot.discord")
 COMMAND, COMPONENT = 2, 3
@@ -49,7 +49,8 @@ async def answerer_of(
 
 class ReviewDesk:
     """Answers ``/suggest``, *Suggest as quote*, ``/review``, ``/review-channel``, the
-    modals they open and the review buttons; and the answerer of each server."""
+    modals they open and the review buttons (Edit's: :class:`Editing`); and the answerer
+    of each server."""
 
     def __init__(self, shipped: Answerer, desk: QotdDesk | None, http: Http, clock: Clock) -> None:
         self.shipped, self.desk, self._http, self._clock = shipped, desk, http, clock
@@ -63,6 +64,7 @@ class ReviewDesk:
                 approved=lambda p, c: shared.call(lambda s: s.approved(p, c)),
                 local=False,
             )
+        self.editing = Editing(self._call, self._spawn, http, clock, shipped.book)
 
     async def answerer(self, guild: str) -> Answerer:
         """The answerer of ``guild`` (the shipped one outside a server, or with no store)."""
@@ -100,6 +102,9 @@ class ReviewDesk:
             return None
         if (rejected := words.rejected_id(data.get("custom_id"))) is not None:
             return await self._reject(payload, rejected)
+        if (edited := words.edited_id(data.get("custom_id"))) is not None:
+            found = await self._found(payload, edited) if self.desk is not None else None
+            return self._refused(payload) or await self.editing.submitted(payload, found)
         form = words.suggestion_form(data)
         if form is None:
             return _private(translate(NOT_MINE, locale))
@@ -168,8 +173,8 @@ class ReviewDesk:
         record = await self._found(payload, pressed.id)
         if record is None:
             return _private(translate(community.GONE, locale))
-        if pressed.verb == "ed":  # not offered on Discord yet
-            return _private(translate(NOT_MINE, locale))
+        if pressed.verb == "ed":
+            return self.editing.opened(record, locale)
         if pressed.verb == "rj":
             if record.status != "open":
                 return _private(say(community.ALREADY, locale, status=record.status))
@@ -224,13 +229,8 @@ class ReviewDesk:
             log.exception("Discord: a suggestion's background step failed")
 
     async def _check_and_post(self, record: SuggestionRecord, locale: str) -> None:
-        found = await community.verify(
-            record.text, record.source_url, FetchPolicy.from_env(os.environ)
-        )
-        outcome, now = cast(Outcome, found.outcome), self._clock()
-        await self._call(lambda s: s.set_verification(record.id, outcome, found.detail, now))
+        current = await verified(record, self._call, self._clock)
         settings = await self._call(lambda s: s.review_settings("discord", record.community))
-        current: SuggestionRecord | None = await self._call(lambda s: s.suggestion(record.id))
         http = self._http()
         if settings is None or not settings.review_channel or current is None or http is None:
             return

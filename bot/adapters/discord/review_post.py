@@ -28,7 +28,6 @@ from bot.store import SuggestionRecord
 log = logging.getLogger("quotebot.discord")
 ACTION_ROW, BUTTON = 1, 2
 STYLES = {"ap": 3, "aa": 3, "rj": 4, "ed": 2, "rm": 4}  # green, red, grey
-SHOWN = ("ap", "aa", "rj", "rm")  # Edit is not offered on Discord yet
 
 
 def review_message(record: SuggestionRecord, locale: str = "") -> dict[str, Any]:
@@ -58,7 +57,7 @@ def buttons(record: SuggestionRecord, locale: str = "") -> list[dict[str, Any]]:
     row = [
         {"type": BUTTON, "style": STYLES[verb], "label": translate(LABELS[verb], locale),
          "custom_id": review_id(verb, record.id)}
-        for verb in verbs_for(record) if verb in SHOWN
+        for verb in verbs_for(record)
     ]  # fmt: skip
     return [{"type": ACTION_ROW, "components": row}] if row else []
 

@@ -1,9 +1,11 @@
-"""Suggesting quotes on Discord, as data: the modals (a suggestion's five fields, a
-rejection's reason), their submits read strictly (only the custom_ids quotebot wrote,
-each field cut to its maximum), who pressed (a moderator or not), and the words said.
+"""Suggesting quotes on Discord, as data: the modals (a suggestion's five fields, the
+same pre-filled to edit one, a rejection's reason), their submits read strictly (only the
+custom_ids quotebot wrote, each field cut to its maximum), who pressed (a moderator or
+not), and the words said.
 
-A modal's id is ``q1|sg`` (a suggestion) or ``q1|rr|<suggestion id>`` (a rejection's
-reason); anything else submitted is "not one of mine".
+A modal's id is ``q1|sg`` (a suggestion), ``q1|re|<suggestion id>`` (an edit) or
+``q1|rr|<suggestion id>`` (a rejection's reason); anything else submitted is "not one of
+mine".
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from typing import Any
 
 from bot.adapters.discord.payload import as_object, bits
 from bot.answers import N_, translate
-from bot.community import (
-    Form,
-)
+from bot.community import Form
+from bot.store import SuggestionRecord
 
 MODAL_SUBMIT, MODAL = 5, 9
 SUGGEST_ID = "q1|sg"
 _REJECT = re.compile(r"q1\|rr\|([a-z2-7]{10})")
+_EDIT = re.compile(r"q1\|re\|([a-z2-7]{10})")
 MODERATOR_BITS = 1 << 13 | 1 << 5 | 1 << 3  # Manage Messages, Manage Server, Administrator
 SUGGEST_COMMAND = "Suggest as quote"  # the message command's name
 REASON_MAX = 300
@@ -33,6 +35,8 @@ FIELDS: tuple[tuple[str, str, int, int, bool], ...] = (
 )
 SUGGEST_TITLE = N_("Suggest a quote")
 REJECT_TITLE = N_("Reject this suggestion")
+EDIT_TITLE = N_("Edit a suggestion")
+EDITED = N_("Edited: the review post shows the suggestion as it is now.")
 REASON_LABEL = N_("Why (the member is told)")
 NEEDS_STORE = N_("Suggestions need quotebot's state store, which this bot does not have.")
 
@@ -57,6 +61,21 @@ def suggest_modal(locale: str, text: str = "") -> dict[str, Any]:
     ]
     title = translate(SUGGEST_TITLE, locale)[:45]
     return {"type": MODAL, "data": {"custom_id": SUGGEST_ID, "title": title, "components": rows}}
+
+
+def edit_modal(record: SuggestionRecord, locale: str) -> dict[str, Any]:
+    """The response opening the suggestion modal to edit ``record``, its fields filled."""
+    values = {
+        "director": record.director, "text": record.text, "url": record.source_url,
+        "context": record.context or "", "topic": record.topic or "",
+    }  # fmt: skip
+    rows = [
+        _input(cid, translate(label, locale), style, most, required, values[cid])
+        for cid, label, style, most, required in FIELDS
+    ]
+    title = translate(EDIT_TITLE, locale)[:45]
+    custom_id = f"q1|re|{record.id}"
+    return {"type": MODAL, "data": {"custom_id": custom_id, "title": title, "components": rows}}
 
 
 def reject_modal(id: str, locale: str) -> dict[str, Any]:
@@ -88,8 +107,9 @@ def modal_fields(data: dict[str, Any], wanted: dict[str, int]) -> dict[str, str]
 
 
 def suggestion_form(data: dict[str, Any]) -> Form | None:
-    """The suggestion a submitted ``q1|sg`` modal holds, or None."""
-    if data.get("custom_id") != SUGGEST_ID:
+    """The suggestion a submitted ``q1|sg`` (or ``q1|re|<id>``) modal holds, or None."""
+    custom_id = data.get("custom_id")
+    if custom_id != SUGGEST_ID and edited_id(custom_id) is None:
         return None
     read = modal_fields(data, {cid: most for cid, _l, _s, most, _r in FIELDS})
     if read is None:
@@ -100,6 +120,12 @@ def suggestion_form(data: dict[str, Any]) -> Form | None:
 def rejected_id(custom_id: object) -> str | None:
     """The suggestion a ``q1|rr|<id>`` modal rejects, or None."""
     found = _REJECT.fullmatch(custom_id) if isinstance(custom_id, str) else None
+    return found[1] if found else None
+
+
+def edited_id(custom_id: object) -> str | None:
+    """The suggestion a ``q1|re|<id>`` modal edits, or None."""
+    found = _EDIT.fullmatch(custom_id) if isinstance(custom_id, str) else None
     return found[1] if found else None
 
 
@@ -123,6 +149,7 @@ def guild_of(payload: dict[str, Any]) -> str:
 
 
 __all__ = [
-    "FIELDS", "MODAL_SUBMIT", "SUGGEST_COMMAND", "SUGGEST_ID", "guild_of", "is_moderator",
-    "modal_fields", "reject_modal", "rejected_id", "suggest_modal", "suggestion_form", "user_of",
+    "EDITED", "FIELDS", "MODAL_SUBMIT", "SUGGEST_COMMAND", "SUGGEST_ID", "edit_modal",
+    "edited_id", "guild_of", "is_moderator", "modal_fields", "reject_modal", "rejected_id",
+    "suggest_modal", "suggestion_form", "user_of",
 ]  # fmt: skip

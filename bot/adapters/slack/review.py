@@ -1,6 +1,6 @@
 """A suggestion as Slack shows it to reviewers: the quote verbatim and escaped, its
 director and source, who suggested it, what checking the source found, what was decided,
-and the buttons its state allows (Edit is not offered on Slack yet).
+and the buttons its state allows (an open one's Edit among them).
 
 Everything a member or a page wrote is escaped mrkdwn with ``verbatim`` on: the one
 mention in a post is the suggester's (and a decider's), built here from validated user
@@ -48,7 +48,6 @@ def buttons(record: SuggestionRecord, locale: str) -> dict[str, Any] | None:
          "text": {"type": "plain_text", "text": translate(LABELS[verb], locale), "emoji": False},
          **({"style": "primary"} if verb in ("ap", "aa") else {})}
         for verb in verbs_for(record)
-        if verb != "ed"
     ]  # fmt: skip
     return (
         {"type": "actions", "block_id": f"r{record.id}", "elements": elements} if elements else None

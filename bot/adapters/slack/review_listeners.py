@@ -1,6 +1,7 @@
-"""The suggestion listeners on a bolt app: the Suggest as quote shortcut, the two modals'
-submissions, and the review buttons (``q1|r|…``), every press checked: the presser a
-reviewer, the suggestion this workspace's, the decision compare-and-set."""
+"""The suggestion listeners on a bolt app: the Suggest as quote shortcut, the three
+modals' submissions (a suggestion, an edit, a rejection's reason), and the review buttons
+(``q1|r|…``), every press and edit checked: the presser a reviewer, the suggestion this
+workspace's, the decision (or edit) compare-and-set."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.buttons import team_of
 from bot.adapters.slack.manifest import SUGGEST_CALLBACK as SHORTCUT
 from bot.adapters.slack.respond import Responder
+from bot.adapters.slack.review_edit import edited, open_edit
 from bot.adapters.slack.reviewing import ALREADY, GONE, NOT_A_MODERATOR, Reviewing
 from bot.adapters.slack.suggest import (
+    EDIT_CALLBACK,
     REJECT_CALLBACK,
     SUGGEST_CALLBACK,
     metadata_of,
@@ -25,13 +28,13 @@ from bot.adapters.slack.suggest import (
     suggest_view,
     value_of,
 )
-from bot.answers import NOT_MINE, say
+from bot.answers import APOLOGY, NOT_MINE, say
 from bot.community import Press, clean, read_press
 from bot.store import SuggestionRecord
 
 log = logging.getLogger("quotebot.slack")
 
-REVIEW_ACTION = re.compile(r"^q1\|r\|")
+REVIEW_ACTION = re.compile(r"^q1\|r")  # q1|r|…, and what passes for it (q1|re|…): read strictly
 
 
 def _user(body: dict[str, Any]) -> str:
@@ -95,6 +98,24 @@ def add_review_listeners(app: AsyncApp, reviewing: Reviewing, responder: Respond
         await ack()
         await reviewing.after(client, record, locale)
 
+    @app.view(EDIT_CALLBACK)
+    async def edit_submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        view = body.get("view")
+        meta = view.get("private_metadata") if isinstance(view, dict) else None
+        press = read_press(f"q1|r|ed|{meta}") if isinstance(meta, str) else None
+        team, user = team_of(body), _user(body)
+        locale = await locales.of(client, team, user)
+        refused = await _refused(reviewing, client, press, team, user, locale)
+        if refused or press is None:
+            await ack(response_action="errors", errors={"quote": refused or say(NOT_MINE, locale)})
+            return
+        try:
+            answer = await edited(reviewing, client, press.id, view, user, locale)
+        except Exception:
+            log.exception("editing a suggestion failed")
+            answer = {"response_action": "errors", "errors": {"quote": say(APOLOGY, locale)}}
+        await ack(**answer)
+
     @app.action(REVIEW_ACTION)
     async def review_pressed(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -121,7 +142,9 @@ def add_review_listeners(app: AsyncApp, reviewing: Reviewing, responder: Respond
             await client.views_open(trigger_id=trigger, view=reject_view(press.id, locale))
             return
         if press.verb == "ed":
-            await answer(say(NOT_MINE, locale))  # not offered on Slack
+            trigger = str(body.get("trigger_id", ""))
+            if refused := await open_edit(reviewing, client, trigger, press.id, locale):
+                await answer(refused)
             return
         moved, record = await reviewing.decide(press, user)
         if not moved or record is None:

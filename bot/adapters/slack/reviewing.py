@@ -2,8 +2,9 @@
 as quote shortcut open the form; a submission is checked and kept (the member gets the
 receipt by DM), then checked against its source in the background and posted in the
 workspace's review channel; a reviewer's press decides it (compare-and-set in the
-store), the post is updated and the suggester told. ``/quote review-channel`` and
-``/quote review`` are the reviewers' own.
+store), the post is updated and the suggester told; an open one may be edited first
+(review_edit.py), and checked again. ``/quote review-channel`` and ``/quote review`` are
+the reviewers' own.
 
 Reviewers are the workspace's admins and owners (users.info, asked afresh) and the user
 IDs in ``quotebot.toml``'s ``[daily] admins``. A press names a suggestion, never a right:
@@ -16,6 +17,7 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -44,7 +46,7 @@ from bot.community import (
 )
 from bot.curation import FetchPolicy
 from bot.daily import QotdDesk
-from bot.store import Outcome, SuggestionRecord, SuggestionRefused
+from bot.store import Outcome, Store, SuggestionRecord, SuggestionRefused
 
 log = logging.getLogger("quotebot.slack")
 
@@ -69,6 +71,13 @@ async def settled() -> None:
     """Until every background check and review post started so far is done (for tests)."""
     while _TASKS:
         await asyncio.gather(*_TASKS, return_exceptions=True)
+
+
+def background(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` after the answer, kept referenced until done (see :func:`settled`)."""
+    task = asyncio.create_task(work)
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
 
 
 def private(text: str, blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -145,21 +154,29 @@ class Reviewing:
         except SuggestionRefused as exc:
             return {"response_action": "errors", "errors": {"quote": refusal(exc, locale)[:150]}}
         await self.tell(client, user, say(RECEIPT, locale))
-        task = asyncio.create_task(self._check(client, record, locale))
-        _TASKS.add(task)
-        task.add_done_callback(_TASKS.discard)
+        background(self._check(client, record, locale))
         return {}
+
+    async def verified(self, record: SuggestionRecord) -> SuggestionRecord | None:
+        """Check ``record`` against its source and record what was found, unless its quote
+        or source was edited meanwhile (that edit's own check records it): it now."""
+        found = await verify(record.text, record.source_url, FetchPolicy.from_env(os.environ))
+        outcome = OUTCOMES.get(found.outcome, "unfetched")
+
+        def keep(store: Store) -> SuggestionRecord | None:
+            now = store.suggestion(record.id)
+            if now is not None and (now.text, now.source_url) == (record.text, record.source_url):
+                store.set_verification(record.id, outcome, found.detail, time.time())
+            return store.suggestion(record.id)
+
+        current: SuggestionRecord | None = await self.call(keep)
+        return current
 
     async def _check(self, client: AsyncWebClient, record: SuggestionRecord, locale: str) -> None:
         try:
-            verified = await verify(
-                record.text, record.source_url, FetchPolicy.from_env(os.environ)
-            )
-            outcome, now = OUTCOMES.get(verified.outcome, "unfetched"), time.time()
-            await self.call(lambda s: s.set_verification(record.id, outcome, verified.detail, now))
+            found = await self.verified(record)
             settings = await self.call(lambda s: s.review_settings("slack", record.community))
             channel = settings.review_channel if settings is not None else None
-            found: SuggestionRecord | None = await self.call(lambda s: s.suggestion(record.id))
             if not channel or found is None:
                 return
             posted = await client.chat_postMessage(
@@ -217,4 +234,6 @@ def told(record: SuggestionRecord, locale: str) -> str:
     return say(TOLD_REJECTED, locale, director=director, reason=escape(record.reason or "—"))
 
 
-__all__ = ["ALREADY", "GONE", "NOT_A_MODERATOR", "Reviewing", "private", "settled", "told"]
+__all__ = [
+    "ALREADY", "GONE", "NOT_A_MODERATOR", "Reviewing", "background", "private", "settled", "told",
+]  # fmt: skip

@@ -1,5 +1,6 @@
 """The suggestion modals on Slack: ``/quote suggest`` and the Suggest as quote shortcut
-open the form (``q1_suggest``), a reviewer's Reject opens the reason's (``q1_reject``).
+open the form (``q1_suggest``), a reviewer's Edit opens it pre-filled (``q1_edit``, the
+suggestion's id its private_metadata), and Reject the reason's (``q1_reject``).
 
 Every label is plain text in the member's language; a submission is read strictly, by
 the block and action ids written here (anything else counts as empty), and the form's
@@ -16,8 +17,10 @@ from typing import Any
 from bot.answers import N_, translate
 from bot.book import QuoteBook
 from bot.community import Form, FormProblems, checked
+from bot.store import SuggestionRecord
 
 SUGGEST_CALLBACK = "q1_suggest"
+EDIT_CALLBACK = "q1_edit"
 REJECT_CALLBACK = "q1_reject"
 ACTION = "v"  # every input's action_id
 # (block id, label, max length, multiline, optional), in the order the modal shows them.
@@ -32,6 +35,8 @@ REASON_MAX = 300
 TITLE = N_("Suggest a quote")
 SUBMIT = N_("Suggest")
 CANCEL = N_("Cancel")
+EDIT_TITLE = N_("Edit a suggestion")
+SAVE = N_("Save")
 REJECT_TITLE = N_("Reject a suggestion")
 REASON = N_("Reason")
 REJECT = N_("Reject")
@@ -57,23 +62,37 @@ def _input(
     }  # fmt: skip
 
 
-def suggest_view(channel: str, team: str, locale: str, text: str = "") -> dict[str, Any]:
-    """The suggestion form, its quote pre-filled with ``text`` (cut to fit)."""
+def _form_view(
+    callback: str, meta: str, locale: str, values: dict[str, str], title: str, submit: str
+) -> dict[str, Any]:
     blocks = [
-        _input(
-            block, translate(label, locale), size, lines, optional, text if block == "quote" else ""
-        )
+        _input(block, translate(label, locale), size, lines, optional, values.get(block, ""))
         for block, label, size, lines, optional in FIELDS
     ]
     return {
         "type": "modal",
-        "callback_id": SUGGEST_CALLBACK,
-        "private_metadata": json.dumps({"channel": channel[:30], "team": team[:30]}),
-        "title": _plain(translate(TITLE, locale)[:24]),
-        "submit": _plain(translate(SUBMIT, locale)[:24]),
+        "callback_id": callback,
+        "private_metadata": meta,
+        "title": _plain(translate(title, locale)[:24]),
+        "submit": _plain(translate(submit, locale)[:24]),
         "close": _plain(translate(CANCEL, locale)[:24]),
         "blocks": blocks,
     }
+
+
+def suggest_view(channel: str, team: str, locale: str, text: str = "") -> dict[str, Any]:
+    """The suggestion form, its quote pre-filled with ``text`` (cut to fit)."""
+    meta = json.dumps({"channel": channel[:30], "team": team[:30]})
+    return _form_view(SUGGEST_CALLBACK, meta, locale, {"quote": text}, TITLE, SUBMIT)
+
+
+def edit_view(record: SuggestionRecord, locale: str) -> dict[str, Any]:
+    """The suggestion form filled with ``record``'s fields, to edit it."""
+    values = {
+        "director": record.director, "quote": record.text, "source": record.source_url,
+        "context": record.context or "", "topic": record.topic or "",
+    }  # fmt: skip
+    return _form_view(EDIT_CALLBACK, record.id, locale, values, EDIT_TITLE, SAVE)
 
 
 def reject_view(id: str, locale: str) -> dict[str, Any]:
@@ -132,6 +151,6 @@ def form_errors(form: Form, problems: FormProblems, book: QuoteBook, locale: str
 
 
 __all__ = [
-    "REJECT_CALLBACK", "SUGGEST_CALLBACK", "form_errors", "form_of", "metadata_of",
-    "reject_view", "suggest_view", "value_of",
+    "EDIT_CALLBACK", "REJECT_CALLBACK", "SUGGEST_CALLBACK", "edit_view", "form_errors",
+    "form_of", "metadata_of", "reject_view", "suggest_view", "value_of",
 ]  # fmt: skip

@@ -166,7 +166,7 @@ async def suggest(http: Http, path: str) -> dict[str, Any]:
 
 async def test_a_found_quote_is_approved_once_and_served_in_its_server_only(http: Http) -> None:
     posted = await suggest(http, "/said")
-    assert set(labels(posted)) == {"Approve", "Reject"}
+    assert set(labels(posted)) == {"Approve", "Reject", "Edit"}
     assert posted["embeds"][0]["footer"]["text"] == "Found in its source."
     approve = labels(posted)["Approve"]
     refused = await http.send(http.fake.component(approve))  # a plain member
@@ -195,7 +195,7 @@ async def test_a_found_quote_is_approved_once_and_served_in_its_server_only(http
 
 async def test_a_quote_not_found_is_approved_as_attributed_or_rejected(http: Http) -> None:
     posted = await suggest(http, "/other")
-    assert set(labels(posted)) == {"Approve as attributed", "Reject"}
+    assert set(labels(posted)) == {"Approve as attributed", "Reject", "Edit"}
     listed = await http.send(as_moderator(http.fake.command("review")))
     assert listed["data"]["flags"] & EPHEMERAL and len(listed["data"]["embeds"]) == 1
     reject = labels(posted)["Reject"]

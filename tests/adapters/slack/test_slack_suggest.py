@@ -201,7 +201,7 @@ async def test_a_good_submission_is_kept_checked_posted_and_receipted(sbot, page
     shown = json.dumps(post["blocks"])
     assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown
     assert f"Suggested by <@{MEMBER}>" in shown and "Found in its source." in shown
-    assert list(buttons_of(post)) == ["Approve", "Reject"]
+    assert list(buttons_of(post)) == ["Approve", "Reject", "Edit"]
     assert (record.review_channel, record.review_message) == (REVIEWS, post["ts"])
 
 
@@ -209,7 +209,7 @@ async def test_a_quote_not_on_its_page_is_only_approved_as_attributed(sbot, page
     record = await suggested(sbot, f"{page}/other")
     assert record.outcome == "not_found"
     [post] = posts_in(sbot.fake, REVIEWS)
-    assert list(buttons_of(post)) == ["Approve as attributed", "Reject"]
+    assert list(buttons_of(post)) == ["Approve as attributed", "Reject", "Edit"]
 
 
 async def test_without_a_review_channel_nothing_is_posted(sbot, page):
