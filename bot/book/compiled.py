@@ -1,7 +1,9 @@
 """The compiled book: a quote book as one SQLite file, opened in milliseconds at any size.
 
-:func:`write` stores what the loader read from the YAML (every director, source, topic and
-quote, the problems found, and the search index); :func:`read` opens it read-only and
+:class:`BookWriter` (see :mod:`bot.book.compiled_writer`) stores what the loader reads
+from the YAML a file at a time (every director, source, topic and quote, the problems
+found, and the search index); :func:`write` does the same for a book in hand. It keeps
+real names (see :class:`~bot.book.fingerprint.Spelling`). :func:`read` opens it read-only and
 gives a :class:`QuoteBook` whose quotes are fetched from the file when asked for (see
 :mod:`bot.book.compiled_quotes`), so neither the time to start nor the memory taken grows
 with the number of quotes. quotebot never changes a file once written (it is replaced
@@ -16,7 +18,6 @@ reads, not a memory map, so a file cut short under the process is an error, not 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from array import array
@@ -24,11 +25,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.book import cache_trust, search
-from bot.book.compiled_format import FORMAT, ID, SCHEMA, Damaged, Stale, contents
+from bot.book import cache_trust
+from bot.book.compiled_format import FORMAT, ID, Damaged, Stale, contents
 from bot.book.compiled_quotes import BookFile, Damage, FileSearcher, Quotes, Rows
+from bot.book.compiled_writer import BookWriter
 from bot.book.files import Problem
-from bot.book.model import Director, Quote, Source, Topic, quote_key
+from bot.book.fingerprint import Spelling
+from bot.book.model import Director, Source, Topic
 from bot.book.quote_book import QuoteBook
 from bot.errors import one_line
 
@@ -36,7 +39,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bot.book.compiled_format import Contents
 
-__all__ = ["FORMAT", "Damaged", "Quotes", "Stale", "read", "write"]
+__all__ = ["FORMAT", "BookWriter", "Damaged", "Quotes", "Stale", "read", "write"]
 
 _PRAGMAS = (
     # What the schema names runs with no function a file could smuggle in.
@@ -51,71 +54,27 @@ _PRAGMAS = (
 def write(
     path: Path, key: str, book: QuoteBook, problems: Sequence[Problem], files: Sequence[str]
 ) -> None:
-    """Store ``book`` (quotes in hand) in a new SQLite file at ``path``."""
-    connection = sqlite3.connect(path)
+    """Store ``book`` (quotes in hand) in a new SQLite file at ``path``. (The loader
+    writes a director at a time as it reads the files: :class:`BookWriter`.)"""
+    writer = BookWriter(path, key)
     try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        for statement in SCHEMA:
-            connection.execute(statement)
-        directors = []
-        first = 1
-        for number, director in enumerate(book):
-            rows = [_row(first + n, number, q) for n, q in enumerate(director.quotes)]
-            connection.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            connection.executemany(
-                "INSERT INTO quote_keys VALUES (?, ?)",
-                ((first + n, quote_key(q)) for n, q in enumerate(director.quotes)),
-            )
-            numbered = list(enumerate(director.quotes, first))
-            search.add(connection, ((rowid, q.text, q.context) for rowid, q in numbered))
-            for topic in director.topics:
-                ids = array(ID, (rowid for rowid, q in numbered if q.topic == topic.name))
-                connection.execute(
-                    "INSERT INTO pools VALUES (?, ?, ?)", (number, topic.name, ids.tobytes())
-                )
-            directors.append(_director_meta(director))
-            first += len(rows)
-        connection.execute("INSERT INTO words (words) VALUES ('optimize')")
-        meta = {
-            "directors": directors,
-            "problems": [[p.path, p.line, p.message] for p in problems],
-            "files": list(files),
-        }
-        connection.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            [("format", FORMAT), ("key", key), ("book", json.dumps(meta))],
-        )
-        connection.commit()
+        for director in book:
+            writer.add(director)
+        writer.finish(problems, files)
     finally:
-        connection.close()
-
-
-def _row(rowid: int, number: int, q: Quote) -> tuple[object, ...]:
-    return (rowid, number, q.topic, q.text, q.context, q.source.key, q.line, q.status, q.locator)
-
-
-def _director_meta(director: Director) -> dict[str, object]:
-    sources = {q.source.key: q.source for q in director.quotes}
-    return {
-        "name": director.name,
-        "command": director.command,
-        "aliases": list(director.aliases),
-        "path": director.path,
-        "line": director.line,
-        "topics": [[t.name, list(t.aliases)] for t in director.topics],
-        "sources": [[s.key, s.title, s.venue, s.date, s.document, s.url] for s in sources.values()],
-        "count": len(director.quotes),
-    }
+        writer.close()
 
 
 def read(
-    path: Path, key: str, rebuild: Callable[[], object] | None = None
-) -> tuple[QuoteBook, tuple[Problem, ...], tuple[str, ...]]:
+    path: Path, key: str, rebuild: Callable[[], object] | None = None,
+    spelling: Spelling | None = None,
+) -> tuple[QuoteBook, tuple[Problem, ...], tuple[str, ...]]:  # fmt: skip
     """Open the compiled book at ``path``: :class:`Stale` unless it was written for ``key``
     in this format, :class:`Damaged` unless it is one quotebot made and it holds together.
     ``rebuild`` (the loader's) compiles it again if it is damaged under a serving process,
-    or raises when it cannot (the quote files changed since, say)."""
+    or raises when it cannot (the quote files changed since, say). ``spelling`` gives the
+    paths the book keeps (real ones) as the caller named them."""
+    spelled = spelling or Spelling((), ())
     file, (data, pools) = _open(path, key)
 
     def reopen(failed: BookFile) -> BookFile:
@@ -145,15 +104,18 @@ def read(
         directors.append(
             Director(
                 name=item["name"], command=item["command"], topics=topics, quotes=quotes,
-                aliases=tuple(item["aliases"]), path=item["path"], line=item["line"],
+                aliases=tuple(item["aliases"]), path=spelled.path(item["path"]),
+                line=item["line"],
                 by_topic=by_topic,
             )
         )  # fmt: skip
         first += item["count"]
     searcher = FileSearcher(rows)
     book = QuoteBook(directors, quotes=Quotes(rows, range(1, first)), searcher=searcher)
-    problems = tuple(Problem(p, line, message) for p, line, message in data["problems"])
-    return book, problems, tuple(data["files"])
+    problems = tuple(
+        Problem(spelled.text(p), line, spelled.text(said)) for p, line, said in data["problems"]
+    )
+    return book, problems, tuple(spelled.path(f) for f in data["files"])
 
 
 def _open(path: Path, key: str) -> tuple[BookFile, Contents]:

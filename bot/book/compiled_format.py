@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     Contents = tuple[dict[str, Any], dict[tuple[int, str], array[int]]]
 
-FORMAT = "quotebot-book-4"
+FORMAT = "quotebot-book-5"  # 5: real names kept (see bot.book.fingerprint)
 SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE quotes (id INTEGER PRIMARY KEY, director INTEGER NOT NULL,"

@@ -32,6 +32,8 @@ def command_key(text: str) -> str:
 
 def normalise_text(text: str) -> str:
     """Fold a quote's text so that two copies differing only in typography compare equal."""
+    if text.isascii():  # NFKC and the quote marks change nothing, casefold is lower
+        return " ".join(text.lower().split())  # (translate with a table costs 2 us a quote)
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTE_MARKS)
     return " ".join(folded.split())
 

@@ -4,6 +4,7 @@ as ``path:line: message`` instead of stopping at the first."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 import yaml
@@ -39,6 +40,12 @@ class _Loader(_Parser, yaml.resolver.BaseResolver):
     def resolve(self, kind: type[yaml.Node], value: object, implicit: object) -> str:
         # Called for every untagged node; the default tag of its kind is all we need.
         return _DEFAULT_TAGS[kind]
+
+    # The resolver's walk down and up the tree (for yaml.add_path_resolver's tags, which
+    # resolve() above never gives) is called twice for every node: nothing to do, so a
+    # builtin that does nothing, in C, not a Python method (a sixth of composing).
+    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]  # (parent, index)
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]  # ()
 
 
 PLAIN_TAGS = frozenset(

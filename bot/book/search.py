@@ -36,10 +36,16 @@ Cursor = tuple[int, int, bool]
 
 def add(connection: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
     """Index quotes: (row id, text, context)."""
-    connection.executemany(
-        "INSERT INTO words (rowid, text, context) VALUES (?, ?, ?)",
+    add_folded(
+        connection,
         ((rowid, normalise_text(text), normalise_text(context)) for rowid, text, context in rows),
     )
+
+
+def add_folded(connection: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Index quotes whose text and context are folded already (:func:`normalise_text`):
+    (row id, text, context)."""
+    connection.executemany("INSERT INTO words (rowid, text, context) VALUES (?, ?, ?)", rows)
 
 
 def tiers(words: str) -> tuple[str, ...]:
