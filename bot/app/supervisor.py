@@ -16,11 +16,12 @@ import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot import metrics
 from bot.adapters.contract import Service
 from bot.adapters.http.server import HttpFront
 from bot.answers.answerer import Answerer
 from bot.answers.catalogue import cap_warnings
-from bot.app import hangup
+from bot.app import hangup, observing
 from bot.app.wiring import FIRST_BACKOFF_S, MAX_BACKOFF_S, DailyService, wait_or_stop
 from bot.book.loader import LoadResult, load_book
 from bot.book.quote_book import QuoteBook
@@ -42,25 +43,34 @@ async def supervise(service: Service, stop: asyncio.Event) -> str | None:
         began = loop.time()
         try:
             await service.start()
+            metrics.PLATFORM_STATE.state("serving", service.name)
             await service.serve(stop)
         except (SettingsError, Fatal) as exc:
             await service.close()
-            log.error("%s stopped: %s", service.name, exc)
+            metrics.PLATFORM_STATE.state("stopped", service.name)
+            log.error("%s stopped: %s", service.name, exc, extra={"platform": service.name})
             return str(exc)
         except Exception as exc:  # noqa: BLE001 - any failure of one service is its own
             await service.close()
             failures = 1 if loop.time() - began > HEALTHY_S else failures + 1
             reason = one_line(exc)
             if failures > MAX_FAILURES:
+                metrics.PLATFORM_STATE.state("stopped", service.name)
                 log.error(
                     "%s stopped after %d failures in a row: %s", service.name, failures, reason
                 )
                 return reason
             delay = min(FIRST_BACKOFF_S * 2 ** (failures - 1), MAX_BACKOFF_S)
-            log.error("%s failed (%s); restarting in %.0f s", service.name, reason, delay)
+            metrics.PLATFORM_STATE.state("restarting", service.name)
+            metrics.RESTARTS.inc(service.name)
+            log.error(
+                "%s failed (%s); restarting in %.0f s", service.name, reason, delay,
+                extra={"platform": service.name, "outcome": "restarting"},
+            )  # fmt: skip
             await wait_or_stop(stop, delay)
             continue
         await service.close()
+    metrics.PLATFORM_STATE.state("stopped", service.name)
     return None
 
 
@@ -128,9 +138,11 @@ class Reloader:
                     log.warning("reload: %s", problem)
                 kept = len(self.answerer.book.quotes)
                 log.warning("reload: kept the last good quote book (%d quotes)", kept)
+                observing.reloaded(self.answerer.book, kept_new=False)
                 return False
             Answerer(loaded.book).warm_up()  # before it answers anyone
             self.answerer.book = loaded.book
+            observing.reloaded(loaded.book, kept_new=True)
             files = len(loaded.files)
             log.info("reload: %d quotes from %d file(s)", len(loaded.book.quotes), files)
             log_caps(loaded.book, [service.name for service in self.services], "reload: ")

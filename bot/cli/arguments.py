@@ -27,6 +27,15 @@ def moment_argument(text: str) -> datetime:
     return moment
 
 
+def address_argument(text: str) -> tuple[str, int]:
+    """HOST:PORT (the host may be left out: 127.0.0.1), as --metrics takes it."""
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"not HOST:PORT (127.0.0.1:9464): {text!r}")
+    return host, int(port)
+
+
 def date_argument(text: str) -> date:
     from datetime import date
 

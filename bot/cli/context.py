@@ -93,15 +93,21 @@ class Context:
         except ConfigError as exc:
             raise self.fail(str(exc)) from None
 
+    def log_format(self) -> str | None:
+        """The log's format, text or json (--log-format, else QUOTEBOT_LOG_FORMAT, else
+        text); None when QUOTEBOT_LOG_FORMAT names another."""
+        given = getattr(self.args, "log_format", None)
+        kind = (given or setting(self.env, "QUOTEBOT_LOG_FORMAT") or "text").lower()
+        return kind if kind in ("text", "json") else None
+
     def configure_logging(self) -> None:
         import logging  # only the verbs that serve log; ask and check start without it
 
-        logging.basicConfig(
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=self.err,
-            force=True,
-        )
+        from bot.cli.log_format import formatter
+
+        logging.basicConfig(level=logging.INFO, stream=self.err, force=True)
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(formatter(self.log_format() or "text"))
         # The libraries' INFO lines are connection chatter; ours say what matters.
         for noisy in ("slack_bolt", "slack_sdk", "discord", "aiohttp.access"):
             logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot import metrics
 from bot.answers import N_, say
 from bot.community.verification import detail_of
 from bot.store import (
@@ -140,7 +141,13 @@ class Review:
     def submit(self, new: NewSuggestion) -> SuggestionRecord:
         """Keep a new suggestion; SuggestionRefused when a cap is reached."""
         now = self._clock()
-        return self._shared.call(lambda store: store.suggest(new, now))
+        try:
+            kept = self._shared.call(lambda store: store.suggest(new, now))
+        except SuggestionRefused:
+            metrics.SUGGESTIONS.inc(new.platform, "refused")
+            raise
+        metrics.SUGGESTIONS.inc(new.platform, "submitted")
+        return kept
 
     def decide(
         self, press: Press, by: str, reason: str = ""
@@ -163,7 +170,11 @@ class Review:
             )  # fmt: skip
             return moved, store.suggestion(press.id)
 
-        return self._shared.call(step)
+        moved, record = self._shared.call(step)
+        if record is not None:
+            label = ("edited" if press.verb == "ed" else status) if moved else "conflict"
+            metrics.SUGGESTIONS_DECIDED.inc(record.platform, label)
+        return moved, record
 
 
 __all__ = [

@@ -14,6 +14,7 @@ import asyncio
 import json
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.curation import (
     FetchError,
     FetchPolicy,
@@ -36,7 +37,14 @@ class Verified:
 
 
 async def verify(text: str, url: str, policy: FetchPolicy | None = None) -> Verified:
-    """Fetch ``url`` and look for ``text`` in it; never raises for the page's sake."""
+    """Fetch ``url`` and look for ``text`` in it; never raises for the page's sake. The
+    outcome counted (bot.metrics)."""
+    verified = await _verify(text, url, policy)
+    metrics.SUGGESTIONS_VERIFIED.inc(verified.outcome)
+    return verified
+
+
+async def _verify(text: str, url: str, policy: FetchPolicy | None) -> Verified:
     try:
         page = await fetch(url, policy)
         article = page_article(page.text, page.url, page.html)

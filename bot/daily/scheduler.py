@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
+from bot import metrics
 from bot.daily.delivery import Daily
 from bot.daily.poster import Result
 from bot.daily.rounds import post_round, sync_operator
@@ -51,7 +53,7 @@ async def run_schedule(daily: Daily, stop: asyncio.Event, poll_s: float = POLL_S
     while not stop.is_set():
         now = daily.clock.now()
         wake = now + timedelta(seconds=poll_s)
-        full = failed = False
+        full = failed = bad = False  # bad: a post failed (counted, not retried sooner)
         try:
             if not synced:
                 await asyncio.to_thread(sync_operator, daily.store, cfg, now)
@@ -64,7 +66,9 @@ async def run_schedule(daily: Daily, stop: asyncio.Event, poll_s: float = POLL_S
                 if results is None:  # stopped mid-round
                     break
                 for result in results:
-                    log.info("daily %s", result)
+                    said = {"platform": result.target.platform, "outcome": result.outcome}
+                    log.info("daily %s", result, extra=said)
+                    bad = _counted(result) or bad
                 full = len(records) == BATCH
             upcoming = await asyncio.to_thread(daily.store.next_due, platforms)
             if upcoming is not None:
@@ -75,11 +79,28 @@ async def run_schedule(daily: Daily, stop: asyncio.Event, poll_s: float = POLL_S
         except Exception as exc:  # noqa: BLE001 - e.g. the database is down: the bots go on
             log.error("daily: this round failed (%s); trying again shortly", one_line(exc))
             failed = True
+        metrics.DAILY_ROUNDS.inc("failed" if failed or bad else "ok")
+        if not (failed or bad):
+            metrics.DAILY_LAST_GOOD.set(time.time())
         if full and not failed:
             continue
         if wake <= now or failed:
             wake = max(wake, now + timedelta(seconds=MIN_PAUSE_S))
         await _sleep_until(daily, wake, stop)
+
+
+# A post's outcome as its metric's label says it.
+_OUTCOMES = {
+    "already posted": "already_there", "claimed elsewhere": "claimed_elsewhere",
+    "gave up for now": "retrying",
+}  # fmt: skip
+
+
+def _counted(result: Result) -> bool:
+    """Count a post by outcome (a closed channel's as paused); True when it failed."""
+    outcome = "paused" if result.channel_closed else _OUTCOMES.get(result.outcome, result.outcome)
+    metrics.DAILY_POSTS.inc(result.target.platform, outcome)
+    return outcome == "failed"
 
 
 def _shown(moment: float | None) -> str:

@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as NotYet
 from typing import TypeVar
 
+from bot import metrics
 from bot.errors import SettingsError, one_line
 from bot.store.errors import StoreUnavailable
 from bot.store.roles import Store
@@ -72,6 +73,17 @@ class SharedStore:
             return self._opening
 
     def call(self, use: Callable[[Store], T], within: float = ANSWER_S) -> T:
+        """:meth:`_call`, counted: its time, its failure, whether the store answered."""
+        began = time.perf_counter()
+        try:
+            done = self._call(use, within)
+        except BaseException as exc:
+            _counted(exc, began)
+            raise
+        _counted(None, began)
+        return done
+
+    def _call(self, use: Callable[[Store], T], within: float = ANSWER_S) -> T:
         """``use(store)``, giving up after ``within`` seconds (waiting for the store to open
         included); on any failure the store is let go (the next call opens it again) and
         the failure raised. While it cannot be opened, or after it did not answer in
@@ -99,14 +111,18 @@ class SharedStore:
         store = self._store
         if store is None or not store.local:
             raise BlockingIOError("not a store the loop may call")
+        began = time.perf_counter()
         try:
             with store.within(0):
-                return use(store)
+                done = use(store)
         except BlockingIOError:
             raise
-        except BaseException:
+        except BaseException as exc:
+            _counted(exc, began)
             self._let_go(store)
             raise
+        _counted(None, began)
+        return done
 
     def _ready(self, within: float) -> Store:
         with self._lock:
@@ -160,6 +176,21 @@ class SharedStore:
             store, self._store = self._store, None
         if store is not None:
             _close(store)
+
+
+def _counted(failure: BaseException | None, began: float) -> None:
+    """A call's time, and whether the store answered (bot.metrics)."""
+    metrics.STORE_SECONDS.observe(time.perf_counter() - began)
+    if failure is None:
+        metrics.STORE_UP.set(1.0)
+        return
+    how = "failed"
+    if isinstance(failure, StoreUnavailable):
+        how = "unavailable"
+    elif isinstance(failure, TimeoutError):
+        how = "timeout"
+    metrics.STORE_ERRORS_TOTAL.inc(how)
+    metrics.STORE_UP.set(0.0)
 
 
 def _close(store: Store) -> None:

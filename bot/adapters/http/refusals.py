@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from bot import metrics
 from bot.adapters.http.throttle import Throttle
 
 log = logging.getLogger("quotebot.http")
@@ -80,6 +81,8 @@ class RefusalLog(logging.Logger):
 
     def _refused(self, exc: BaseException | None) -> None:
         kind = refused_kind(exc)
+        gone = isinstance(exc, ConnectionError)
+        metrics.HTTP_REFUSALS.inc("client_gone" if gone else "unreadable")
         count = self._throttle.due(f"refused:{kind}")
         if count:
             log.warning("HTTP: refused %d request(s) aiohttp could not read (%s)", count, kind)

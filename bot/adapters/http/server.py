@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot import metrics
 from bot.adapters.http import body
 from bot.adapters.http.refusals import RefusalLog
 from bot.adapters.http.throttle import Throttle
@@ -51,18 +52,22 @@ class ConnectionGuard:
     def admit(self, connection: _Guarded) -> None:
         while len(self._open) >= self.max_connections:
             quiet, _ = self._open.popitem(last=False)
+            metrics.HTTP_OPEN.dec()
             quiet.close("too many open connections; this one was the quietest")
         self._open[connection] = None
+        metrics.HTTP_OPEN.inc()
 
     def heard(self, connection: _Guarded) -> None:
         if connection in self._open:
             self._open.move_to_end(connection)
 
     def gone(self, connection: _Guarded) -> None:
-        self._open.pop(connection, None)
+        if self._open.pop(connection, False) is None:  # was open (its value is None)
+            metrics.HTTP_OPEN.dec()
 
     def closed(self, why: str) -> None:
         """Count a connection closed by the guard; one log line a minute says how many."""
+        metrics.HTTP_REFUSALS.inc("slow_or_idle")
         count = self.throttle.due("closed")
         if count:
             log.warning("HTTP: closed %d slow or idle connection(s) (latest: %s)", count, why)
