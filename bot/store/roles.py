@@ -10,7 +10,7 @@ clock running ahead would forget what the others still need.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Protocol
@@ -104,6 +104,10 @@ class SeenRequests(Protocol):
         """True the first time ``request`` (a signed request's signature) is offered within
         ``window`` seconds by the database's clock, on any instance sharing this store;
         forgets older ones."""
+
+    def first_times(self, requests: Sequence[str], window: float) -> set[str]:
+        """Those of ``requests`` offered for the first time, as :meth:`first_time` says,
+        in one statement (a request given twice is first-time once, at most)."""
 
 
 class Installations(Protocol):

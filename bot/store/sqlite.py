@@ -128,6 +128,7 @@ class SQLiteStore(SQLStore):
             yield cursor
 
     def close(self) -> None:
+        self._end_sweep()
         # Under the guard: a worker thread may still be in a transaction whose caller
         # was cancelled (asyncio cannot stop a thread), and closing under it crashes libpq.
         with self._guard:

@@ -20,7 +20,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "daily_posts": ("SELECT", "INSERT", "UPDATE"),
     "quote_picks": ("SELECT", "INSERT", "UPDATE"),
     "subscriptions": ("SELECT", "INSERT", "UPDATE", "DELETE"),
-    "seen_requests": ("SELECT", "INSERT", "DELETE"),
+    "seen_requests": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "slack_installations": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "oauth_states": ("SELECT", "INSERT", "DELETE"),
     "suggestions": ("SELECT", "INSERT", "UPDATE"),

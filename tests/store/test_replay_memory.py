@@ -164,6 +164,11 @@ async def test_on_sqlite_the_guard_writes_from_the_loop_without_a_worker_thread(
     # The SQLite file's memory costs the loop a write, not a hop to a worker thread: with
     # the only worker thread taken, the guard still answers (a hop would wait for ever).
     desk = opened(str(tmp_path / "state.db"))
+    # The first request starts the store's sweep of what expired (a thread of its own,
+    # holding the file a moment): done before the only worker thread is taken.
+    assert await guard(desk).first_time_anywhere("v0=first")
+    sweeper = desk.store.call(lambda store: store._sweeper)  # type: ignore[attr-defined]
+    await asyncio.to_thread(sweeper.join)
     loop = asyncio.get_running_loop()
     gate = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as workers:

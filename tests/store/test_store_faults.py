@@ -38,7 +38,8 @@ def test_a_killed_postgres_connection_is_replaced(postgres_url):
     try:
         assert store.claim(DAY, "slack:C1", "a", 100.0, 600)
         assert kill_backends(postgres_url) >= 1
-        # The pool checks the connection before lending it: the next call reconnects.
+        # A connection found broken (looked at when lent, or on its first round trip) is
+        # replaced: the next call reconnects, and does not fail.
         store.mark_sent(DAY, "slack:C1", "a", 101.0, "m1")
         assert store.posts(DAY)["slack:C1"].status == "sent"
         assert kill_backends(postgres_url) >= 1

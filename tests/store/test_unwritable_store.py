@@ -195,7 +195,7 @@ def test_a_role_that_may_only_read_is_said_at_open_with_the_grant(postgres_url):
         assert said == (
             f"QUOTEBOT_DB={masked(url)}: read-only for role {name} (not granted "
             "daily_posts: INSERT, UPDATE; oauth_states: INSERT, DELETE; quote_picks: INSERT, "
-            "UPDATE; review_settings: INSERT, UPDATE; seen_requests: INSERT, DELETE; "
+            "UPDATE; review_settings: INSERT, UPDATE; seen_requests: INSERT, UPDATE, DELETE; "
             "slack_installations: INSERT, UPDATE, DELETE; subscriptions: INSERT, UPDATE, "
             "DELETE; suggestion_counters: INSERT, UPDATE; suggestions: INSERT, UPDATE); "
             "GRANT SELECT, INSERT, UPDATE, "
