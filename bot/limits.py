@@ -55,11 +55,14 @@ DISCORD_EMBEDS_PER_MESSAGE = 10
 CHOICES_MAX = 25  # autocomplete results
 CHOICE_NAME_MAX = 100
 AUTOCOMPLETE_INPUT_MAX = 100  # a string option's value is at most this long
+DISCORD_ALT_TEXT_MAX = 1_024  # an attachment's description (a quote card's alt text)
 
 # ---- Slack messages --------------------------------------------------------------------
 SLACK_SECTION_MAX = 3_000  # characters in a section's text
 SLACK_BLOCKS_MAX = 50  # blocks in one message
 SLACK_APP_NAME_MAX = 35  # the manifest's display name
+SLACK_ALT_TEXT_MAX = 2_000  # an image block's alt_text
+SLACK_IMAGE_URL_MAX = 3_000  # an image block's image_url
 
 
 def slack_escaped_length(text: str) -> int:

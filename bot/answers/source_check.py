@@ -19,14 +19,17 @@ it is read, and never echoed.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
 from bot import limits
 from bot.answers.language import ENGLISH, N_, say, translate
 from bot.answers.user_text import clean_input
+from bot.book import quote_id
 from bot.book.model import Quote, fold
 from bot.book.quote_book import QuoteBook
+from bot.environment import setting
 
 # A part of a quote this many words long or more counts as the quote.
 MIN_PART_WORDS = 4
@@ -46,7 +49,7 @@ NO_TEXT = N_("That message has no text to look for in the book.")
 LABELS = {
     "Source": N_("Source"), "Venue": N_("Venue"), "Date": N_("Date"),
     "Locator": N_("Locator"), "Document": N_("Document"), "URL": N_("URL"),
-    "Status": N_("Status"),
+    "Status": N_("Status"), "ID": N_("ID"), "Permalink": N_("Permalink"),
 }  # fmt: skip
 DISPUTED = N_("attribution disputed")
 
@@ -64,10 +67,22 @@ class SourceAnswer:
     private: bool = True
 
 
-def source_lines(quote: Quote, *, locale: str | None = ENGLISH) -> tuple[tuple[str, str], ...]:
+def permalink(quote: Quote, book: QuoteBook | None) -> str:
+    """The quote's page under ``QUOTEBOT_PUBLIC_URL`` (``/<command>/q/<id>/``, as the web
+    pages lay it out), or "" when there is no public URL or no command for it."""
+    public = setting(os.environ, "QUOTEBOT_PUBLIC_URL").rstrip("/")
+    director = book.director(quote.director) if public and book is not None else None
+    if director is None or not public.startswith(("http://", "https://")):
+        return ""
+    return f"{public}/{director.command}/q/{quote_id(quote)}/"
+
+
+def source_lines(
+    quote: Quote, *, locale: str | None = ENGLISH, book: QuoteBook | None = None
+) -> tuple[tuple[str, str], ...]:
     """A quote's full source, one (label, value) line each: title, venue, date, locator,
-    document or URL, and what is known of the attribution; the labels in ``locale``'s
-    language."""
+    document or URL, what is known of the attribution, and the quote's ID (and, with
+    ``book`` and a public URL, its permalink); the labels in ``locale``'s language."""
     source = quote.source
     status = translate(DISPUTED, locale) if quote.status == "disputed" else quote.status
     lines = (
@@ -78,6 +93,8 @@ def source_lines(quote: Quote, *, locale: str | None = ENGLISH) -> tuple[tuple[s
         ("Document", source.document),
         ("URL", source.url),
         ("Status", status),
+        ("ID", f"#{quote_id(quote)}"),
+        ("Permalink", permalink(quote, book)),
     )
     return tuple((translate(LABELS[label], locale), value) for label, value in lines if value)
 
@@ -126,7 +143,7 @@ def check_source(book: QuoteBook, message: str, *, locale: str | None = ENGLISH)
     for quote in candidates:
         quoted = _folded(quote.text)
         if quoted in text or (len(part.split()) >= MIN_PART_WORDS and part in quoted):
-            return _answer(quote, True, locale)
+            return _answer(book, quote, True, locale)
     asked = _words(text)
     best: tuple[int, Quote] | None = None
     for quote in candidates:
@@ -137,9 +154,9 @@ def check_source(book: QuoteBook, message: str, *, locale: str | None = ENGLISH)
             best = shared, quote
     if best is None:
         return SourceAnswer(None, False, translate(NOT_FOUND, locale))
-    return _answer(best[1], False, locale)
+    return _answer(book, best[1], False, locale)
 
 
-def _answer(quote: Quote, found: bool, locale: str | None) -> SourceAnswer:
+def _answer(book: QuoteBook, quote: Quote, found: bool, locale: str | None) -> SourceAnswer:
     heading = say(FOUND if found else CLOSEST, locale, director=quote.director)
-    return SourceAnswer(quote, found, heading, source_lines(quote, locale=locale))
+    return SourceAnswer(quote, found, heading, source_lines(quote, locale=locale, book=book))

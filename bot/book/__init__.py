@@ -22,6 +22,7 @@ from bot.book.model import (
     quote_key,
 )
 from bot.book.quote_book import QuoteBook
+from bot.book.stable_ids import find, index, is_quote_id, quote_id
 
 __all__ = [
     "STATUSES",
@@ -33,9 +34,13 @@ __all__ = [
     "Source",
     "Topic",
     "command_key",
+    "find",
     "fold",
+    "index",
+    "is_quote_id",
     "load_book",
     "normalise_key",
     "normalise_text",
+    "quote_id",
     "quote_key",
 ]

@@ -43,7 +43,8 @@ def daily(context: Context) -> int:
     try:
         # Posters for the settings file's targets are required (a missing token is a usage
         # error, as before); chat subscriptions on a platform without one say so instead.
-        posters = wiring.posters_for(config, context.env) if args.post else {}
+        book = lambda: answerer.book  # noqa: E731 - the cards' addresses
+        posters = wiring.posters_for(config, context.env, (), book) if args.post else {}
     except SettingsError as exc:
         store.close()
         raise context.fail(str(exc)) from None

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import SourceAnswer, check_source, source_text
+from bot.book import quote_id
 from bot.book.loader import load_book
 from bot.book.quote_book import QuoteBook
 from tests.fixtures import QUOTES, write
@@ -42,6 +43,7 @@ def test_a_shipped_quote_as_posted_is_in_the_book_with_its_full_source(book, pos
         ("Date", "2013-09"),
         ("Document", "seeds/2013-09-tiff-in-conversation-spike-jonze.txt"),
         ("Status", "attributed"),
+        ("ID", f"#{quote_id(answer.quote)}"),
     )
 
 
@@ -101,7 +103,7 @@ quotes:
     loaded = load_book([tmp_path])
     assert not loaded.problems
     answer = check_source(loaded.book, "every frame is a decision somebody made on purpose")
-    assert answer.found
+    assert answer.found and answer.quote is not None
     assert answer.lines == (
         ("Source", "A Page"),
         ("Venue", "The Web"),
@@ -109,6 +111,7 @@ quotes:
         ("Locator", "para. 4"),
         ("URL", "https://example.org/page"),
         ("Status", "attribution disputed"),
+        ("ID", f"#{quote_id(answer.quote)}"),
     )
     assert source_text(answer).splitlines() == [
         "In the book: Test Director.",
@@ -120,4 +123,16 @@ quotes:
         "Locator: para. 4",
         "URL: https://example.org/page",
         "Status: attribution disputed",
+        f"ID: #{quote_id(answer.quote)}",
     ]
+
+
+def test_the_source_answer_gives_the_permalink_under_the_public_url(book, monkeypatch):
+    monkeypatch.setenv("QUOTEBOT_PUBLIC_URL", "https://quotes.example.org/")
+    answer = check_source(book, EDITING)
+    assert answer.quote is not None
+    ident = quote_id(answer.quote)
+    assert answer.lines[-2:] == (
+        ("ID", f"#{ident}"),
+        ("Permalink", f"https://quotes.example.org/jonze/q/{ident}/"),
+    )

@@ -111,6 +111,8 @@ class FakeDiscord:
     forbidden: set[str] = field(default_factory=set)
     # Messages created, oldest first; and answers to give instead, next first.
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # Files posted with messages (multipart): (filename, bytes, description), oldest first.
+    uploads: list[tuple[str, bytes, str | None]] = field(default_factory=list)
     failures: list[web.Response] = field(default_factory=list)
     # Answers given for every request to (method, path), whatever else would be said.
     broken: dict[tuple[str, str], Callable[[], web.Response]] = field(default_factory=dict)
@@ -172,7 +174,9 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["path"]
         body = await request.read()
-        data = json.loads(body) if body else None
+        data: Any = _multipart(request.content_type, body) if body else None
+        if data is None and body:
+            data = json.loads(body)
         self.calls.append(Call(request.method, path, dict(request.headers), data))
         parts = path.strip("/").split("/")
         if parts[0] == "interactions" and len(parts) == 4 and parts[3] == "callback":
@@ -282,6 +286,15 @@ class FakeDiscord:
             "pinned": False,
             "type": 0,
         }
+        for number, (filename, content_type, content) in enumerate(data.get("_files", [])):
+            described = (data.get("attachments") or [{}] * (number + 1))[number]
+            self.uploads.append((filename, content, described.get("description")))
+            message["attachments"].append(
+                {"id": str(8_000_000_000_000_000_000 + next(self._ids)), "filename": filename,
+                 "description": described.get("description"), "content_type": content_type,
+                 "size": len(content)}
+            )  # fmt: skip
+        message.pop("_files", None)
         self.messages.append(message)
         return _json(message)
 
@@ -695,3 +708,29 @@ def _guild(guild_id: str) -> dict[str, Any]:
         "guild_scheduled_events": [],
         "soundboard_sounds": [],
     }
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any] | None:
+    """A multipart/form-data body as discord.py sends a message with files: its
+    ``payload_json``, with the files under ``_files`` as (filename, type, bytes)."""
+    if content_type != "multipart/form-data":
+        return None
+    import email.parser
+    import email.policy
+
+    boundary = body.split(b"\r\n", 1)[0][2:].decode()
+    head = f'Content-Type: multipart/form-data; boundary="{boundary}"\r\n\r\n'.encode()
+    parsed = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    data: dict[str, Any] = {}
+    files: list[tuple[str, str, bytes]] = []
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True)
+        content = content if isinstance(content, bytes) else b""
+        if name == "payload_json":
+            data.update(json.loads(content))
+        else:
+            filename = part.get_filename() or ""
+            files.append((filename, part.get_content_type(), content))
+    data["_files"] = files
+    return data

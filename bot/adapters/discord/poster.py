@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -18,6 +20,13 @@ from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.pacing import Pace
 from bot.book import Quote
 from bot.daily import DeliveryError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bot.adapters.web.cards import CardPost
+
+log = logging.getLogger("quotebot.daily")
+CARD_FILE = "card.png"
 
 # Messages read back when looking for an earlier post.
 LOOK_BACK = 100
@@ -40,6 +49,28 @@ class DiscordPoster:
         self._pace = Pace(rate)
         # Posts run concurrently: the first logs in, the others wait for its client.
         self._logging_in = asyncio.Lock()
+        self.card: CardPost | None = None  # [daily] card = true: the card goes too
+        self._card_failed = False
+
+    def use_card(self, card: CardPost) -> None:
+        """Post each quote of the day with its card, attached, described by its alt text."""
+        self.card = card
+
+    async def _card_file(self, quote: Quote) -> discord.File | None:
+        """The card as an attachment with its alt text; None (said once) if it cannot be
+        drawn here: the quote goes without it."""
+        if self.card is None:
+            return None
+        from bot.adapters.web.cards import alt_text, render_card
+
+        try:
+            png = await asyncio.to_thread(render_card, quote)
+        except Exception as exc:  # noqa: BLE001 - no card is no reason to lose the post
+            if not self._card_failed:
+                self._card_failed = True
+                log.error("daily: cannot draw the quote's card (%s); posting without it", exc)
+            return None
+        return discord.File(io.BytesIO(png), filename=CARD_FILE, description=alt_text(quote))
 
     async def _client(self) -> discord.http.HTTPClient:
         if self._http is not None:
@@ -80,9 +111,15 @@ class DiscordPoster:
         # Discord drops a second message with the same nonce sent within a few minutes,
         # so a retry after a lost response does not post twice.
         nonce = hashlib.sha256(f"{day}/{channel}".encode()).hexdigest()[:25]
+        embed, card = daily_embed(quote, day), await self._card_file(quote)
+        if card is not None:
+            embed.set_image(url=f"attachment://{CARD_FILE}")
         with (
             handle_message_parameters(
-                embed=daily_embed(quote, day), allowed_mentions=NO_MENTIONS, nonce=nonce
+                embed=embed,
+                allowed_mentions=NO_MENTIONS,
+                nonce=nonce,
+                file=card if card is not None else discord.utils.MISSING,
             ) as params,
             _delivery_errors(),
         ):

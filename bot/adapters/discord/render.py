@@ -23,7 +23,7 @@ from bot.answers import (
     say,
     topic_lines,
 )
-from bot.book import Quote
+from bot.book import Quote, quote_id
 from bot.daily import day_label
 from bot.memo import memo
 
@@ -54,8 +54,14 @@ def quote_embed(quote: Quote) -> discord.Embed:
         name=cut(quote.director, limits.DIRECTOR_NAME_MAX), url=quote.source.url or None
     )
     about = f"{quote.context} · " if quote.context else ""
-    embed.set_footer(text=cut(f"{about}{quote.source.citation}", limits.DISCORD_FOOTER_MAX))
+    embed.set_footer(text=with_id(f"{about}{quote.source.citation}", quote))
     return embed
+
+
+def with_id(text: str, quote: Quote) -> str:
+    """A footer's ``text`` ending in the quote's ID (its permalink's), the ID kept whole."""
+    mark = f" · #{quote_id(quote)}"
+    return cut(text, limits.DISCORD_FOOTER_MAX - len(mark)) + mark if text else mark[3:]
 
 
 def render(answer: Answer, *, locale: str | None = ENGLISH) -> dict[str, Any]:
@@ -80,10 +86,8 @@ def render_source(answer: SourceAnswer) -> dict[str, Any]:
         return {"content": answer.heading, "ephemeral": True}
     embed = quote_embed(answer.quote)
     embed.title = cut(answer.heading, limits.DISCORD_TITLE_MAX)
-    # The fields say the source in full: the footer keeps only what the quote is about.
-    embed.remove_footer()
-    if answer.quote.context:
-        embed.set_footer(text=cut(answer.quote.context, limits.DISCORD_FOOTER_MAX))
+    # The fields say the source in full: the footer keeps what the quote is about, its ID.
+    embed.set_footer(text=with_id(answer.quote.context, answer.quote))
     room = limits.DISCORD_EMBEDS_TOTAL_MAX - len(embed)  # what all of an embed may hold
     for label, value in answer.lines:
         size = min(SOURCE_VALUE_MAX, room - len(label))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
@@ -14,6 +15,12 @@ from bot.adapters.slack.render import daily_message
 from bot.adapters.slack.settings import SlackSettings
 from bot.book import Quote
 from bot.daily import DeliveryError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bot.adapters.web.cards import CardPost
+
+log = logging.getLogger("quotebot.daily")
 
 # Messages read back when looking for an earlier post: far more than one channel sees
 # between a crash and the claim's expiry.
@@ -64,6 +71,33 @@ class SlackPoster:
         self.client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
         self._tokens = tokens
         self._bot_ids: dict[str, str] = {}
+        self.card: CardPost | None = None  # [daily] card = true: the card goes too
+        self._said_no_url = False
+
+    def use_card(self, card: CardPost) -> None:
+        """Post each quote of the day with its card: an image block Slack fetches from
+        the public URL, with its alt text."""
+        self.card = card
+
+    def _card_block(self, quote: Quote) -> dict[str, Any] | None:
+        """The card as an image block, or None (said once) without a public URL for it."""
+        if self.card is None:
+            return None
+        from bot import limits
+        from bot.adapters.web.cards import alt_text
+
+        url = self.card.url(quote)
+        if url is None or len(url) > limits.SLACK_IMAGE_URL_MAX:
+            if not self._said_no_url:
+                self._said_no_url = True
+                log.warning(
+                    "daily: [daily] card is on, but Slack fetches the card from "
+                    "QUOTEBOT_PUBLIC_URL, which is not set (or has not the quote): "
+                    "Slack's quotes of the day go without it"
+                )
+            return None
+        alt = alt_text(quote, limits.SLACK_ALT_TEXT_MAX)
+        return {"type": "image", "image_url": url, "alt_text": alt}
 
     async def _client(self, workspace: str) -> AsyncWebClient:
         if self._tokens is None:
@@ -80,13 +114,32 @@ class SlackPoster:
     async def post(self, channel: str, quote: Quote, day: date, workspace: str = "") -> str:
         client = await self._client(workspace)
         marker = {"event_type": EVENT_TYPE, "event_payload": {"date": day.isoformat()}}
+        message = daily_message(quote, day)
+        card = self._card_block(quote)
+        if card is not None:
+            try:
+                with_card = {**message, "blocks": [*message["blocks"], card]}
+                return await self._post(client, channel, marker, with_card)
+            except DeliveryError as exc:
+                # Refused, so not posted: Slack could not fetch the image (the public
+                # URL unreachable). The quote goes without its card.
+                if exc.reason != "invalid_blocks":
+                    raise
+                log.warning("daily %s %s: Slack refused the card; posting without it", day,
+                            channel)  # fmt: skip
+        return await self._post(client, channel, marker, message)
+
+    async def _post(
+        self, client: AsyncWebClient, channel: str, marker: dict[str, Any],
+        message: dict[str, Any],
+    ) -> str:  # fmt: skip
         response = await self._call(
             client.chat_postMessage,
             channel=channel,
             unfurl_links=False,
             unfurl_media=False,
             metadata=marker,
-            **daily_message(quote, day),
+            **message,
         )
         return str(response.get("ts"))
 

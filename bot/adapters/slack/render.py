@@ -24,7 +24,7 @@ from bot.answers import (
     topic_heading,
     topic_lines,
 )
-from bot.book import Quote
+from bot.book import Quote, quote_id
 from bot.daily import day_label
 from bot.memo import memo
 
@@ -65,6 +65,13 @@ def fitted(text: str, size: int = limits.SLACK_SECTION_MAX) -> str:
     return escape(text)
 
 
+def attributed(quote: Quote) -> str:
+    """The context line under a quote, escaped: its attribution and its ID (the
+    permalink's), within a context element's size with the ID kept whole."""
+    mark = f" · #{quote_id(quote)}"
+    return fitted(quote.attribution, limits.SLACK_SECTION_MAX - len(mark)) + mark
+
+
 def render_source(answer: SourceAnswer) -> dict[str, Any]:
     """Find the source's answer, private: the heading, the quote, its director, and each
     line of its source; the message asked about is never shown."""
@@ -94,7 +101,7 @@ def render(answer: Answer, locale: str | None = ENGLISH) -> dict[str, Any]:
     if isinstance(answer, QuoteAnswer):
         quote = answer.quote
         text = f"“{escape(quote.text)}”"
-        attribution = escape(quote.attribution)
+        attribution = attributed(quote)
         return {
             "response_type": _visibility(answer.private),
             "text": f"{text} {attribution}",
@@ -163,7 +170,7 @@ def chunks(lines: list[str], size: int) -> list[str]:
 def daily_message(quote: Quote, day: date) -> dict[str, Any]:
     """The quote of the day as a chat.postMessage payload: blocks and a text fallback."""
     text = f"“{escape(quote.text)}”"
-    attribution = escape(quote.attribution)
+    attribution = attributed(quote)
     return {
         "text": f"Quote of the day: {text} {attribution}",
         "blocks": [

@@ -18,6 +18,7 @@ from bot import cli, limits
 from bot.adapters import discord as adapter
 from bot.adapters.discord import DiscordSettings
 from bot.answers.answerer import Answer, Answerer
+from bot.book import quote_id
 from bot.book.loader import load_book
 from bot.errors import Fatal, SettingsError
 from tests.fakes.discord import (
@@ -108,14 +109,16 @@ def is_ephemeral(data: dict[str, Any]) -> bool:
 
 
 def test_a_quote_is_an_embed_with_the_director_as_author_and_context_and_source_below(answerer):
-    kwargs = adapter.render(answerer.answer("jonze", "editing"))
+    answer = answerer.answer("jonze", "editing")
+    kwargs = adapter.render(answer)
     assert kwargs["ephemeral"] is False
     embed = kwargs["embed"].to_dict()
     assert embed["description"] == f"“{EDITING}”"
     assert embed["author"]["name"] == "Spike Jonze"
+    # The quote's ID (its permalink's) ends the footer.
     assert embed["footer"]["text"] == (
         "On the 14-month editing period for HER · "
-        "In Conversation, TIFF Bell Lightbox, Toronto, 2013"
+        f"In Conversation, TIFF Bell Lightbox, Toronto, 2013 · #{quote_id(answer.quote)}"
     )
 
 

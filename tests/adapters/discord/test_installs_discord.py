@@ -12,7 +12,7 @@ from bot import limits
 from bot.adapters import discord as adapter
 from bot.adapters.discord.sync import comparable
 from bot.answers import SourceAnswer, source_lines
-from bot.book import Quote, Source
+from bot.book import Quote, Source, quote_id
 from tests.fakes.discord import (
     APP_ID,
     CHANNEL_MESSAGE,
@@ -97,7 +97,9 @@ async def test_find_the_source_on_a_retyped_quote_answers_privately_with_its_ful
     assert embed["title"] == "In the book: Spike Jonze."
     assert embed["description"] == f"“{EDITING}”"
     assert embed["author"]["name"] == "Spike Jonze"
-    assert embed["footer"]["text"] == "On the 14-month editing period for HER"
+    ident = re.fullmatch(r"On the 14-month editing period for HER · #([a-z2-7]{10})",
+                         embed["footer"]["text"])  # fmt: skip
+    assert ident is not None
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields == {
         "Source": "In Conversation",
@@ -105,6 +107,7 @@ async def test_find_the_source_on_a_retyped_quote_answers_privately_with_its_ful
         "Date": "2013-09",
         "Document": "seeds/2013-09-tiff-in-conversation-spike-jonze.txt",
         "Status": "attributed",
+        "ID": f"#{ident[1]}",
     }
 
 
@@ -175,4 +178,6 @@ def test_a_source_answer_of_the_longest_fields_fits_one_embed():
     assert len(embed) <= limits.DISCORD_EMBEDS_TOTAL_MAX
     assert embed.fields and embed.fields[0].name == "Source"
     assert all(len(f.value or "") <= 1_024 for f in embed.fields)
-    assert embed.footer.text == "c" * 2_000  # the source is in the fields, not the footer
+    # The source is in the fields, not the footer: what it is about, and its ID kept whole.
+    assert embed.footer.text is not None and len(embed.footer.text) <= limits.DISCORD_FOOTER_MAX
+    assert embed.footer.text == "c" * 2_000 + f" · #{quote_id(quote)}"

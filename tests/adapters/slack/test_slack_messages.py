@@ -18,6 +18,7 @@ from bot.adapters.slack.render import render_source
 from bot.answers import buttons as ids
 from bot.answers import check_source
 from bot.answers.answerer import Answerer, QuoteAnswer
+from bot.book import Quote, Source, quote_id
 from bot.book.model import quote_key
 from bot.daily.desk import QotdDesk
 from bot.store.records import SubscriptionRecord
@@ -46,6 +47,8 @@ SOURCE = {
     "Date: 2013-09",
     "Document: seeds/2013-09-tiff-in-conversation-spike-jonze.txt",
     "Status: attributed",
+    # The quote's stable ID, its permalink's (bot.book.quote_id).
+    f"ID: #{quote_id(Quote('Spike Jonze', '', EDITING, '', Source('', '')))}",
 }
 
 
