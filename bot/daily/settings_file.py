@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ class ChannelRule:
     described: str
 
 
-_KEYS = {"schedule", "timezone", "targets", "grace_minutes", "admins"}
+_KEYS = {"schedule", "timezone", "targets", "grace_minutes", "admins", "card"}
 
 
 class ConfigError(Exception):
@@ -61,6 +61,10 @@ class DailyConfig:
     grace: timedelta = DEFAULT_GRACE
     # Slack user IDs who may use /qotd besides the workspace's admins and owners.
     admins: frozenset[str] = frozenset()
+    # Post the quote's card (a PNG) with it: an attachment on Discord, an image on Slack.
+    card: bool = False
+    # Slack user IDs who may review suggestions ([review] reviewers), besides admins.
+    reviewers: frozenset[str] = frozenset()
 
     def platforms(self) -> set[str]:
         return {t.platform for t in self.targets}
@@ -80,7 +84,23 @@ def load_config(path: Path, channels: Mapping[str, ChannelRule]) -> DailyConfig:
     daily = data.get("daily", {})
     if not isinstance(daily, dict):
         raise ConfigError(f"{path}: [daily] must be a table")
-    return parse_daily(daily, channels, str(path))
+    config = parse_daily(daily, channels, str(path))
+    return replace(config, reviewers=_reviewers(data.get("review", {}), str(path)))
+
+
+def _reviewers(review: object, where: str) -> frozenset[str]:
+    """``[review] reviewers``: Slack user IDs who may review suggestions besides the
+    workspace's admins and owners (Discord's moderators are its members' permissions)."""
+    if not isinstance(review, dict) or set(review) - {"reviewers"}:
+        raise ConfigError(f'{where}: [review] is a table with reviewers = ["U0123ABCD", …]')
+    found = review.get("reviewers", [])
+    if not isinstance(found, list) or not all(
+        isinstance(r, str) and _USER_ID.fullmatch(r) for r in found
+    ):
+        raise ConfigError(
+            f'{where}: [review] reviewers: must be a list of Slack user IDs like ["U0123ABCD"]'
+        )
+    return frozenset(found)
 
 
 def parse_daily(
@@ -125,7 +145,10 @@ def parse_daily(
         isinstance(a, str) and _USER_ID.fullmatch(a) for a in admins
     ):
         raise fail("admins", 'must be a list of Slack user IDs like ["U0123ABCD"]')
-    return DailyConfig(schedule, zone, parsed, timedelta(minutes=grace), frozenset(admins))
+    card = daily.get("card", False)
+    if not isinstance(card, bool):
+        raise fail("card", "must be true or false")
+    return DailyConfig(schedule, zone, parsed, timedelta(minutes=grace), frozenset(admins), card)
 
 
 def _target(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ from bot.community import (
     with_approved,
 )
 from bot.curation import FetchPolicy
-from bot.store import NewSuggestion, SharedStore, SuggestionRefused
+from bot.store import NewSuggestion, SharedStore, Store, SuggestionRefused
 from bot.store.sqlite import SQLiteStore
 from tests.fixtures import QUOTES
 
@@ -158,6 +159,10 @@ def new(community: str = "T1", suggester: str = "U1", **fields: str) -> NewSugge
     return checked(form(**fields), BOOK, "slack", community, suggester, "en")
 
 
+def _found(id: str, store: Store) -> bool:
+    return store.set_verification(id, "found", "{}", 1.0)
+
+
 def test_ids_round_trip_and_forgeries_are_refused() -> None:
     assert read_press(review_id("ap", "abcdefghij")) is not None
     for forged in ["q1|r|ap|ABCDEFGHIJ", "q1|r|xx|abcdefghij", "q1|r|ap|abc", 42, None, "q1|r|ap|"]:
@@ -231,7 +236,7 @@ async def test_another_under_a_community_quote_goes_on_through_its_pool(
     review = Review(shared)
     for n in range(3):
         made = review.submit(new(director="Agnès Varda", text=f"{SAID} Take {n}."))
-        shared.call(lambda s, made=made: s.set_verification(made.id, "found", "{}", 1.0))
+        shared.call(partial(_found, made.id))
         review.decide(read_press(review_id("ap", made.id)), "M1")  # type: ignore[arg-type]
     books = CommunityBooks(
         Answerer(BOOK, random.Random(1)),

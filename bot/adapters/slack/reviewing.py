@@ -7,8 +7,9 @@ store), the post is updated and the suggester told; an open one may be edited fi
 the reviewers' own.
 
 Reviewers are the workspace's admins and owners (users.info, asked afresh) and the user
-IDs in ``quotebot.toml``'s ``[daily] admins``. A press names a suggestion, never a right:
-the presser is checked, and the suggestion must be this workspace's.
+IDs in ``quotebot.toml``'s ``[review] reviewers`` and ``[daily] admins``. A press names a
+suggestion, never a right: the presser is checked, and the suggestion must be this
+workspace's.
 """
 
 from __future__ import annotations
@@ -99,7 +100,10 @@ class Reviewing:
     async def is_reviewer(self, client: AsyncWebClient, user: str) -> bool:
         if not USER.fullmatch(user):
             return False
-        return user in self.desk.config.admins or (await look_up(client, user)).is_admin
+        config = self.desk.config
+        if user in config.reviewers or user in config.admins:
+            return True
+        return (await look_up(client, user)).is_admin
 
     async def command(
         self, client: AsyncWebClient, command: dict[str, Any], locale: str
