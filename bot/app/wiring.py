@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 
 from bot.adapters.contract import ServeOptions, Service
@@ -62,12 +62,23 @@ def store_problem(exc: StoreError) -> str:
 
 
 def posters_for(
-    config: DailyConfig, env: Mapping[str, str], platforms: Sequence[str] = ()
-) -> dict[str, Poster]:
+    config: DailyConfig, env: Mapping[str, str], platforms: Sequence[str] = (),
+    book: Callable[[], QuoteBook] | None = None,
+) -> dict[str, Poster]:  # fmt: skip
     """A poster for each platform the targets name, and for ``platforms`` (those being
-    served, whose channels may subscribe with /qotd); SettingsError names a missing token."""
+    served, whose channels may subscribe with /qotd); SettingsError names a missing token.
+    With ``[daily] card = true`` (and the ``book`` the cards' addresses are made from),
+    each posts the quote's card too."""
     names = sorted(config.platforms() | {name for name in platforms if name in BY_NAME})
-    return {name: BY_NAME[name].load().poster(env) for name in names}
+    posters = {name: BY_NAME[name].load().poster(env) for name in names}
+    if config.card and book is not None:
+        from bot.adapters.web.cards import CardPoster, card_post
+
+        card = card_post(book, env)
+        for poster in posters.values():
+            if isinstance(poster, CardPoster):
+                poster.use_card(card)
+    return posters
 
 
 def make_desk(config: DailyConfig, env: Mapping[str, str], answerer: Answerer) -> QotdDesk:
@@ -85,8 +96,12 @@ READY_TIMEOUT_S = 3.0
 START_CHECK_S = 5.0
 
 
-def make_front(host: str, port: int, desk: QotdDesk) -> HttpFront:
-    """The one HTTP server of ``quotebot run --http``; ready when the state store answers."""
+def make_front(
+    host: str, port: int, desk: QotdDesk, env: Mapping[str, str] | None = None
+) -> HttpFront:
+    """The one HTTP server of ``quotebot run --http``; ready when the state store answers.
+    With ``env``, it serves the book's pages and feeds too (SettingsError: a bad
+    QUOTEBOT_PUBLIC_URL)."""
 
     async def ready() -> str | None:
         try:
@@ -94,7 +109,16 @@ def make_front(host: str, port: int, desk: QotdDesk) -> HttpFront:
         except TimeoutError:
             return f"the state store did not answer within {READY_TIMEOUT_S:.0f} s"
 
-    return HttpFront(host, port, ready)
+    front = HttpFront(host, port, ready)
+    if env is not None:
+        from bot.adapters.web.routes import mount
+
+        store = desk.store
+        from bot.adapters.web.cards import mount_cards
+
+        mount_cards(front, desk.book)  # /<command>/<id>.png
+        mount(front, desk.book, env, lambda: store.call(lambda opened: opened.picks("")))
+    return front
 
 
 class DailyService:
@@ -112,7 +136,7 @@ class DailyService:
         self.config = config
         self.answerer = answerer
         # Settings checked before anything starts.
-        self.posters = posters_for(config, env, platforms)
+        self.posters = posters_for(config, env, platforms, lambda: answerer.book)
         self.env = env
         self.store: Store | None = None
         # The store, opened now: one quotebot may not write (or not its store) is an error

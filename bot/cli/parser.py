@@ -8,7 +8,13 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
 
-from bot.cli.arguments import Formatter, Verbs, date_argument, moment_argument
+from bot.cli.arguments import (
+    Formatter,
+    Verbs,
+    address_argument,
+    date_argument,
+    moment_argument,
+)
 
 # Not `from typing import TYPE_CHECKING`: importing typing was a tenth of `quotebot ask`.
 TYPE_CHECKING = False
@@ -19,7 +25,7 @@ if TYPE_CHECKING:
 # in step: tests/cli/test_run_choices.py).
 RUN_CHOICES = ("discord", "slack", "terminal")
 VERBS = ("ask", "topics", "check", "run", "slack-manifest", "daily", "ingest", "discord-invite",
-         "backup", "restore", "review", "export")  # fmt: skip
+         "backup", "restore", "review", "export", "site")  # fmt: skip
 Handler = Callable[["Context"], int]
 
 
@@ -122,6 +128,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     run.add_argument(
         "--host", default="127.0.0.1", help="address for --http to listen on (default 127.0.0.1)"
     )
+    run.add_argument(
+        "--metrics", metavar="HOST:PORT", type=address_argument,
+        help="also serve Prometheus' /metrics on HOST:PORT (with --http it is on that server "
+        "too); QUOTEBOT_METRICS=off turns metrics off",
+    )  # fmt: skip
+    run.add_argument(
+        "--log-format", choices=("text", "json"),
+        help="the log's format: text lines, or one JSON object a line (default: "
+        "$QUOTEBOT_LOG_FORMAT, else text)",
+    )  # fmt: skip
     run.set_defaults(func=handler("run_verb", "run"))
     slack_manifest = verbs.add_parser(
         "slack-manifest",
@@ -225,4 +241,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         from bot.cli.review_verbs import add_verbs as add_review_verbs
 
         add_review_verbs(verbs, common, handler)
+    if only in (None, "site"):
+        from bot.cli.site_verb import add_verbs as add_site_verb
+
+        add_site_verb(verbs, common, handler)
     return parser

@@ -9,7 +9,7 @@ import gc
 from bot.adapters import terminal
 from bot.adapters.contract import ServeOptions, Service
 from bot.adapters.registry import BY_NAME, configured
-from bot.app import hangup, supervisor, wiring
+from bot.app import hangup, observing, supervisor, wiring
 from bot.cli.context import EXIT_OK, EXIT_USAGE, Context
 from bot.errors import SettingsError
 
@@ -30,15 +30,22 @@ def run(context: Context) -> int:
     if not platforms or platforms == ["terminal"]:
         terminal.run_prompt(answerer, context.stdin, context.out)
         return EXIT_OK
+    if context.log_format() is None:
+        raise context.fail("QUOTEBOT_LOG_FORMAT must be text or json")
     desk = wiring.make_desk(config, context.env, answerer)
     http = (args.host, args.http) if args.http is not None else None
-    front = wiring.make_front(args.host, args.http, desk) if args.http is not None else None
-    options = ServeOptions(http=http, desk=desk, front=front)
     served = [p for p in platforms if p in BY_NAME]
     try:
+        front = None
+        if args.http is not None:
+            front = wiring.make_front(args.host, args.http, desk, context.env)
+        options = ServeOptions(http=http, desk=desk, front=front)
         services: list[Service] = wiring.platform_services(served, context.env, answerer, options)
         if front is not None:
             services.append(front)
+        services += observing.metrics_services(
+            context.env, front, args.metrics, desk, answerer.book
+        )
         # Always: channels on the platforms served may subscribe with /qotd at any time.
         services.append(wiring.DailyService(config, context.env, answerer, served))
     except SettingsError as exc:

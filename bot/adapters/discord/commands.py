@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from time import perf_counter
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot import limits
+from bot.adapters import observed
 from bot.adapters.discord.components import buttons, did_you_mean, view_of
 from bot.adapters.discord.menus import menu_rows
 from bot.adapters.discord.qotd import choices, qotd_group
@@ -69,6 +71,7 @@ class QuoteTree(app_commands.CommandTree[discord.Client]):
                 return
             command = interaction.command.name if interaction.command else "?"
             log.error("/%s failed", command, exc_info=error)
+            observed.failed("discord")
             sorry = translate(APOLOGY, locale_of(interaction))
             if interaction.response.is_done():
                 await interaction.followup.send(sorry, ephemeral=True)
@@ -126,10 +129,12 @@ def director_command(answerer: Answerer, info: CommandInfo) -> app_commands.Comm
 
     @app_commands.describe(topic=N_("a topic, an alias, or 'topics' to list them (default: any)"))
     async def ask(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+        began = perf_counter()
         here = await served(interaction, answerer)
         answer = here.answer(command, topic or "")
         another = another_after(here, command, topic or "", answer)
         await send(interaction, answer, another, command, here)
+        observed.answered("discord", answer, began)
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=command, description=described(info), callback=ask,
@@ -154,9 +159,11 @@ def quote_command(answerer: Answerer, info: CommandInfo) -> app_commands.Command
     async def ask(
         interaction: discord.Interaction[Any], director: str | None = None, topic: str | None = None
     ) -> None:
+        began = perf_counter()
         here = await served(interaction, answerer)
         answer = here.answer_quote(director, topic)
         await send(interaction, answer, another_after_quote(here, director, topic, answer))
+        observed.answered("discord", answer, began)
 
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=info.name, description=described(info), callback=ask,

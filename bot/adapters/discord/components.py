@@ -17,6 +17,7 @@ from typing import Any
 
 import discord
 
+from bot.adapters import observed
 from bot.adapters.discord.menus import STRING_SELECT, choice_of, menu_rows
 from bot.adapters.discord.payload import EPHEMERAL, as_object, locale_of, message, private
 from bot.adapters.discord.render import quote_embed
@@ -105,6 +106,7 @@ def press(answerer: Answerer, payload: dict[str, Any]) -> dict[str, Any]:
     locale = locale_of(payload)
     data = as_object(payload.get("data"))
     action = decode(data.get("custom_id"))
+    observed.pressed("discord", action)
     if isinstance(action, Menu):  # a topic chosen: asked afresh, as a "did you mean"
         if answerer.book.by_command(action.command) is None:
             return _expired(locale)

@@ -20,12 +20,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from time import perf_counter
 from typing import Any
 
 import aiohttp
 import discord
 from aiohttp import web
 
+from bot.adapters import observed
 from bot.adapters.discord.choices import choices_of
 from bot.adapters.discord.components import MESSAGE_COMPONENT, press, with_buttons
 from bot.adapters.discord.payload import (
@@ -139,9 +141,11 @@ class InteractionsEndpoint:
         if kind != APPLICATION_COMMAND:
             return web.Response(status=400, text="not an interaction quotebot answers")
         public: str | None = None
+        began = perf_counter()
         try:
-            data, public = await self._command(payload)
+            data, public = await self._command(payload, began)
         except Exception:
+            observed.failed("discord", began)
             log.exception("answering /%s failed", as_object(payload.get("data")).get("name"))
             data = private(translate(APOLOGY, locale_of(payload)))
         response = web.json_response({"type": CHANNEL_MESSAGE, "data": data})
@@ -155,7 +159,9 @@ class InteractionsEndpoint:
         task.add_done_callback(self._follow_ups.discard)
         return response
 
-    async def _command(self, payload: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    async def _command(
+        self, payload: dict[str, Any], began: float
+    ) -> tuple[dict[str, Any], str | None]:
         data = as_object(payload.get("data"))
         name = str(data.get("name", ""))
         options = options_of(data)
@@ -165,20 +171,25 @@ class InteractionsEndpoint:
         locale = locale_of(payload)
         if text is not None:  # a message command: Find the source, the only one
             found = await asyncio.to_thread(check_source, book, text, locale=locale)
+            observed.answered("discord", found, began)
             return message(found), None
         if name == "quote":
             who, topic = options.get("director"), options.get("topic")
             asked = answerer.answer_quote(who, topic)
             more = another_after_quote(answerer, who, topic, asked)
+            observed.answered("discord", asked, began)
             return with_buttons(message(asked, locale=locale), asked, more, locale), None
         if name == "qotd":
+            observed.answered("discord", "qotd", began)
             return await self._qotd(payload, subcommand_of(data))
         if book.by_command(name) is None:
+            observed.answered("discord", "unknown", began)
             return message(answerer.unknown_command(name), locale=locale), None
         topic = options.get("topic", "")
         answer = answerer.answer(name, topic)
         another = another_after(answerer, name, topic, answer)
         made = message(answer, locale=locale)
+        observed.answered("discord", answer, began)
         return with_buttons(made, answer, another, locale, name, answerer), None
 
     async def _qotd(

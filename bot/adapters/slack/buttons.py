@@ -21,6 +21,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters import observed
 from bot.adapters.slack.members import Locales
 from bot.adapters.slack.menus import choice_of, menu_element
 from bot.adapters.slack.render import render, render_source
@@ -142,6 +143,7 @@ def pressed(
     first = actions[0] if isinstance(actions, list) and actions else {}
     first = first if isinstance(first, dict) else {}
     action = decode(first.get("action_id") if "selected_option" in first else first.get("value"))
+    observed.pressed("slack", action)
     if isinstance(action, Menu):  # a topic chosen: asked afresh, as a "did you mean"
         if answerer.book.by_command(action.command) is None:
             return _private(EXPIRED, locale)
@@ -185,6 +187,7 @@ def pressed_body(answerer: Answerer, body: dict[str, Any], locale: str = ENGLISH
     if isinstance(first, dict) and "selected_option" not in first:
         action = decode(first.get("value"))
         if isinstance(action, Another | Onward):
+            observed.pressed("slack", action)
             container = body.get("container")
             on_private = isinstance(container, dict) and container.get("is_ephemeral") is True
             return _another(answerer, action, on_private, locale)

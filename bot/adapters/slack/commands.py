@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import re
+from time import perf_counter
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
@@ -13,6 +14,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
+from bot.adapters import observed
 from bot.adapters.slack.buttons import add_button_listeners, quote_json, with_buttons
 from bot.adapters.slack.home import add_home_listeners
 from bot.adapters.slack.install_flow import install_flow
@@ -147,9 +149,11 @@ def build_app(
     ) -> None:
         name = str(command.get("command", ""))
         locale = ""
+        began = perf_counter()
         try:
             if name == qotd:
                 await ack(**await _qotd(desk, client, command, locales))
+                observed.answered("slack", "qotd", began)
                 return
             team = command.get("team_id")
             locale = await locales.of(client, str(team or ""), command.get("user_id"))
@@ -161,6 +165,7 @@ def build_app(
                     and (made := await reviewing.command(client, command, locale)) is not None
                 ):  # suggest, review, review-channel
                     await ack(**made)
+                    observed.answered("slack", "review", began)
                     return
                 asker = await reviewing.books.answerer("slack", str(team or ""))
             answer = asker.answer(name, text)
@@ -178,8 +183,10 @@ def build_app(
                 body = json.dumps(shown, ensure_ascii=False)
             else:
                 body = rendered_json(answer, locale)
+            observed.answered("slack", answer, began)
         except Exception:
             log.exception("answering %s failed", name)
+            observed.failed("slack", began)
             body = json.dumps({"response_type": "ephemeral", "text": say(APOLOGY, locale)})
         await ack(body)
 
