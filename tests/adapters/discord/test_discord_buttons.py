@@ -4,39 +4,13 @@ privately in full, Post to channel shares publicly, and forged ids are refused p
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
 from bot.answers import Answerer
 from bot.book.loader import load_book
-from tests.adapters.http.loopback import exchange, front, post, signed_discord
-from tests.fakes.discord import USER_ID, FakeDiscord
+from tests.adapters.discord.interacting import NOT_MINE, ids, send
+from tests.fakes.discord import EPHEMERAL, USER_ID, FakeDiscord
 from tests.fixtures import EDITING, QUOTES
-
-EPHEMERAL = 64
-NOT_MINE = "That button is not one of mine."
-
-
-async def send(*interactions: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each interaction POSTed to one fresh instance; the responses, parsed."""
-    out = []
-    async with front() as instance:
-        for interaction in interactions:
-            body = json.dumps(interaction).encode()
-            status, answer = await exchange(
-                instance.port, post("/discord/interactions", body, signed_discord(body))
-            )
-            assert status == 200, answer
-            out.append(json.loads(answer))
-    return out
-
-
-def ids(data: dict[str, Any]) -> dict[str, str]:
-    """The buttons under a message (not its topic menu): label → custom_id."""
-    rows = data["components"]
-    return {b["label"]: b["custom_id"] for row in rows for b in row["components"] if b["type"] == 2}
 
 
 async def test_another_goes_on_through_the_pool_on_any_instance() -> None:
@@ -120,12 +94,6 @@ async def test_a_button_of_a_removed_director_has_expired() -> None:
 
 
 # ---- on the gateway: the same buttons, through discord.py ----------------------------
-
-
-@pytest.fixture
-def gateway(discord_gateway: FakeDiscord) -> FakeDiscord:
-    """quotebot's Discord client connected to a fake Discord (tests/fixtures.py)."""
-    return discord_gateway
 
 
 async def test_on_the_gateway_a_quote_carries_buttons_and_another_goes_on(

@@ -9,11 +9,9 @@ from pathlib import Path
 from bot.answers import Answerer, QuoteAnswer, another_after_quote, next_quote
 from bot.answers.ask_plan import Draw
 from bot.book.loader import load_book
-from tests.adapters.discord.test_discord_buttons import EPHEMERAL, gateway, ids, send
-from tests.fakes.discord import FakeDiscord
+from tests.adapters.discord.interacting import ids, send
+from tests.fakes.discord import EPHEMERAL, FakeDiscord
 from tests.fixtures import GOOD_FILE, QUOTES, write
-
-__all__ = ["gateway"]  # the fixture, shared with the buttons' tests
 
 
 async def test_quote_with_a_director_carries_another_that_stays_with_them() -> None:

@@ -16,22 +16,18 @@ import pytest
 from bot.answers import Answerer
 from bot.book.loader import load_book
 from bot.store import SuggestionRecord
-from tests.adapters.discord.test_discord_suggest import (
+from tests.adapters.discord.suggesting import (
     OTHER_GUILD,
     SAID,
     Http,
     as_moderator,
     fields,
-    http,
     labels,
     make_desk,
-    page,
     suggest,
 )
 from tests.fakes.discord import CHANNEL_ID, MODERATOR_PERMISSIONS, TOKEN, FakeDiscord
 from tests.fixtures import QUOTES
-
-__all__ = ["http", "page"]  # the fixtures, used here
 
 EPHEMERAL = 64
 NOT_MINE = "That button is not one of mine."

@@ -14,15 +14,11 @@ from bot.adapters.discord.payload import message
 from bot.answers import Answerer, decode
 from bot.answers import buttons as ids
 from bot.book.loader import load_book
-from tests.adapters.discord.test_discord_buttons import gateway, send
-from tests.adapters.discord.test_discord_buttons import ids as buttons_of
-from tests.fakes.discord import FakeDiscord
+from tests.adapters.discord.interacting import NOT_MINE, send
+from tests.adapters.discord.interacting import ids as buttons_of
+from tests.fakes.discord import EPHEMERAL, FakeDiscord
 from tests.fixtures import EDITING
 
-__all__ = ["gateway"]  # the shared fixture
-
-EPHEMERAL = 64
-NOT_MINE = "That button is not one of mine."
 JONZE_TOPICS = {
     "music-videos", "process", "editing", "pitching", "rehearsal",
     "influence", "characters", "technology", "favourite",

@@ -4,86 +4,16 @@ as the interaction carries them (Manage Channels, or Administrator)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from bot.adapters import discord as adapter
-from bot.adapters.discord import DiscordSettings
-from bot.answers.answerer import Answerer
-from bot.book.loader import load_book
-from bot.daily.desk import QotdDesk
-from bot.daily.settings_file import DailyConfig
-from bot.store.sqlite import SQLiteStore
 from tests.fakes.discord import (
     CHANNEL_ID,
-    EPHEMERAL,
     GUILD_ID,
     MANAGER_PERMISSIONS,
-    TOKEN,
     USER_ID,
-    FakeDiscord,
 )
-from tests.fixtures import QUOTES
 
-BOOK = load_book([QUOTES]).book
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
 ADMINISTRATOR = str(1 << 3 | 1 << 10 | 1 << 11)
-
-
-class Bot:
-    def __init__(self, fake: FakeDiscord) -> None:
-        self.fake = fake
-
-    async def qotd(self, sub: str, permissions: str = MANAGER_PERMISSIONS, **options: Any) -> str:
-        """``/qotd sub option:value…``; the private answer's content (it must be private)."""
-        callback = await self.fake.interact(
-            self.fake.subcommand("qotd", sub, permissions=permissions, **options)
-        )
-        data: dict[str, Any] = callback["data"]
-        assert data.get("flags", 0) & EPHEMERAL, data
-        assert data["allowed_mentions"] == {"parse": []}
-        return str(data["content"])
-
-    async def choices(self, focused: str, **options: Any) -> list[dict[str, str]]:
-        callback = await self.fake.interact(
-            self.fake.subcommand("qotd", "set", MANAGER_PERMISSIONS, focused=focused, **options)
-        )
-        found: list[dict[str, str]] = callback["data"]["choices"]
-        return found
-
-    def public(self) -> list[str]:
-        return [m["content"] for m in self.fake.followups]
-
-    async def public_lines(self, count: int) -> list[str]:
-        """The public lines, once ``count`` have arrived (each follows its answer)."""
-        return [m["content"] for m in await self.fake.followed_up(count)]
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, store: SQLiteStore) -> AsyncIterator[Bot]:
-    fake = await FakeDiscord().start()
-    desk = QotdDesk(
-        lambda: SQLiteStore(tmp_path / "state.db"), DailyConfig(), lambda: BOOK, lambda: NOW
-    )
-    settings = DiscordSettings(TOKEN, api_base=fake.api_base)
-    stop = asyncio.Event()
-    ready = asyncio.Event()
-    task = asyncio.create_task(
-        adapter.run(Answerer(BOOK), settings, stop, lambda _c: ready.set(), desk=desk)
-    )
-    await asyncio.wait_for(ready.wait(), 10)
-    try:
-        yield Bot(fake)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 10)
-        desk.close()
-        await fake.stop()
 
 
 async def test_qotd_is_registered_for_channel_managers_in_servers_only(bot):

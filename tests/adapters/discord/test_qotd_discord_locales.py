@@ -12,11 +12,8 @@ import pytest
 from bot.answers.language import say
 from bot.daily.desk_wording import NO_DESK
 from bot.store.sqlite import SQLiteStore
-from tests.adapters.discord import test_qotd_discord as suite
-from tests.adapters.discord.test_qotd_discord import Bot
+from tests.adapters.discord.interacting import Bot
 from tests.fakes.discord import EPHEMERAL, MANAGER_PERMISSIONS, in_locale
-
-bot = suite.bot  # the same bot: real discord.py, the fake Discord, a real SQLite store
 
 MEMBER = "2248473465835073"  # no Manage Channels
 ENGLISH_SET = (
