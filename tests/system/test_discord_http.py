@@ -15,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import strategies as st
 
+from bot.book import load_book, quote_id
 from bot.store import open_store
 from tests.fakes.discord import (
     APP_ID,
@@ -29,7 +30,7 @@ from tests.fakes.discord import (
     in_locale,
 )
 from tests.fixtures import DISCORD_PUBLIC_KEY as PUBLIC_KEY
-from tests.fixtures import Bot, start_bot
+from tests.fixtures import QUOTES, Bot, start_bot
 from tests.fixtures import discord_signed as signed
 
 OTHER_KEY = Ed25519PrivateKey.generate()
@@ -223,6 +224,12 @@ async def test_commands_are_registered_for_user_installs_and_every_context(endpo
     assert commands["Find the source"]["type"] == 3
 
 
+def shipped_id(text: str) -> str:
+    """The stable ID of the shipped quote ``text``."""
+    [quote] = [q for d in load_book([QUOTES]).book for q in d.quotes if q.text == text]
+    return quote_id(quote)
+
+
 async def test_find_the_source_answers_privately_with_the_quote_and_its_full_source(endpoint):
     status, answer = await endpoint.send(endpoint.fake.message_command(RETYPED))
     assert status == 200 and answer["type"] == 4
@@ -238,6 +245,7 @@ async def test_find_the_source_answers_privately_with_the_quote_and_its_full_sou
         ("Date", "2013-09"),
         ("Document", "seeds/2013-09-tiff-in-conversation-spike-jonze.txt"),
         ("Status", "attributed"),
+        ("ID", f"#{shipped_id(EDITING)}"),
     ]
 
 
