@@ -51,6 +51,8 @@ from tests.fakes.slack import BOT_TOKEN
 
 BOOK = load_book([bundled_quotes()]).book
 CONFIG = DailyConfig(grace=timedelta(hours=1))
+# Issue 25: a Slack burst's CPU per post within 1.5x of slack-sdk's alone.
+TARGET = 1.5
 
 
 class Quiet:
@@ -320,6 +322,11 @@ async def part_burst(db: str, count: int, rounds: int, platforms: list[str]) -> 
                   f"{min(r['channels'] for r in real):.0f} channels posted, "
                   f"{max(r['double'] for r in real):.0f} twice, "
                   f"{max(r['refused'] for r in real):.0f} 429s at most")  # fmt: skip
+            ratios = [r / f for r, f in zip(cpus, fcpus, strict=True)]
+            middle = statistics.median(ratios)
+            print(f"  quotebot / slack-sdk alone, CPU per post: median {middle:.2f}x (rounds "
+                  f"{min(ratios):.2f}-{max(ratios):.2f}); target {TARGET}x: "
+                  f"{'met' if middle <= TARGET else 'NOT met'}")  # fmt: skip
     finally:
         await stop(process)
 

@@ -21,6 +21,7 @@ from datetime import date
 from bot.book.model import Quote
 from bot.book.quote_book import QuoteBook
 from bot.daily.clock import Clock
+from bot.daily.grouped import Grouped, each_none
 from bot.daily.poster import DeliveryError, Poster, Result
 from bot.daily.selection import quote_of_the_day
 from bot.daily.settings_file import DailyConfig, Target
@@ -38,6 +39,15 @@ MAX_WAIT_S = 60.0
 # Looking for an earlier try's post starts this long before that try's claim (room for
 # the instance's clock and the platform's to disagree).
 LOOK_MARGIN_S = 300.0
+
+
+class _Groups:
+    """The ledger's calls of many posts at once: claims, and posts recorded sent."""
+
+    def __init__(self, store: DailyStore) -> None:
+        self.claims = Grouped(store.claim_many)
+        self.sent = Grouped(each_none(store.mark_sent_many))
+        self.moves = Grouped(each_none(store.reschedule_many))
 
 
 def instance_id() -> str:
@@ -61,6 +71,17 @@ class Daily:
 
     def __post_init__(self) -> None:
         self.owner = self.owner or instance_id()
+        self._groups: _Groups | None = None
+
+    async def moves(self, move: tuple[str, str, str, float]) -> None:
+        """A subscription's next slot moved on (grouped with others under way)."""
+        await self._grouped().moves(move)
+
+    def _grouped(self) -> _Groups:
+        """The store's calls that posts make together (made on first use, in the loop)."""
+        if self._groups is None:
+            self._groups = _Groups(self.store)
+        return self._groups
 
     def _epoch(self) -> float:
         return self.clock.now().timestamp()
@@ -103,14 +124,14 @@ class Daily:
 
     async def _deliver(self, day: date, target: Target, quote: Quote) -> Result:
         name = str(target)
-        record = await asyncio.to_thread(self.store.post, day, name)
+        # One call: the record as it was, and the claim (grouped with others under way).
+        claimed, record = await self._grouped().claims(
+            (day, name, self.owner, self._epoch(), self.lease_s)
+        )
         if record is not None and record.status == "sent":
             return Result(target, "already posted", f"message {record.message_id}")
         if record is not None and record.status == "failed":
             return Result(target, "failed", f"earlier: {record.reason}")
-        claimed = await asyncio.to_thread(
-            self.store.claim, day, name, self.owner, self._epoch(), self.lease_s
-        )
         if not claimed:
             return Result(target, "claimed elsewhere")
         poster = self.posters.get(target.platform)
@@ -172,9 +193,7 @@ class Daily:
         self, day: date, target: Target, message_id: str, found: str = ""
     ) -> Result:
         try:
-            await asyncio.to_thread(
-                self.store.mark_sent, day, str(target), self.owner, self._epoch(), message_id
-            )
+            await self._grouped().sent((day, str(target), self.owner, self._epoch(), message_id))
         except Exception as exc:  # noqa: BLE001 - posted, but not recorded: say so
             detail = (
                 f"posted as message {message_id}, but the state store could not record it "

@@ -109,8 +109,12 @@ async def post_round(
                 passed.append((record, next_slot(record.cron, zone, now).timestamp()))
             continue
         planned.append(Planned(record, day, slot))
-    for record, upcoming in passed:
-        await _store_call(daily.store.reschedule, record, upcoming)
+    if passed:
+        moves = [(r.platform, r.workspace, r.channel, upcoming) for r, upcoming in passed]
+        try:
+            await asyncio.to_thread(daily.store.reschedule_many, moves)
+        except Exception as exc:  # noqa: BLE001 - bookkeeping: they stay due, tried again
+            log.error("daily: moving %d passed slots on failed: %s", len(moves), one_line(exc))
     # One quote per date and pool, picked once however many channels share it.
     book = daily.book()
     picked: dict[tuple[date, str, str], Quote] = {}
@@ -153,7 +157,10 @@ async def _follow_up(daily: Daily, plan: Planned, result: Result) -> None:
         upcoming = daily.clock.now().timestamp() + RETRY_S
     else:
         upcoming = next_slot(record.cron, zone, plan.slot).timestamp()
-    await _store_call(daily.store.reschedule, record, upcoming)
+    try:  # grouped with the other posts' moves under way
+        await daily.moves((record.platform, record.workspace, record.channel, upcoming))
+    except Exception as exc:  # noqa: BLE001 - one subscription's bookkeeping, not the round's
+        log.error("daily: %s: the state store failed: %s", record.target, one_line(exc))
 
 
 async def _store_call(

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 Status = Literal["claimed", "sent", "failed", "released"]
 # choose(used keys of the current cycle, current cycle, last key picked) -> (key, cycle)
 Chooser = Callable[[set[str], int, str | None], tuple[str, int]]
+# A claim of one post, as PostLedger.claim takes it: (day, target, owner, now, lease).
+Claim = tuple[date, str, str, float, float]
+# A post recorded sent, as PostLedger.mark_sent takes it: (day, target, owner, now, message id).
+Sent = tuple[date, str, str, float, str]
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ from typing import Protocol
 
 from bot.store.records import (
     Chooser,
+    Claim,
     NewSuggestion,
     Outcome,
     PostRecord,
     ReviewSettings,
+    Sent,
     SubscriptionRecord,
     SuggestionRecord,
     SuggestionStatus,
@@ -40,8 +42,14 @@ class PostLedger(Protocol):
         """Take the post of ``day`` to ``target`` for ``owner``: True if it was free, was
         released, or was claimed more than ``lease`` seconds ago and never sent."""
 
+    def claim_many(self, claims: Sequence[Claim]) -> list[tuple[bool, PostRecord | None]]:
+        """Several claims in one transaction: each taken or not, and the record it found."""
+
     def mark_sent(self, day: date, target: str, owner: str, now: float, message_id: str) -> None:
         """Record the post as sent."""
+
+    def mark_sent_many(self, sent: Sequence[Sent]) -> None:
+        """Several :meth:`mark_sent`s in one transaction."""
 
     def mark_failed(self, day: date, target: str, owner: str, reason: str) -> None:
         """Record a permanent failure: the post is not tried again that date."""
@@ -92,6 +100,9 @@ class SubscriptionBook(Protocol):
 
     def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
         """Move a subscription's next slot on (after its post, or past a missed one)."""
+
+    def reschedule_many(self, moves: Sequence[tuple[str, str, str, float]]) -> None:
+        """Several :meth:`reschedule`s at once: (platform, workspace, channel, next_due) each."""
 
     def pause(self, platform: str, workspace: str, channel: str, reason: str, now: float) -> None:
         """Stop posting to a channel until its subscription is set again, saying why."""

@@ -14,7 +14,7 @@ from bot.store.community_tables import CommunitySQL
 from bot.store.deadlines import Deadlines
 from bot.store.errors import StoreError, StoreUnwritable
 from bot.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from bot.store.records import Chooser, PostRecord
+from bot.store.records import Chooser, Claim, PostRecord, Sent
 from bot.store.request_tables import RequestSQL
 from bot.store.subscription_tables import SubscriptionSQL
 from bot.store.suggestion_tables import SuggestionSQL
@@ -33,6 +33,11 @@ WHERE daily_posts.status = 'released'
 RETURNING owner
 """
 _POST_COLUMNS = "day, target, status, owner, claimed_at, attempts, sent_at, message_id, reason"
+_ONE_POST = f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE day = ? AND target = ?"
+_SENT = (
+    "UPDATE daily_posts SET status = 'sent', sent_at = ?, message_id = ?, owner = ? "
+    "WHERE day = ? AND target = ?"
+)
 
 
 class Cursor(Protocol):
@@ -175,12 +180,30 @@ class SQLStore(Deadlines, SubscriptionSQL, RequestSQL, SuggestionSQL, CommunityS
         rows = self._execute(_CLAIM, (str(day), target, owner, now, now - lease))
         return bool(rows) and rows[0][0] == owner
 
+    def claim_many(self, claims: Sequence[Claim]) -> list[tuple[bool, PostRecord | None]]:
+        """Several :meth:`claim`s in one transaction, each with the record it found."""
+        found: list[tuple[bool, PostRecord | None]] = []
+        with self._transaction() as cursor:
+            for day, target, owner, now, lease in claims:
+                cursor.execute(self._sql(_ONE_POST), (str(day), target))
+                row = cursor.fetchone()
+                record = PostRecord(*row) if row is not None else None
+                if record is not None and record.status in ("sent", "failed"):
+                    found.append((False, record))
+                    continue
+                cursor.execute(self._sql(_CLAIM), (str(day), target, owner, now, now - lease))
+                won = cursor.fetchone()
+                found.append((won is not None and won[0] == owner, record))
+        return found
+
+    def mark_sent_many(self, sent: Sequence[Sent]) -> None:
+        """Several :meth:`mark_sent`s in one transaction."""
+        rows = [(now, msg, owner, str(day), target) for day, target, owner, now, msg in sent]
+        with self._transaction() as cursor:
+            cursor.executemany(self._sql(_SENT), rows)
+
     def mark_sent(self, day: date, target: str, owner: str, now: float, message_id: str) -> None:
-        self._execute(
-            "UPDATE daily_posts SET status = 'sent', sent_at = ?, message_id = ?, owner = ? "
-            "WHERE day = ? AND target = ?",
-            (now, message_id, owner, str(day), target),
-        )
+        self._execute(_SENT, (now, message_id, owner, str(day), target))
 
     def mark_failed(self, day: date, target: str, owner: str, reason: str) -> None:
         self._execute(
@@ -197,10 +220,7 @@ class SQLStore(Deadlines, SubscriptionSQL, RequestSQL, SuggestionSQL, CommunityS
         )
 
     def post(self, day: date, target: str) -> PostRecord | None:
-        rows = self._execute(
-            f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE day = ? AND target = ?",
-            (str(day), target),
-        )
+        rows = self._execute(_ONE_POST, (str(day), target))
         return PostRecord(*rows[0]) if rows else None
 
     def posts(self, day: date) -> dict[str, PostRecord]:

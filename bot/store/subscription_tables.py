@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from bot.store.records import SubscriptionRecord
@@ -20,6 +21,7 @@ SET at_time = excluded.at_time, zone = excluded.zone, days = excluded.days,
     schedule = excluded.schedule
 """
 _KEY = "platform = ? AND workspace = ? AND channel = ?"
+_MOVE = f"UPDATE subscriptions SET next_due = ? WHERE {_KEY}"
 
 
 def _among(platforms: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
@@ -37,6 +39,12 @@ class SubscriptionSQL:
     next_index = ""
 
     def _execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _sql(self, statement: str) -> str:
         raise NotImplementedError
 
     def subscribe(self, record: SubscriptionRecord) -> None:
@@ -105,10 +113,13 @@ class SubscriptionSQL:
         return len(gone)
 
     def reschedule(self, platform: str, workspace: str, channel: str, next_due: float) -> None:
-        self._execute(
-            f"UPDATE subscriptions SET next_due = ? WHERE {_KEY}",
-            (next_due, platform, workspace, channel),
-        )
+        self._execute(_MOVE, (next_due, platform, workspace, channel))
+
+    def reschedule_many(self, moves: Sequence[tuple[str, str, str, float]]) -> None:
+        """Several :meth:`reschedule`s at once: (platform, workspace, channel, next_due) each."""
+        rows = [(when, platform, space, channel) for platform, space, channel, when in moves]
+        with self._transaction() as cursor:
+            cursor.executemany(self._sql(_MOVE), rows)
 
     def pause(self, platform: str, workspace: str, channel: str, reason: str, now: float) -> None:
         self._execute(

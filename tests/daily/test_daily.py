@@ -24,6 +24,7 @@ from bot.daily.selection import quote_key, quote_of_the_day
 from bot.daily.settings_file import ConfigError, DailyConfig, Target, load_config, parse_daily
 from bot.daily.slots import due, next_slot, slot_on
 from bot.store import open_store
+from bot.store.records import PostRecord
 from bot.store.sql import SCHEMA_VERSION
 from bot.store.sqlite import SQLiteStore
 from tests.fakes.clock import FakeClock
@@ -547,11 +548,11 @@ class Unreachable(SQLiteStore):
         super().__init__(path)
         self.failures = failures
 
-    def claim(self, *args, **kwargs) -> bool:
+    def claim_many(self, *args, **kwargs) -> list[tuple[bool, PostRecord | None]]:
         if self.failures:
             self.failures -= 1
             raise sqlite3.OperationalError("unable to open database file")
-        return super().claim(*args, **kwargs)
+        return super().claim_many(*args, **kwargs)
 
 
 async def test_a_store_out_of_reach_is_retried_without_stopping_the_scheduler(
