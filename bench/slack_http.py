@@ -6,14 +6,24 @@ slash-command requests (Slack's form fields) and times each response. The target
 13): quotebot's server CPU per request within 1.1x of the floor's (a bolt app acking a
 constant) at concurrency 1, 16 and 64; within each round the servers take turns a batch at
 a time, and each round's ratio is taken from the same round's pair.
+
+``--quotes 100000`` adds a second quotebot serving the shipped book with that many
+synthetic quotes beside it (bench/answer_speed.py's files, compiled before the rounds), asked
+the same commands: issue 25's target is the same 1.1x, so that the book's size does not
+show in the serving cost.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,11 +32,25 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.answer_speed import synthetic_book  # noqa: E402
 from bench.common import pin_client, server_cpu, start, stop, summary, versus_floor  # noqa: E402
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, form_body, signed_headers  # noqa: E402
 
-# Issue 13: quotebot's server CPU per request within 1.1x of the floor's.
+# Issues 13 and 25: quotebot's server CPU per request within 1.1x of the floor's, with the
+# shipped book and with a big one.
 TARGET = 1.1
+
+
+def big_book(folder: Path, quotes: int) -> None:
+    """The shipped quote files and ``quotes`` synthetic quotes beside them, compiled."""
+    for path in (ROOT / "quotes").glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    synthetic_book(folder, quotes, random.Random(1))
+    subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; "
+         "from bot.book.loader import load_book; load_book([Path(sys.argv[1])])", str(folder)],
+        check=True, cwd=ROOT,
+    )  # fmt: skip
 
 
 TEXTS = ["editing", "edting", "cutting", "rehearsal", "technology", "topics", "zzz", ""]
@@ -63,6 +87,9 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="alternating rounds per server")
     parser.add_argument("--batches", type=int, default=6, help="turns per server in a round")
     parser.add_argument("--text", action="append", help="ask only this (repeatable)")
+    parser.add_argument(
+        "--quotes", type=int, default=0, help="also serve a book this many quotes bigger"
+    )
     args = parser.parse_args()
     if args.text:
         TEXTS[:] = args.text
@@ -74,14 +101,26 @@ async def main() -> None:
     # the same with bolt's defaults, to show what process_before_response saves.
     same = {**env, "FLOOR_PROCESS_BEFORE_RESPONSE": "1"}
     listening = r"listening on (http://[\d.]+:\d+)/slack/events"
+    scratch = Path(tempfile.mkdtemp(prefix="quotebot-bench-slack-"))
+    os.environ["QUOTEBOT_CACHE"] = str(scratch / "cache")
+    run = ["-m", "bot", "run", "slack", "--http", "0"]
+    kinds = [
+        ("floor", ["bench/slack_floor.py"], same),
+        ("bolt-dflt", ["bench/slack_floor.py"], env),
+        ("quotebot", run, {**env, "QUOTEBOT_DB": str(scratch / "shipped.db")}),
+    ]
+    big = f"+{args.quotes // 1000}k" if args.quotes else ""
+    if big:
+        folder = scratch / "quotes"
+        folder.mkdir()
+        big_book(folder, args.quotes)
+        kinds.append(
+            (big, [*run, "--quotes", str(folder)], {**env, "QUOTEBOT_DB": str(scratch / "big.db")})
+        )
     servers = {
         name: (process, found.group(1))
-        for name, args, environ in (
-            ("floor", ["bench/slack_floor.py"], same),
-            ("bolt-dflt", ["bench/slack_floor.py"], env),
-            ("quotebot", ["-m", "bot", "run", "slack", "--http", "0"], env),
-        )
-        for process, found in [await start(args, environ, listening)]
+        for name, argv, environ in kinds
+        for process, found in [await start(argv, environ, listening)]
     }
     results: dict[str, dict[str, dict[str, list[float]]]] = {name: {} for name in servers}
     levels = [int(n) for n in args.levels.split(",")]
@@ -111,6 +150,7 @@ async def main() -> None:
         for process, _ in servers.values():
             await stop(process)
         await fake.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
     print(f"{args.rounds} alternating rounds x {args.requests} signed requests per server "
           f"and concurrency; server CPU per request from /proc (user + system)")  # fmt: skip
     print(f"{'server':<9} {'conc':>4} {'median ms':>9} {'p99 ms':>7} {'req/s':>7} "
@@ -123,9 +163,11 @@ async def main() -> None:
             print(f"{name:<9} {level:>4} {median:>9.2f} {p99:>7.2f} "
                   f"{statistics.median(data['rps']):>7.0f} {statistics.median(cpu):>9.3f} "
                   f"({min(cpu):.3f}-{max(cpu):.3f})")  # fmt: skip
-    for level in levels:
-        ours, floor = results["quotebot"][f"c{level}"], results["floor"][f"c{level}"]
-        print(versus_floor(f"concurrency {level}", ours, floor, TARGET))
+    for name in ("quotebot", big) if big else ("quotebot",):
+        book = f"shipped book + {args.quotes} quotes" if name == big else "the shipped book"
+        for level in levels:
+            ours, floor = results[name][f"c{level}"], results["floor"][f"c{level}"]
+            print(versus_floor(f"{book}, concurrency {level}", ours, floor, TARGET))
 
 
 if __name__ == "__main__":

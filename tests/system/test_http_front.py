@@ -5,6 +5,8 @@ ends: tests/store/test_backends.py.)"""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -78,3 +80,48 @@ async def test_http_with_no_platform_set_up_is_a_usage_error(tmp_path):
     bot = await start_bot("run", "--http", "0", env={"QUOTEBOT_DB": str(tmp_path / "s.db")})
     err = await bot.exit_with(2)
     assert "--http serves Slack and Discord, and neither is set up" in err
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("slack_slow", [False, True])
+async def test_a_request_the_moment_the_port_accepts_gets_its_answer(slack, tmp_path, slack_slow):
+    """The server listens before Slack has started (auth.test): a command sent on the
+    first connection accepted is held until Slack serves, then answered; and the log says
+    Slack listens only once it does."""
+    if slack_slow:  # auth.test answered only once the command is in
+        slack.hold_method("auth.test")
+    port = free_port()
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": slack.api_url, "QUOTEBOT_DB": str(tmp_path / "state.db")}  # fmt: skip
+    bot = await start_bot("run", "slack", "--http", str(port), env=env)
+    while True:  # until the port accepts: the first connection is the one the command goes on
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            break
+        except ConnectionRefusedError:
+            assert bot.process.returncode is None, bot.log
+            await asyncio.sleep(0.005)  # a poll's pace, not a wait for anything
+    body = form_body(slack.command_payload("/jonze", "editing")).encode()
+    head = "".join(f"{k}: {v}\r\n" for k, v in signed_headers(body.decode()).items())
+    writer.write(
+        f"POST /slack/events HTTP/1.1\r\nHost: quotebot\r\nConnection: close\r\n{head}"
+        f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    await writer.drain()
+    if slack_slow:
+        await slack.arrived("auth.test")
+        slack.release("auth.test")
+    answer = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    status, _, rest = answer.partition(b"\r\n")
+    assert status == b"HTTP/1.1 200 OK", answer
+    assert b'"response_type": "in_channel"' in rest
+    assert await bot.stop() == 0
+    said = bot.log
+    assert said.index("Slack: answering over HTTP") < said.index("slack: listening on")

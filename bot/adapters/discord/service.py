@@ -106,9 +106,9 @@ class DiscordService:
         return await endpoint(request)
 
     async def start(self) -> None:
-        over_http = self.front is not None
-        self.client = await start(self.answerer, self.settings, self.desk, gateway=not over_http)
-        if over_http:
+        front = self.front
+        self.client = await start(self.answerer, self.settings, self.desk, gateway=front is None)
+        if front is not None:
             assert self.client.application_id is not None  # set by login()
             self._endpoint = InteractionsEndpoint(
                 self.answerer,
@@ -118,6 +118,7 @@ class DiscordService:
                 review=self.client.review,
             )
             log.info("Discord: answering interactions over HTTP (no gateway)")
+            front.serving_now("discord")
 
     async def serve(self, stop: asyncio.Event) -> None:
         client = self.client
@@ -146,6 +147,8 @@ class DiscordService:
 
     async def close(self) -> None:
         endpoint, self._endpoint = self._endpoint, None
+        if self.front is not None:
+            self.front.not_serving("discord")
         if endpoint is not None:
             await endpoint.close()
         client, self.client = self.client, None

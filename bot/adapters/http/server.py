@@ -8,118 +8,40 @@ and at most :data:`MAX_CONNECTIONS` are open at once: when a new one comes and a
 are taken, the connection quiet the longest gives up its place. (Under systemd's default
 limit of 1,024 file descriptors a thousand half-open connections would otherwise leave no
 room.) Requests aiohttp refuses unread are one log line a minute per kind (refusals.py).
+The guard itself is guard.py's.
+
+A platform still starting when the server listens is not said to listen until it serves:
+its requests meanwhile are held for it (at most :data:`HOLD_S`), not refused.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot import metrics
 from bot.adapters.http import body
+from bot.adapters.http.guard import HEAD_TIMEOUT_S, MAX_CONNECTIONS, ConnectionGuard, _Guarded
 from bot.adapters.http.refusals import RefusalLog
-from bot.adapters.http.throttle import Throttle
 from bot.errors import Fatal
 
 log = logging.getLogger("quotebot.http")
 
-MAX_CONNECTIONS = 512
-HEAD_TIMEOUT_S = 10.0
+__all__ = [
+    "HEAD_TIMEOUT_S", "HOLD_S", "MAX_CONNECTIONS", "ConnectionGuard", "Handler", "HttpFront",
+    "OnListening", "serve_app",
+]  # fmt: skip
+
 KEEPALIVE_S = 15.0
+# A request to a platform that is still starting (Slack's auth.test, Discord's login) waits
+# this long for it before its 503: Slack gives an answer 3 s.
+HOLD_S = 2.0
 OnListening = Callable[[str, int], Awaitable[None] | None]
-
-
-class ConnectionGuard:
-    """The open connections, least recently heard from first."""
-
-    def __init__(
-        self, max_connections: int = MAX_CONNECTIONS, throttle: Throttle | None = None
-    ) -> None:
-        self.max_connections = max_connections
-        self._open: OrderedDict[_Guarded, None] = OrderedDict()
-        # Its log lines, and those of the requests aiohttp refuses on these connections.
-        self.throttle = throttle if throttle is not None else Throttle()
-
-    def __len__(self) -> int:
-        return len(self._open)
-
-    def admit(self, connection: _Guarded) -> None:
-        while len(self._open) >= self.max_connections:
-            quiet, _ = self._open.popitem(last=False)
-            metrics.HTTP_OPEN.dec()
-            quiet.close("too many open connections; this one was the quietest")
-        self._open[connection] = None
-        metrics.HTTP_OPEN.inc()
-
-    def heard(self, connection: _Guarded) -> None:
-        if connection in self._open:
-            self._open.move_to_end(connection)
-
-    def gone(self, connection: _Guarded) -> None:
-        if self._open.pop(connection, False) is None:  # was open (its value is None)
-            metrics.HTTP_OPEN.dec()
-
-    def closed(self, why: str) -> None:
-        """Count a connection closed by the guard; one log line a minute says how many."""
-        metrics.HTTP_REFUSALS.inc("slow_or_idle")
-        count = self.throttle.due("closed")
-        if count:
-            log.warning("HTTP: closed %d slow or idle connection(s) (latest: %s)", count, why)
-
-
-class _Guarded(asyncio.Protocol):
-    """Stands between the event loop and aiohttp's protocol for one connection."""
-
-    def __init__(self, inner: asyncio.Protocol, guard: ConnectionGuard) -> None:
-        self._inner = inner
-        self._guard = guard
-        self._transport: asyncio.Transport | None = None
-        self._deadline: asyncio.TimerHandle | None = None
-        self._tail = b""  # the last bytes seen, to find the end of the first head
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-        self._guard.admit(self)
-        loop = asyncio.get_running_loop()
-        self._deadline = loop.call_later(HEAD_TIMEOUT_S, self.close, "no request head in time")
-        self._inner.connection_made(transport)
-
-    def data_received(self, data: bytes) -> None:
-        self._guard.heard(self)
-        if self._deadline is not None:
-            seen = self._tail + data
-            if b"\r\n\r\n" in seen:
-                self._deadline.cancel()
-                self._deadline = None
-            self._tail = seen[-3:]
-        self._inner.data_received(data)
-
-    def eof_received(self) -> bool | None:
-        return self._inner.eof_received()
-
-    def pause_writing(self) -> None:
-        self._inner.pause_writing()
-
-    def resume_writing(self) -> None:
-        self._inner.resume_writing()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-        self._guard.gone(self)
-        self._inner.connection_lost(exc)
-
-    def close(self, why: str) -> None:
-        if self._transport is not None and not self._transport.is_closing():
-            self._guard.closed(why)
-            self._transport.abort()
 
 
 async def serve_app(
@@ -130,9 +52,11 @@ async def serve_app(
     label: str | list[str],
     on_listening: OnListening | None = None,
     guard: ConnectionGuard | None = None,
+    on_bound: Callable[[str, int], None] | None = None,
 ) -> None:
     """Serve ``app`` on ``host:port`` until ``stop`` is set; logs ``{name}: listening on
-    http://host:port{path}`` for each label (``"slack /slack/events"``: who, and where)."""
+    http://host:port{path}`` for each label (``"slack /slack/events"``: who, and where),
+    then calls ``on_bound`` with the address."""
     labels = [label] if isinstance(label, str) else label
     connections = guard if guard is not None else ConnectionGuard()
     runner = web.AppRunner(
@@ -156,6 +80,8 @@ async def serve_app(
         for each in labels:
             where, _, path = each.partition(" ")
             log.info("%s: listening on http://%s:%s%s", where, bound[0], bound[1], path)
+        if on_bound is not None:
+            on_bound(bound[0], bound[1])
         if on_listening is not None:
             result = on_listening(bound[0], bound[1])
             if result is not None:
@@ -165,7 +91,7 @@ async def serve_app(
         if server is not None:
             server.close()
         await runner.cleanup()
-        log.info("%s: stopped listening", labels[0].partition(" ")[0])
+        log.info("%s: stopped listening", (labels or ["http"])[0].partition(" ")[0])
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -174,7 +100,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class HttpFront:
     """One HTTP server for every platform served over HTTP (``quotebot run --http PORT``):
     each mounts its paths; ``GET /healthz`` says the process is up and ``GET /readyz``
-    whether it can serve (the state store answers)."""
+    whether it can serve (the state store answers).
+
+    The server listens as soon as it starts, and says so for the paths that answer then;
+    a platform mounted with ``serving`` is said to listen when it calls :meth:`serving_now`,
+    and a request to it before then is held (at most :data:`HOLD_S`) rather than refused."""
 
     name = "http"
 
@@ -192,6 +122,8 @@ class HttpFront:
         self.labels: list[str] = []
         self._ready = ready
         self._serving: dict[str, Callable[[], bool]] = {}
+        self._gates: dict[str, asyncio.Event] = {}
+        self._bound: tuple[str, int] | None = None
         self.app.router.add_get("/healthz", self._healthz)
         self.app.router.add_get("/readyz", self._readyz)
         self.app.on_response_prepare.append(self._say_who)
@@ -210,11 +142,49 @@ class HttpFront:
         serving: Callable[[], bool] | None = None,
     ) -> None:
         """Serve ``method path`` with ``handler`` (``who`` names it in the log); with
-        ``serving``, the server is ready only while it says ``who`` is."""
-        self.app.router.add_route(method, path, handler)
+        ``serving``, the server is ready only while it says ``who`` is, and a request that
+        comes before ``who`` first serves waits for :meth:`serving_now`."""
         self.labels.append(f"{who} {path}")
-        if serving is not None:
-            self._serving[who] = serving
+        if serving is None:
+            self.app.router.add_route(method, path, handler)
+            return
+        self._serving[who] = serving
+        gate = self._gates.setdefault(who, asyncio.Event())
+
+        async def held(request: web.Request) -> web.StreamResponse:
+            if not gate.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(gate.wait(), HOLD_S)
+            return await handler(request)
+
+        self.app.router.add_route(method, path, held)
+
+    def serving_now(self, who: str) -> None:
+        """``who`` answers from now on: the requests held for it go on, and the log says
+        where it listens (at once if the server is listening, else when it is)."""
+        gate = self._gates.get(who)
+        if gate is None or gate.is_set():
+            return
+        gate.set()
+        if self._bound is not None:
+            self._say_listening(self._bound, who)
+
+    def not_serving(self, who: str) -> None:
+        """``who`` stopped (it may start again): its requests are refused until it does."""
+        gate = self._gates.get(who)
+        if gate is not None:
+            gate.clear()
+
+    def _say_listening(self, bound: tuple[str, int], who: str | None = None) -> None:
+        for each in self.labels or ["http /healthz"]:
+            where, _, path = each.partition(" ")
+            gate = self._gates.get(where)
+            if (who is None and (gate is None or gate.is_set())) or where == who:
+                log.info("%s: listening on http://%s:%s%s", where, bound[0], bound[1], path)
+
+    def _on_bound(self, host: str, port: int) -> None:
+        self._bound = (host, port)
+        self._say_listening(self._bound)
 
     async def _healthz(self, _: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True})
@@ -232,10 +202,13 @@ class HttpFront:
         """Nothing to check before listening."""
 
     async def serve(self, stop: asyncio.Event) -> None:
-        await serve_app(
-            self.app, self.host, self.port, stop, self.labels or ["http /healthz"],
-            self.on_listening,
-        )  # fmt: skip
+        try:
+            await serve_app(
+                self.app, self.host, self.port, stop, [], self.on_listening,
+                on_bound=self._on_bound,
+            )  # fmt: skip
+        finally:
+            self._bound = None
 
     async def refresh(self) -> None:
         """Nothing to do: the platforms' handlers read the current book."""

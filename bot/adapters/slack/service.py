@@ -122,6 +122,8 @@ class SlackService:
             self._events = events_handler(self._app, self.settings.signing_secret, guard)
             many = " for every workspace that installs it" if self.settings.oauth else ""
             log.info("Slack: answering over HTTP%s", many)
+            if self.front is not None:
+                self.front.serving_now("slack")
 
     async def serve(self, stop: asyncio.Event) -> None:
         assert self._app is not None, "start() first"
@@ -139,6 +141,8 @@ class SlackService:
     async def close(self) -> None:
         self._app = None
         self._events = None
+        if self.front is not None:
+            self.front.not_serving("slack")
         await self._responder.close()
 
 

@@ -12,9 +12,9 @@ from bot.adapters.http.server import ConnectionGuard, serve_app
 async def test_a_connection_that_never_sends_a_head_is_closed(monkeypatch):
     from aiohttp import web
 
-    import bot.adapters.http.server as http_server
+    import bot.adapters.http.guard as http_guard
 
-    monkeypatch.setattr(http_server, "HEAD_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(http_guard, "HEAD_TIMEOUT_S", 0.2)
     stop = asyncio.Event()
     listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     guard = ConnectionGuard(max_connections=3)
