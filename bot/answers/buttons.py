@@ -132,7 +132,8 @@ def _check(quote: Quote) -> str:
 
 def _onward_after(plan: Seek, command: str, text: str, answer: QuoteAnswer) -> Onward | None:
     cursor = answer.cursor
-    if cursor is None or (plan.next(cursor) is None and plan.best[1] == cursor):
+    # Only the best match can be the one: another shown means there are two or more.
+    if cursor is None or (plan.best[1] == cursor and plan.next(cursor) is None):
         return None  # where it stands is not known, or it is the one match
     tier, row, phrase = cursor
     check = _check(plan.book.quotes[row - 1])

@@ -109,20 +109,6 @@ def with_buttons(
     return made
 
 
-def quote_json(answer: QuoteAnswer, another: Next | None, locale: str | None = ENGLISH) -> str:
-    """A quote's response body with its buttons, serialised once per answer, Another and
-    language (as :func:`~bot.adapters.slack.render.rendered_json` is for answers without)."""
-    lang = language_of(locale)
-    return memo(
-        _quote_bodies,
-        (answer, another, lang),
-        lambda: json.dumps(with_buttons(answer, another, locale=lang), ensure_ascii=False),
-    )
-
-
-_quote_bodies: dict[tuple[QuoteAnswer, Next | None, str], str] = {}
-
-
 def did_you_mean(command: str, answer: Answer) -> dict[str, Any] | None:
     """A miss's suggestions as buttons (plain text: a label can mention no one), each
     asking afresh; None when it has none."""

@@ -15,7 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
 from bot.adapters import observed
-from bot.adapters.slack.buttons import add_button_listeners, quote_json, with_buttons
+from bot.adapters.slack.bodies import listed_json, quote_json
+from bot.adapters.slack.buttons import add_button_listeners
 from bot.adapters.slack.home import add_home_listeners
 from bot.adapters.slack.install_flow import install_flow
 from bot.adapters.slack.install_pages import first_steps
@@ -179,8 +180,7 @@ def build_app(
                 asker.book.by_command(name) is not None
                 or (isinstance(answer, Miss) and answer.suggestions)
             ):  # its "did you mean", its director's topic menu
-                shown = with_buttons(answer, None, name, asker, locale)
-                body = json.dumps(shown, ensure_ascii=False)
+                body = listed_json(answer, name, asker, locale)
             else:
                 body = rendered_json(answer, locale)
             observed.answered("slack", answer, began)
