@@ -72,7 +72,7 @@ def site(context: Context) -> int:
     cards = None if args.no_cards else card_renderer()
     try:
         built = build(book, args.dir, public, _picks(context), record=Published(location(env)),
-                      cards=cards)  # fmt: skip
+                      cards=cards, folders=[context.quotes])  # fmt: skip
     except Exception as exc:
         if not outside_failure(exc):
             raise

@@ -75,3 +75,32 @@ def test_the_site_verb_writes_the_bundled_book(tmp_path):
     assert "wrote" in out and "3 cards" not in out
     assert (tmp_path / "out" / "x" / "index.html").is_file()
     assert len((tmp_path / "ids.txt").read_text().splitlines()) == 3
+
+
+def test_a_big_book_written_by_two_processes_is_the_same_site(tmp_path, monkeypatch):
+    """The parallel build (each process opening the book afresh from its folder) writes
+    byte for byte what one process writes."""
+    from bot.adapters.web import site as site_module
+    from bot.book import load_book
+
+    folder = tmp_path / "quotes"
+    folder.mkdir()
+    for n, command in enumerate(("alpha", "beta", "gamma")):
+        lines = [f"director: Director {command}", f"command: {command}",
+                 "sources:\n  s:\n    title: T\n    url: https://example.org/t",
+                 "topics:\n  craft: []\n  light: []", "quotes:"]  # fmt: skip
+        for k in range(4 + n):
+            topic = "craft" if k % 2 else "light"
+            lines.append(f"  - topic: {topic}\n    text: Quote {command} {k} about things.\n"
+                         f"    context: On {k}\n    source: s")  # fmt: skip
+        write(folder, f"{command}.yaml", "\n".join(lines) + "\n")
+    book = load_book([folder]).book
+    one = build(book, tmp_path / "one", "https://q.example.org")
+    monkeypatch.setattr(site_module, "PARALLEL_FROM", 0)
+    two = build(book, tmp_path / "two", "https://q.example.org", folders=[folder])
+    assert (two.pages, two.feeds) == (one.pages, one.feeds)
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*"))
+    assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*"))
+    for name in files:
+        if (tmp_path / "one" / name).is_file():
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
