@@ -198,8 +198,8 @@ def build_app(
     add_button_listeners(app, answerer, locales, responder, books)
     if reviewing is not None:  # after the buttons': their q1| ids are matched first
         add_review_listeners(app, reviewing, responder)
-    add_message_listeners(app, answerer, locales, responder)
-    add_home_listeners(app, answerer, desk, locales)
+    add_message_listeners(app, answerer, locales, responder, books)
+    add_home_listeners(app, answerer, desk, locales, books)
     if installations is not None and desk is not None:
         add_uninstall_listeners(app, installations, desk)
     return app

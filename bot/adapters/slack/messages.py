@@ -24,6 +24,7 @@ from bot.adapters.slack.members import Locales
 from bot.adapters.slack.render import render_source
 from bot.adapters.slack.respond import Responder
 from bot.answers import APOLOGY, Answerer, another_after, check_source, say
+from bot.community import CommunityBooks
 
 log = logging.getLogger("quotebot.slack")
 
@@ -66,9 +67,17 @@ def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
 
 
 def add_message_listeners(
-    app: AsyncApp, answerer: Answerer, locales: Locales, responder: Responder
+    app: AsyncApp,
+    answerer: Answerer,
+    locales: Locales,
+    responder: Responder,
+    books: CommunityBooks | None = None,
 ) -> None:
-    """The shortcut and DM listeners, on ``app``: each answers in the member's language."""
+    """The shortcut and DM listeners, on ``app``: each answers in the member's language,
+    from the workspace's book (``books``: with its approved quotes)."""
+
+    async def book_of(team: str) -> Answerer:
+        return await books.answerer("slack", team) if books is not None else answerer
 
     @app.message_shortcut(SOURCE_CALLBACK)
     async def find_the_source(
@@ -85,7 +94,8 @@ def add_message_listeners(
         text = message.get("text") if isinstance(message, dict) else None
         shown = text[: limits.MESSAGE_TEXT_MAX] if isinstance(text, str) else ""
         try:
-            body = render_source(check_source(answerer.book, shown, locale=locale))
+            here = await book_of(team_of(shortcut))
+            body = render_source(check_source(here.book, shown, locale=locale))
         except Exception:
             log.exception("Find the source failed")
             body = {"response_type": "ephemeral", "text": say(APOLOGY, locale)}
@@ -106,7 +116,7 @@ def add_message_listeners(
         team = context.get("team_id") or event.get("team")
         locale = await locales.of(client, str(team or ""), event.get("user"))
         try:
-            body = dm_answer(answerer, *asked, locale)
+            body = dm_answer(await book_of(str(team or "")), *asked, locale)
         except Exception:
             log.exception("answering a direct message failed")
             body = {"text": say(APOLOGY, locale)}

@@ -29,6 +29,7 @@ from tests.fakes.slack import (
     SIGNING_SECRET,
     FakeSlack,
     form_body,
+    json_headers,
     signed_headers,
 )
 from tests.fixtures import post_command
@@ -46,6 +47,8 @@ class SuggestBot:
     desk: QotdDesk
     command: Callable[..., Awaitable[dict[str, Any]]]
     interactive: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+    # An Events API event (a DM, the Home tab opened) from workspace ``team``.
+    event: Callable[..., Awaitable[None]]
 
 
 @pytest.fixture(params=["socket", "http"])
@@ -61,6 +64,9 @@ async def sbot(request, fake: FakeSlack, answerer, desk: QotdDesk) -> AsyncItera
 
         async def interactive(payload: dict[str, Any]) -> dict[str, Any]:
             return dict((await fake.send_envelope("interactive", payload)).get("payload") or {})
+
+        async def event(payload: dict[str, Any], team: str = "T0FILMCLB") -> None:
+            await fake.send_envelope("events_api", fake.event_callback(payload, team))
 
     else:
         settings = SlackSettings(BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=fake.api_url)
@@ -89,7 +95,15 @@ async def sbot(request, fake: FakeSlack, answerer, desk: QotdDesk) -> AsyncItera
                 raw = await r.text()
                 return json.loads(raw) if raw.startswith("{") else {}
 
-    yield SuggestBot(fake, desk, command, interactive)
+        async def event(payload: dict[str, Any], team: str = "T0FILMCLB") -> None:
+            body = json.dumps(fake.event_callback(payload, team))
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(f"{base}/slack/events", data=body, headers=json_headers(body)) as r,
+            ):
+                assert r.status == 200, await r.text()
+
+    yield SuggestBot(fake, desk, command, interactive, event)
     stop.set()
     await asyncio.wait_for(task, 10)
 
@@ -301,3 +315,17 @@ def test_the_manifest_has_the_suggest_shortcut(answerer):
     [suggest] = [s for s in shortcuts if s["callback_id"] == "suggest_quote"]
     assert (suggest["name"], suggest["type"]) == ("Suggest as quote", "message")
     assert 1 <= len(suggest["description"]) <= 80
+
+
+async def test_an_approved_quote_is_answered_in_dms_and_the_home_tab_of_its_workspace(sbot, page):
+    record = await suggested(sbot, f"{page}/interview")
+    approve = f"q1|r|ap|{record.id}"
+    await sbot.interactive(sbot.fake.message_button(approve, approve, user=ADMIN))
+    await sbot.event(sbot.fake.dm_event("varda"))
+    assert "most beautiful fraud" in json.dumps(posts_in(sbot.fake, "D0MEMBER01")[-1])
+    await sbot.event(sbot.fake.dm_event("varda"), team="T0OTHERWS")
+    assert "most beautiful fraud" not in json.dumps(posts_in(sbot.fake, "D0MEMBER01")[-1])
+    await sbot.event(sbot.fake.home_opened(MEMBER))
+    assert "topic:varda:" in json.dumps(sbot.fake.views[MEMBER])
+    await sbot.event(sbot.fake.home_opened(MEMBER), team="T0OTHERWS")
+    assert "topic:varda:" not in json.dumps(sbot.fake.views[MEMBER])
