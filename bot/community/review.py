@@ -177,7 +177,25 @@ class Review:
         return moved, record
 
 
+def apply_edit(
+    store: Store, id: str, new: NewSuggestion, by: str, now: float
+) -> tuple[bool, bool, SuggestionRecord | None]:
+    """A moderator's edit of suggestion ``id`` to ``new``'s fields, if it is still open:
+    (made, its quote or source changed — check it again —, the suggestion now). The text
+    and URL are given the store only when they changed: giving them resets the check."""
+    was = store.suggestion(id)
+    if was is None:
+        return False, False, None
+    text = new.text if new.text != was.text else None
+    url = new.source_url if new.source_url != was.source_url else None
+    made = store.edit(
+        id, by, now, director=new.director, command=new.command, text=text, source_url=url,
+        context=new.context or "", topic=new.topic or "",
+    )  # fmt: skip
+    return made, made and (text is not None or url is not None), store.suggestion(id)
+
+
 __all__ = [
-    "LABELS", "VERBS", "Press", "Review", "decision_line", "read_press", "refusal", "review_id",
-    "verbs_for", "verification_line",
+    "LABELS", "VERBS", "Press", "Review", "apply_edit", "decision_line", "read_press",
+    "refusal", "review_id", "verbs_for", "verification_line",
 ]  # fmt: skip

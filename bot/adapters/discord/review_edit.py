@@ -22,7 +22,7 @@ from bot.adapters.discord.render import safe
 from bot.answers import NOT_MINE, say, translate
 from bot.book import QuoteBook
 from bot.curation import FetchPolicy
-from bot.store import NewSuggestion, Outcome, Store, SuggestionRecord
+from bot.store import Outcome, Store, SuggestionRecord
 
 NEW_MESSAGE, UPDATE_MESSAGE = 4, 7
 Call = Callable[[Callable[[Store], Any]], Awaitable[Any]]
@@ -49,22 +49,6 @@ async def verified(record: SuggestionRecord, call: Call, clock: Clock) -> Sugges
 
     current: SuggestionRecord | None = await call(keep)
     return current
-
-
-def _kept(
-    store: Store, id: str, new: NewSuggestion, by: str, now: float
-) -> tuple[bool, bool, SuggestionRecord | None]:
-    """The edit made, if the suggestion is open: (made, its quote or source changed, it now)."""
-    was = store.suggestion(id)
-    if was is None:
-        return False, False, None
-    text = new.text if new.text != was.text else None
-    url = new.source_url if new.source_url != was.source_url else None
-    made = store.edit(
-        id, by, now, director=new.director, command=new.command, text=text, source_url=url,
-        context=new.context or "", topic=new.topic or "",
-    )  # fmt: skip
-    return made, made and (text is not None or url is not None), store.suggestion(id)
 
 
 class Editing:
@@ -108,7 +92,9 @@ class Editing:
         except community.FormProblems as problems:
             return _private("\n".join(f"• {safe(p)}" for p in problems.problems))
         by, now = words.user_of(payload), self._clock()
-        made, changed, current = await self._call(lambda s: _kept(s, record.id, new, by, now))
+        made, changed, current = await self._call(
+            lambda s: community.apply_edit(s, record.id, new, by, now)
+        )
         if current is None:
             return _private(translate(community.GONE, locale))
         if not made:

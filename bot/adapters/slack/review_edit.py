@@ -19,26 +19,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.reviewing import ALREADY, GONE, Reviewing, background
 from bot.adapters.slack.suggest import edit_view, form_errors, form_of
 from bot.answers import say
-from bot.community import FormProblems, checked, clean
-from bot.store import NewSuggestion, Store, SuggestionRecord
+from bot.community import FormProblems, apply_edit, checked, clean
+from bot.store import SuggestionRecord
 
 log = logging.getLogger("quotebot.slack")
-
-
-def _kept(
-    store: Store, id: str, new: NewSuggestion, by: str, now: float
-) -> tuple[bool, bool, SuggestionRecord | None]:
-    """The edit made, if the suggestion is open: (made, its quote or source changed, it now)."""
-    was = store.suggestion(id)
-    if was is None:
-        return False, False, None
-    text = new.text if new.text != was.text else None
-    url = new.source_url if new.source_url != was.source_url else None
-    made = store.edit(
-        id, by, now, director=new.director, command=new.command, text=text, source_url=url,
-        context=new.context or "", topic=new.topic or "",
-    )  # fmt: skip
-    return made, made and (text is not None or url is not None), store.suggestion(id)
 
 
 async def open_edit(
@@ -75,7 +59,7 @@ async def edited(
     except FormProblems as exc:
         return {"response_action": "errors", "errors": form_errors(form, exc, book, locale)}
     now = time.time()
-    made, changed, current = await reviewing.call(lambda s: _kept(s, id, new, user, now))
+    made, changed, current = await reviewing.call(lambda s: apply_edit(s, id, new, user, now))
     if not made or current is None:
         said = say(ALREADY, locale, status=current.status) if current else say(GONE, locale)
         return {"response_action": "errors", "errors": {"quote": said}}
