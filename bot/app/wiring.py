@@ -111,13 +111,15 @@ def make_front(
 
     front = HttpFront(host, port, ready)
     if env is not None:
+        from bot.adapters.web.communities import read_shelf
         from bot.adapters.web.routes import mount
 
         store = desk.store
         from bot.adapters.web.cards import mount_cards
 
         mount_cards(front, desk.book)  # /<command>/<id>.png
-        mount(front, desk.book, env, lambda: store.call(lambda opened: opened.picks("")))
+        mount(front, desk.book, env, lambda: store.call(lambda opened: opened.picks("")),
+              lambda p, c: store.call(lambda opened: read_shelf(opened, p, c)))  # fmt: skip
     return front
 
 

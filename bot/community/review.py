@@ -63,6 +63,13 @@ SUGGESTED_BY = N_("Suggested by {who}")
 QUEUE_EMPTY = N_("No suggestion is waiting for review.")
 NEEDS_REVIEWER = N_("Set where suggestions are reviewed first: {usage} in that channel.")
 REVIEW_CHANNEL_SET = N_("Suggestions will be posted in {channel} for review.")
+PUBLISHED = N_("This community's approved quotes are now published on its own web pages.")
+UNPUBLISHED = N_(
+    "This community's approved quotes are no longer published: the site shows the curated book."
+)
+PUBLISH_USAGE = N_(
+    "Say {on} to publish this community's approved quotes on the web, {off} to stop."
+)
 
 
 _STATUS: dict[Verb, SuggestionStatus] = {

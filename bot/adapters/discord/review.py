@@ -1,12 +1,11 @@
 """Suggestions and their review on Discord, the same on the gateway and over HTTP: an
-interaction's payload in, its response out (a modal, a private line, a review post
-updated in place), through :mod:`bot.community` over the desk's store.
-
-What follows a response runs in the background, kept in :attr:`ReviewDesk.tasks` (errors
-logged): checking a new suggestion against its source then posting it in the review
-channel; after a decision, the review post edited and the suggester told by DM; after an
-edit (review_edit.py), the post edited and, if the quote or source changed, checked again.
-"""
+interaction's payload in, its response out (a modal, a private line, a review post updated
+in place), through :mod:`bot.community` over the desk's store; ``/review publish:`` says
+whether the server's approved quotes are on the web. What follows a response runs in the
+background, kept in :attr:`ReviewDesk.tasks` (errors logged): checking a new suggestion
+against its source, then posting it for review; after a decision, the post edited and the
+suggester told by DM; after an edit (review_edit.py), the post edited and, if the quote or
+source changed, checked again."""
 
 from __future__ import annotations
 
@@ -59,11 +58,9 @@ class ReviewDesk:
         if desk is not None:
             shared = desk.store
             self.books = community.CommunityBooks(
-                shipped,
-                version=lambda p, c: shared.call(lambda s: s.approved_version(p, c)),
-                approved=lambda p, c: shared.call(lambda s: s.approved(p, c)),
-                local=False,
-            )
+                shipped, lambda p, c: shared.call(lambda s: s.approved_version(p, c)),
+                lambda p, c: shared.call(lambda s: s.approved(p, c)), local=False,
+            )  # fmt: skip
         self.editing = Editing(self._call, self._spawn, http, clock, shipped.book)
 
     async def answerer(self, guild: str) -> Answerer:
@@ -149,6 +146,10 @@ class ReviewDesk:
             channel, now = str(payload.get("channel_id") or ""), self._clock()
             await self._call(lambda s: s.set_review_channel("discord", guild, channel, user, now))
             return _private(say(community.REVIEW_CHANNEL_SET, locale, channel=f"<#{channel}>"))
+        if (on := words.publish_of(payload)) is not None:  # /review publish: True or False
+            now = self._clock()
+            await self._call(lambda s: s.set_published("discord", guild, on, user, now))
+            return _private(translate(community.PUBLISHED if on else community.UNPUBLISHED, locale))
         queue: list[SuggestionRecord] = await self._call(
             lambda s: s.suggestions("discord", guild, "open", limit=QUEUE_SHOWN)
         )
@@ -239,8 +240,7 @@ class ReviewDesk:
         await self._call(lambda s: s.set_review_message(record.id, channel, message))
 
     async def _told(self, record: SuggestionRecord, locale: str, edit: bool) -> None:
-        http = self._http()
-        if http is None:
+        if (http := self._http()) is None:
             return
         if edit:
             await review_post.edit(http, record)

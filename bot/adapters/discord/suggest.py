@@ -136,6 +136,17 @@ def is_moderator(payload: dict[str, Any]) -> bool:
     return bool(payload.get("guild_id")) and bool(bits(member.get("permissions")) & MODERATOR_BITS)
 
 
+def publish_of(payload: dict[str, Any]) -> bool | None:
+    """``/review``'s ``publish`` option (a boolean), or None when not given."""
+    data = as_object(payload.get("data"))
+    options = data.get("options")
+    for option in options if isinstance(options, list) else []:
+        said = as_object(option)
+        if said.get("name") == "publish" and isinstance(said.get("value"), bool):
+            return bool(said["value"])
+    return None
+
+
 def user_of(payload: dict[str, Any]) -> str:
     member = as_object(payload.get("member"))
     user = as_object(member.get("user")) or as_object(payload.get("user"))
@@ -150,6 +161,6 @@ def guild_of(payload: dict[str, Any]) -> str:
 
 __all__ = [
     "EDITED", "FIELDS", "MODAL_SUBMIT", "SUGGEST_COMMAND", "SUGGEST_ID", "edit_modal",
-    "edited_id", "guild_of", "is_moderator", "modal_fields", "reject_modal", "rejected_id",
-    "suggest_modal", "suggestion_form", "user_of",
+    "edited_id", "guild_of", "is_moderator", "modal_fields", "publish_of", "reject_modal",
+    "rejected_id", "suggest_modal", "suggestion_form", "user_of",
 ]  # fmt: skip

@@ -1,6 +1,7 @@
 """The suggestion commands on the gateway: ``/suggest``, *Suggest as quote*, ``/review``
 and ``/review-channel`` on the command tree (servers only, the last two shown to
-moderators only), each interaction handed to :class:`ReviewDesk` as the payload HTTP
+moderators only; ``/review publish:`` publishes the approved quotes on the web, or
+stops), each interaction handed to :class:`ReviewDesk` as the payload HTTP
 would carry and its response sent back as it is (a modal, an update, a private line)."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ MODERATORS = discord.Permissions(manage_guild=True, manage_messages=True)
 SUGGEST = N_("Suggest a director's quote for this server's book")
 REVIEW = N_("Review the suggested quotes waiting (moderators)")
 REVIEW_CHANNEL = N_("Post suggested quotes in this channel for review (moderators)")
+PUBLISH = N_("True: publish this server's approved quotes on the web; False: stop")
 COUNT = 3  # chat-input commands these add
 
 
@@ -67,6 +69,12 @@ def add_review_commands(
     async def run(interaction: discord.Interaction[Any]) -> None:
         await answer(interaction, review)
 
+    @app_commands.describe(publish=PUBLISH)
+    async def review_run(
+        interaction: discord.Interaction[Any], publish: bool | None = None
+    ) -> None:
+        await answer(interaction, review)  # the option is read from the payload
+
     async def on_message(interaction: discord.Interaction[Any], message: discord.Message) -> None:
         await answer(interaction, review)
 
@@ -75,7 +83,8 @@ def add_review_commands(
         ("review-channel", REVIEW_CHANNEL, True),
     ):  # fmt: skip
         command: app_commands.Command[Any, ..., None] = app_commands.Command(
-            name=name, description=app_commands.locale_str(described), callback=run,
+            name=name, description=app_commands.locale_str(described),
+            callback=review_run if name == "review" else run,
             allowed_contexts=IN_SERVERS, allowed_installs=SERVER_INSTALL,
         )  # fmt: skip
         if moderators:

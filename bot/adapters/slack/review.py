@@ -19,6 +19,8 @@ from bot.answers import say, translate
 from bot.community import (
     LABELS,
     SUGGESTED_BY,
+    TOLD_APPROVED,
+    TOLD_REJECTED,
     decision_line,
     review_id,
     verbs_for,
@@ -95,4 +97,14 @@ def queue_blocks(records: list[SuggestionRecord], locale: str) -> list[dict[str,
     return blocks
 
 
-__all__ = ["CHANNEL", "USER", "buttons", "mention", "queue_blocks", "review_blocks", "review_post"]
+def told(record: SuggestionRecord, locale: str) -> str:
+    """What the suggester is told of a decision, escaped."""
+    director = escape(record.director)
+    if record.status == "approved":
+        return say(TOLD_APPROVED, locale, director=director, start=escape(record.text[:60]))
+    return say(TOLD_REJECTED, locale, director=director, reason=escape(record.reason or "—"))
+
+
+__all__ = [
+    "CHANNEL", "USER", "buttons", "mention", "queue_blocks", "review_blocks", "review_post", "told",
+]  # fmt: skip

@@ -3,8 +3,8 @@ as quote shortcut open the form; a submission is checked and kept (the member ge
 receipt by DM), then checked against its source in the background and posted in the
 workspace's review channel; a reviewer's press decides it (compare-and-set in the
 store), the post is updated and the suggester told; an open one may be edited first
-(review_edit.py), and checked again. ``/quote review-channel`` and ``/quote review`` are
-the reviewers' own.
+(review_edit.py), and checked again. ``/quote review-channel``, ``/quote review`` and
+``/quote publish on|off`` (the approved quotes on the web) are the reviewers' own.
 
 Reviewers are the workspace's admins and owners (users.info, asked afresh) and the user
 IDs in ``quotebot.toml``'s ``[review] reviewers`` and ``[daily] admins``. A press names a
@@ -24,8 +24,8 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.members import Locales, look_up
-from bot.adapters.slack.render import escape, fitted
-from bot.adapters.slack.review import CHANNEL, USER, queue_blocks, review_post
+from bot.adapters.slack.render import fitted
+from bot.adapters.slack.review import CHANNEL, USER, queue_blocks, review_post, told
 from bot.adapters.slack.suggest import form_errors, form_of, suggest_view
 from bot.answers import say
 from bot.community import (
@@ -33,10 +33,11 @@ from bot.community import (
     GONE,
     NEEDS_REVIEWER,
     NOT_A_MODERATOR,
+    PUBLISH_USAGE,
+    PUBLISHED,
     QUEUE_EMPTY,
     REVIEW_CHANNEL_SET,
-    TOLD_APPROVED,
-    TOLD_REJECTED,
+    UNPUBLISHED,
     CommunityBooks,
     FormProblems,
     Press,
@@ -56,7 +57,8 @@ RECEIPT = (
     "Thanks! Your suggestion is kept: quotebot checks it against its source now, then this "
     "community's moderators review it. You will be told what they decide."
 )
-WORDS = frozenset({"suggest", "review", "review-channel"})
+WORDS = frozenset({"suggest", "review", "review-channel", "publish"})
+SWITCH = {"on": True, "off": False}
 OUTCOMES: dict[str, Outcome] = {
     "found": "found",
     "not_found": "not_found",
@@ -108,8 +110,8 @@ class Reviewing:
     async def command(
         self, client: AsyncWebClient, command: dict[str, Any], locale: str
     ) -> dict[str, Any] | None:
-        """The ack of ``/quote suggest``, ``review`` or ``review-channel``; None for any
-        other text (answered as a quote)."""
+        """The ack of ``/quote suggest``, ``review``, ``review-channel`` or ``publish
+        on|off``; None for any other text (answered as a quote)."""
         words = str(command.get("text", "")).split(maxsplit=1)
         word = words[0].casefold() if words else ""
         if word not in WORDS:
@@ -128,6 +130,8 @@ class Reviewing:
             now = time.time()
             await self.call(lambda s: s.set_review_channel("slack", team, channel, user, now))
             return private(say(REVIEW_CHANNEL_SET, locale, channel=f"<#{channel}>"))
+        if word == "publish":
+            return await self.publish(team, user, words[1:], locale)
         open_: list[SuggestionRecord] = await self.call(
             lambda s: s.suggestions("slack", team, "open", limit=5)
         )
@@ -142,6 +146,15 @@ class Reviewing:
             note_block = {"type": "mrkdwn", "text": note, "verbatim": True}
             blocks.insert(0, {"type": "context", "elements": [note_block]})
         return private(fitted(f"{open_[0].director}: {open_[0].text}"), blocks)
+
+    async def publish(self, team: str, user: str, said: list[str], locale: str) -> dict[str, Any]:
+        """``/quote publish on|off``: the workspace's approved quotes on the web, or not."""
+        published = SWITCH.get(said[0].strip().casefold()) if said else None
+        if published is None:
+            return private(say(PUBLISH_USAGE, locale, on="`/quote publish on`", off="`off`"))
+        now = time.time()
+        await self.call(lambda s: s.set_published("slack", team, published, user, now))
+        return private(say(PUBLISHED if published else UNPUBLISHED, locale))
 
     async def submit(
         self, client: AsyncWebClient, view: object, team: str, user: str, locale: str
@@ -228,14 +241,6 @@ class Reviewing:
         if record.status in ("approved", "rejected"):
             theirs = await self.locales.of(client, record.community, record.suggester)
             await self.tell(client, record.suggester, told(record, theirs))
-
-
-def told(record: SuggestionRecord, locale: str) -> str:
-    """What the suggester is told of a decision, escaped."""
-    director = escape(record.director)
-    if record.status == "approved":
-        return say(TOLD_APPROVED, locale, director=director, start=escape(record.text[:60]))
-    return say(TOLD_REJECTED, locale, director=director, reason=escape(record.reason or "—"))
 
 
 __all__ = [

@@ -3,7 +3,8 @@ mounted on the HttpFront, each answer with a strict Content-Security-Policy.
 
 ``/`` the directors · ``/search?q=`` · ``/feed.atom`` the quote of the day ·
 ``/<command>/`` · ``/<command>/feed.atom`` · ``/<command>/<topic>/`` ·
-``/<command>/q/<id>/`` a permalink (410 once removed) · ``/style.css``. Paths work
+``/<command>/q/<id>/`` a permalink (410 once removed) · ``/style.css`` · ``/c/<platform>/
+<community>/...`` a published community's own pages (communities.py). Paths work
 with or without their last slash. ``/<command>/<id>.png`` is left to the cards."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.adapters.web import feeds, pages, paths
+from bot.adapters.web.communities import CommunityPages, Shelf
 from bot.adapters.web.layout import HEADERS, STYLESHEET, Page, render
 from bot.adapters.web.paths import Link
 from bot.adapters.web.published import Published, location
@@ -139,13 +141,15 @@ class WebPages:
 
 
 def mount(front: HttpFront, book: Callable[[], QuoteBook], env: Mapping[str, str],
-          picks: Picks | None = None) -> WebPages:  # fmt: skip
+          picks: Picks | None = None, shelf: Shelf | None = None) -> WebPages:  # fmt: skip
     """Serve the pages and feeds on ``front``; ``picks`` reads the ledger's picks (the
-    quote of the day's feed), None without a state store. SettingsError for a bad
+    quote of the day's feed), ``shelf`` a published community's approved quotes (its
+    pages, /c/...), each None without a state store. SettingsError for a bad
     QUOTEBOT_PUBLIC_URL."""
     web_pages = WebPages(book, picks, Published(location(env)), public_url(env))
     command, slash = "{command:[^/.]+}", "{slash:/?}"
-    routes = [
+    routes = [] if shelf is None else CommunityPages(book, shelf, web_pages.public).routes()
+    routes += [
         ("/", web_pages.home), ("/style.css", web_pages.style),
         ("/search", web_pages.search), ("/feed.atom", web_pages.daily_feed),
         (f"/{command}{slash}", web_pages.director),

@@ -28,6 +28,7 @@ from tests.adapters.discord.suggesting import (
 from tests.fakes.discord import (
     CHANNEL_ID,
     EPHEMERAL,
+    GUILD_ID,
     MODERATOR_PERMISSIONS,
     TOKEN,
     USER_ID,
@@ -134,6 +135,15 @@ async def test_on_the_gateway_suggest_review_and_approve(
     try:
         names = {c["name"] for c in fake.commands[None]}
         assert {"suggest", "review", "review-channel", "Suggest as quote"} <= names
+        (review,) = [c for c in fake.commands[None] if c["name"] == "review"]
+        assert [(o["name"], o["type"], o.get("required", False)) for o in review["options"]] == [
+            ("publish", 5, False)  # a boolean, optional: /review alone lists the queue
+        ]
+        assert review["options"][0]["description"].startswith("True: publish")
+        localized = review["options"][0].get("description_localizations") or {}
+        assert localized["fr"].startswith("True : publier") and set(localized) >= {"ja", "de"}
+        said = await fake.interact(as_moderator(publishing(fake.command("review"), True)))
+        assert said["data"]["content"].startswith("This community's approved quotes are now")
         opened = await fake.interact(fake.command("suggest"))
         assert opened["type"] == 9 and len(opened["data"]["components"]) == 5
         prefilled = await fake.interact(fake.message_command(SAID, name="Suggest as quote"))
@@ -159,3 +169,33 @@ async def test_on_the_gateway_suggest_review_and_approve(
         stop.set()
         await task
         await fake.stop()
+
+
+def publishing(made: dict[str, Any], on: bool) -> dict[str, Any]:
+    made["data"]["options"] = [{"name": "publish", "type": 5, "value": on}]
+    return made
+
+
+def published(http: Http, guild: str) -> bool | None:
+    assert http.review.desk is not None
+    settings = http.review.desk.store.call(lambda s: s.review_settings("discord", guild))
+    return None if settings is None else settings.published
+
+
+async def test_a_moderator_publishes_the_servers_quotes_on_the_web_and_stops(http: Http) -> None:
+    said = await http.send(as_moderator(publishing(http.fake.command("review"), True)))
+    assert said["type"] == 4 and said["data"]["flags"] & EPHEMERAL
+    assert said["data"]["content"].startswith("This community's approved quotes are now published")
+    assert published(http, GUILD_ID) is True and published(http, OTHER_GUILD) is None
+    said = await http.send(as_moderator(publishing(http.fake.command("review"), False)))
+    assert said["data"]["content"].startswith("This community's approved quotes are no longer")
+    assert published(http, GUILD_ID) is False
+    queue = await http.send(as_moderator(http.fake.command("review")))  # no option: the queue
+    assert queue["data"]["content"] == "No suggestion is waiting for review."
+    assert published(http, GUILD_ID) is False
+
+
+async def test_a_member_may_not_publish(http: Http) -> None:
+    said = await http.send(publishing(http.fake.command("review"), True))
+    assert said["data"]["content"].startswith("Only this community's moderators")
+    assert published(http, GUILD_ID) is None

@@ -329,3 +329,29 @@ async def test_an_approved_quote_is_answered_in_dms_and_the_home_tab_of_its_work
     assert "topic:varda:" in json.dumps(sbot.fake.views[MEMBER])
     await sbot.event(sbot.fake.home_opened(MEMBER), team="T0OTHERWS")
     assert "topic:varda:" not in json.dumps(sbot.fake.views[MEMBER])
+
+
+def published(desk: QotdDesk, team: str = "T0FILMCLB") -> bool | None:
+    settings = desk.store.call(lambda s: s.review_settings("slack", team))
+    return None if settings is None else settings.published
+
+
+async def test_a_reviewer_publishes_the_workspaces_quotes_on_the_web_and_stops(sbot):
+    said = await sbot.command("/quote", "publish on", user_id=ADMIN)
+    assert said["response_type"] == "ephemeral"
+    assert said["text"].startswith("This community's approved quotes are now published")
+    assert published(sbot.desk) is True
+    said = await sbot.command("/quote", "publish OFF", user_id=ADMIN)
+    assert said["text"].startswith("This community's approved quotes are no longer published")
+    assert published(sbot.desk) is False
+    settings = sbot.desk.store.call(lambda s: s.review_settings("slack", "T0FILMCLB"))
+    assert settings.set_by == ADMIN
+    usage = await sbot.command("/quote", "publish maybe", user_id=ADMIN)
+    assert "`/quote publish on`" in usage["text"] and published(sbot.desk) is False
+
+
+async def test_a_member_may_not_publish(sbot):
+    said = await sbot.command("/quote", "publish on")
+    assert said["response_type"] == "ephemeral"
+    assert "Only this community's moderators" in said["text"]
+    assert published(sbot.desk) is None
