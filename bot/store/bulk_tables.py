@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
 from bot.store.errors import StoreError
+from bot.store.sql_parts import SQLParts
 from bot.store.writable import NEEDS
 
 Rows = list[tuple[Any, ...]]
@@ -22,18 +22,12 @@ def _known(table: str) -> str:
     return table
 
 
-class BulkSQL:
+class BulkSQL(SQLParts):
     """Tables read and written whole (SQLStore runs the statements)."""
 
     # Said first in a transaction that reads several tables, for one snapshot of them all
     # (PostgreSQL's; SQLite's BEGIN IMMEDIATE holds every writer off already).
     snapshot = ""
-
-    def _transaction(self) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _sql(self, statement: str) -> str:
-        raise NotImplementedError
 
     def read_tables(self, tables: Mapping[str, Sequence[str]]) -> dict[str, Rows]:
         """Every row of each table, its ``tables[name]`` columns in that order, sorted by

@@ -4,10 +4,8 @@ approved set). For :class:`bot.store.sql.SQLStore`, which runs the statements.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from bot.store.records import ReviewSettings
+from bot.store.sql_parts import SQLParts
 
 # The community's counter row, made if it is not there, and locked until the transaction
 # ends. A row lock, not an advisory lock: the same SQL on both back ends (SQLite's BEGIN
@@ -32,11 +30,8 @@ SET approved_version = suggestion_counters.approved_version + 1
 _SETTINGS = "platform, community, review_channel, published, set_by, updated_at"
 
 
-class CommunitySQL:
+class CommunitySQL(SQLParts):
     """Review settings and approved-set versions in SQL (SQLStore runs the statements)."""
-
-    def _execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
 
     def approved_version(self, platform: str, community: str) -> str:
         rows = self._execute(

@@ -12,10 +12,11 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from typing import Any
 
 from bot.errors import one_line
+from bot.store.sql_parts import SQLParts
 
 log = logging.getLogger("quotebot.store")
 
@@ -42,21 +43,12 @@ _SWEEP = (
 _SWEEPING = threading.Lock()  # deciding which call starts a sweep (any store's)
 
 
-class RequestSQL:
+class RequestSQL(SQLParts):
     """Installations, OAuth states and seen requests in SQL (SQLStore runs the statements)."""
 
     # The database's own time, in seconds since the epoch, as SQL (SQLite's; PostgreSQL
     # says its own).
     db_now = "((julianday('now') - 2440587.5) * 86400.0)"
-
-    def _execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
-
-    def _transaction(self) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _sql(self, statement: str) -> str:
-        raise NotImplementedError
 
     def save_installation(
         self, enterprise_id: str, team_id: str, installation: str, now: float

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from contextlib import AbstractContextManager
-from typing import Any
 
 from bot.store.records import SubscriptionRecord
+from bot.store.sql_parts import SQLParts
 
 _COLUMNS = (
     "platform, workspace, channel, at_time, zone, days, director, owner, set_by, paused, "
@@ -32,20 +31,11 @@ def _among(platforms: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
     return f"AND platform IN ({', '.join('?' for _ in names)})", names
 
 
-class SubscriptionSQL:
+class SubscriptionSQL(SQLParts):
     """Subscriptions in SQL, for :class:`bot.store.sql.SQLStore` (which runs the statements)."""
 
     # How the scheduler's queries name the next-slot index, where the database needs telling.
     next_index = ""
-
-    def _execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
-
-    def _transaction(self) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _sql(self, statement: str) -> str:
-        raise NotImplementedError
 
     def subscribe(self, record: SubscriptionRecord) -> None:
         r = record

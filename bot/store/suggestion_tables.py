@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import fields
 from typing import Any
 
@@ -20,6 +19,7 @@ from bot.store.records import (
     SuggestionStatus,
     new_suggestion_id,
 )
+from bot.store.sql_parts import SQLParts
 
 COLUMNS = tuple(f.name for f in fields(SuggestionRecord))
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM suggestions"
@@ -41,17 +41,8 @@ def suggestion_of(row: Sequence[Any]) -> SuggestionRecord:
     return SuggestionRecord(**values)
 
 
-class SuggestionSQL:
+class SuggestionSQL(SQLParts):
     """Suggestions in SQL (SQLStore runs the statements)."""
-
-    def _execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
-
-    def _transaction(self) -> AbstractContextManager[Any]:
-        raise NotImplementedError
-
-    def _sql(self, statement: str) -> str:
-        raise NotImplementedError
 
     def suggest(
         self, record: NewSuggestion, now: float, per_member_hour: int = 10, open_cap: int = 500
