@@ -133,6 +133,11 @@ class CommunityBooks:
         self._kept[key] = kept
         return kept.answerer
 
+    @classmethod
+    def shipped_only(cls, shipped: Answerer) -> CommunityBooks:
+        """Books with no store behind them: every community answers from ``shipped``."""
+        return cls(shipped, lambda _platform, _community: NEVER, lambda _p, _c: ())
+
     def _build(self, book: QuoteBook, platform: str, community: str) -> Answerer | None:
         records = self._approved(platform, community)
         return Answerer(with_approved(book, records), random.Random()) if records else None

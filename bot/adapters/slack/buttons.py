@@ -203,11 +203,7 @@ def _private(message: str, locale: str | None = ENGLISH) -> dict[str, Any]:
 
 
 def add_button_listeners(
-    app: AsyncApp,
-    answerer: Answerer,
-    locales: Locales,
-    responder: Responder,
-    books: CommunityBooks | None = None,
+    app: AsyncApp, books: CommunityBooks, locales: Locales, responder: Responder
 ) -> None:
     """The buttons' listener, on ``app``: every action_id quotebot writes starts q1:; a
     press answered from its workspace's book (``books``: with its approved quotes)."""
@@ -220,7 +216,7 @@ def add_button_listeners(
             return  # nowhere to answer (a press in a view: the Home tab's are its own)
         locale = await locales.of(client, team_of(body), (body.get("user") or {}).get("id"))
         try:
-            here = await books.answerer("slack", team_of(body)) if books else answerer
+            here = await books.answerer("slack", team_of(body))
             reply = pressed_body(here, body, locale)
         except Exception:
             log.exception("answering a button failed")

@@ -56,8 +56,11 @@ async def _qotd(
     return await answer_qotd(desk, client, command, locales)
 
 
-def _books(answerer: Answerer, desk: QotdDesk) -> CommunityBooks:
-    """The workspaces' books over ``desk``'s store (its calls in a worker thread)."""
+def _books(answerer: Answerer, desk: QotdDesk | None) -> CommunityBooks:
+    """The workspaces' books over ``desk``'s store (its calls in a worker thread); with
+    no store, the shipped book for every workspace."""
+    if desk is None:
+        return CommunityBooks.shipped_only(answerer)
     store = desk.store
     return CommunityBooks(
         answerer,
@@ -139,7 +142,8 @@ def build_app(
     # Members' languages (users.info), remembered briefly: one per app, so per process.
     locales = Locales()
     # Each workspace's book (the shipped one beside the quotes its reviewers approved).
-    reviewing = None if desk is None else Reviewing(desk, _books(answerer, desk), locales)
+    books = _books(answerer, desk)
+    reviewing = None if desk is None else Reviewing(desk, books, locales)
 
     # One listener for every command, /qotd included: bolt builds each listener's
     # arguments to see whether it matches, so a second listener in front cost every
@@ -159,16 +163,15 @@ def build_app(
             team = command.get("team_id")
             locale = await locales.of(client, str(team or ""), command.get("user_id"))
             text = str(command.get("text", ""))
-            asker = answerer
-            if reviewing is not None:
-                if (
-                    name == quote
-                    and (made := await reviewing.command(client, command, locale)) is not None
-                ):  # suggest, review, review-channel
-                    await ack(**made)
-                    observed.answered("slack", "review", began)
-                    return
-                asker = await reviewing.books.answerer("slack", str(team or ""))
+            if (
+                reviewing is not None
+                and name == quote
+                and (made := await reviewing.command(client, command, locale)) is not None
+            ):  # suggest, review, review-channel
+                await ack(**made)
+                observed.answered("slack", "review", began)
+                return
+            asker = await books.answerer("slack", str(team or ""))
             answer = asker.answer(name, text)
             # A str body that starts with "{" is sent as JSON by bolt, over HTTP and
             # Socket Mode alike: the body is serialised once per distinct answer (a
@@ -194,12 +197,11 @@ def build_app(
     # to see whether it matches (about 40 µs each): the commands' first, the buttons'
     # next, the rarer after them.
     responder = responder or Responder()
-    books = reviewing.books if reviewing is not None else None
-    add_button_listeners(app, answerer, locales, responder, books)
+    add_button_listeners(app, books, locales, responder)
     if reviewing is not None:  # after the buttons': their q1| ids are matched first
         add_review_listeners(app, reviewing, responder)
-    add_message_listeners(app, answerer, locales, responder, books)
-    add_home_listeners(app, answerer, desk, locales, books)
+    add_message_listeners(app, books, locales, responder)
+    add_home_listeners(app, books, desk, locales)
     if installations is not None and desk is not None:
         add_uninstall_listeners(app, installations, desk)
     return app

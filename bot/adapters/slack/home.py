@@ -24,7 +24,7 @@ from bot.adapters.slack.buttons import team_of
 from bot.adapters.slack.members import Locales, look_up
 from bot.adapters.slack.messages import dm_answer
 from bot.adapters.slack.render import escape, fitted
-from bot.answers import APOLOGY, ENGLISH, N_, NOT_MINE, Answerer, say
+from bot.answers import APOLOGY, ENGLISH, N_, NOT_MINE, say
 from bot.book import QuoteBook
 from bot.community import CommunityBooks
 from bot.daily import QotdDesk, describe
@@ -139,17 +139,10 @@ async def _channels(desk: QotdDesk, team: str, locale: str) -> list[dict[str, An
 
 
 def add_home_listeners(
-    app: AsyncApp,
-    answerer: Answerer,
-    desk: QotdDesk | None,
-    locales: Locales,
-    books: CommunityBooks | None = None,
+    app: AsyncApp, books: CommunityBooks, desk: QotdDesk | None, locales: Locales
 ) -> None:
     """The Home tab's listeners, on ``app``: the workspace's book (with ``books``, its
     approved quotes too)."""
-
-    async def book_of(team: str) -> Answerer:
-        return await books.answerer("slack", team) if books is not None else answerer
 
     @app.event("app_home_opened")
     async def home_opened(
@@ -160,7 +153,7 @@ def add_home_listeners(
             return
         team = str(context.get("team_id") or "")
         admins, locale = await admin_blocks(desk, client, user, team, locales)
-        blocks = director_blocks((await book_of(team)).book, locale) + admins
+        blocks = director_blocks((await books.answerer("slack", team)).book, locale) + admins
         await client.views_publish(
             user_id=user, view={"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}
         )
@@ -172,7 +165,7 @@ def add_home_listeners(
         actions = body.get("actions") or [{}]
         if not isinstance(user, str):
             return
-        here = await book_of(team_of(body))
+        here = await books.answerer("slack", team_of(body))
         asked = read_button(here.book, actions[0].get("value"))
         locale = await locales.of(client, team_of(body), user)
         try:

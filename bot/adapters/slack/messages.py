@@ -67,17 +67,10 @@ def is_from_a_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
 
 
 def add_message_listeners(
-    app: AsyncApp,
-    answerer: Answerer,
-    locales: Locales,
-    responder: Responder,
-    books: CommunityBooks | None = None,
+    app: AsyncApp, books: CommunityBooks, locales: Locales, responder: Responder
 ) -> None:
     """The shortcut and DM listeners, on ``app``: each answers in the member's language,
     from the workspace's book (``books``: with its approved quotes)."""
-
-    async def book_of(team: str) -> Answerer:
-        return await books.answerer("slack", team) if books is not None else answerer
 
     @app.message_shortcut(SOURCE_CALLBACK)
     async def find_the_source(
@@ -94,7 +87,7 @@ def add_message_listeners(
         text = message.get("text") if isinstance(message, dict) else None
         shown = text[: limits.MESSAGE_TEXT_MAX] if isinstance(text, str) else ""
         try:
-            here = await book_of(team_of(shortcut))
+            here = await books.answerer("slack", team_of(shortcut))
             body = render_source(check_source(here.book, shown, locale=locale))
         except Exception:
             log.exception("Find the source failed")
@@ -116,7 +109,7 @@ def add_message_listeners(
         team = context.get("team_id") or event.get("team")
         locale = await locales.of(client, str(team or ""), event.get("user"))
         try:
-            body = dm_answer(await book_of(str(team or "")), *asked, locale)
+            body = dm_answer(await books.answerer("slack", str(team or "")), *asked, locale)
         except Exception:
             log.exception("answering a direct message failed")
             body = {"text": say(APOLOGY, locale)}
