@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from bot.answers import Answerer
 from bot.book import Director, Quote, QuoteBook, Source, Topic
-from bot.store import SuggestionRecord
+from bot.store import SharedStore, SuggestionRecord
 
 log = logging.getLogger("quotebot.community")
 T = TypeVar("T")
@@ -132,6 +132,16 @@ class CommunityBooks:
             kept.checked = now
         self._kept[key] = kept
         return kept.answerer
+
+    @classmethod
+    def over(cls, shipped: Answerer, shared: SharedStore) -> CommunityBooks:
+        """Books over the process's store, each call made in a worker thread."""
+        return cls(
+            shipped,
+            lambda p, c: shared.call(lambda store: store.approved_version(p, c)),
+            lambda p, c: shared.call(lambda store: store.approved(p, c)),
+            local=False,
+        )
 
     @classmethod
     def shipped_only(cls, shipped: Answerer) -> CommunityBooks:

@@ -56,11 +56,7 @@ class ReviewDesk:
         self.tasks: set[asyncio.Task[None]] = set()
         self.books: community.CommunityBooks | None = None
         if desk is not None:
-            shared = desk.store
-            self.books = community.CommunityBooks(
-                shipped, lambda p, c: shared.call(lambda s: s.approved_version(p, c)),
-                lambda p, c: shared.call(lambda s: s.approved(p, c)), local=False,
-            )  # fmt: skip
+            self.books = community.CommunityBooks.over(shipped, desk.store)
         self.editing = Editing(self._call, self._spawn, http, clock, shipped.book)
 
     async def answerer(self, guild: str) -> Answerer:

@@ -57,17 +57,10 @@ async def _qotd(
 
 
 def _books(answerer: Answerer, desk: QotdDesk | None) -> CommunityBooks:
-    """The workspaces' books over ``desk``'s store (its calls in a worker thread); with
-    no store, the shipped book for every workspace."""
+    """The workspaces' books over ``desk``'s store; with none, the shipped book for all."""
     if desk is None:
         return CommunityBooks.shipped_only(answerer)
-    store = desk.store
-    return CommunityBooks(
-        answerer,
-        version=lambda p, c: store.call(lambda s: s.approved_version(p, c)),
-        approved=lambda p, c: store.call(lambda s: s.approved(p, c)),
-        local=False,
-    )
+    return CommunityBooks.over(answerer, desk.store)
 
 
 # What slack-bolt reads from the environment when it is not told (AsyncApp and
