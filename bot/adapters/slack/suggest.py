@@ -69,6 +69,13 @@ def _form_view(
         _input(block, translate(label, locale), size, lines, optional, values.get(block, ""))
         for block, label, size, lines, optional in FIELDS
     ]
+    return _modal(callback, meta, locale, title, submit, blocks)
+
+
+def _modal(
+    callback: str, meta: str, locale: str, title: str, submit: str, blocks: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A modal view: its title, submit and close buttons in ``locale``'s language."""
     return {
         "type": "modal",
         "callback_id": callback,
@@ -97,15 +104,8 @@ def edit_view(record: SuggestionRecord, locale: str) -> dict[str, Any]:
 
 def reject_view(id: str, locale: str) -> dict[str, Any]:
     """The modal asking a rejection's reason, for suggestion ``id``."""
-    return {
-        "type": "modal",
-        "callback_id": REJECT_CALLBACK,
-        "private_metadata": id,
-        "title": _plain(translate(REJECT_TITLE, locale)[:24]),
-        "submit": _plain(translate(REJECT, locale)[:24]),
-        "close": _plain(translate(CANCEL, locale)[:24]),
-        "blocks": [_input("reason", translate(REASON, locale), REASON_MAX, True, False)],
-    }
+    reason = _input("reason", translate(REASON, locale), REASON_MAX, True, False)
+    return _modal(REJECT_CALLBACK, id, locale, REJECT_TITLE, REJECT, [reason])
 
 
 def value_of(view: object, block: str) -> str:
