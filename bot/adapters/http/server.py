@@ -170,7 +170,8 @@ class HttpFront:
             self._say_listening(self._bound, who)
 
     def not_serving(self, who: str) -> None:
-        """``who`` stopped (it may start again): its requests are refused until it does."""
+        """``who`` stopped (it may start again): its requests wait for it again, up to
+        :data:`HOLD_S`, then get the handler's own answer (a 503 while it is down)."""
         gate = self._gates.get(who)
         if gate is not None:
             gate.clear()
