@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
 from bot.adapters.slack.buttons import team_of
-from bot.adapters.slack.members import Locales, look_up
+from bot.adapters.slack.members import Locales
 from bot.adapters.slack.messages import dm_answer
 from bot.adapters.slack.render import escape, fitted
 from bot.answers import APOLOGY, ENGLISH, N_, NOT_MINE, say
@@ -111,9 +111,7 @@ async def admin_blocks(
     and the member's language, which the lookup of their role says too."""
     if desk is None:
         return [], await locales.of(client, team, user)
-    person = await look_up(client, user)
-    locales.remember(team, user, person)
-    locale = person.locale or locales.known(team, user) or ENGLISH
+    person, locale = await locales.person(client, team, user)
     if not (person.is_admin or user in desk.config.admins):
         return [], locale
     return await _channels(desk, team, locale), locale

@@ -78,6 +78,14 @@ class Locales:
         if not person.problem:
             self._keep((team, user), person.locale, TTL)
 
+    async def person(self, client: AsyncWebClient, team: str, user: str) -> tuple[Person, str]:
+        """The member as users.info says now (their role: never from memory), and their
+        language: the one it gave, remembered, else the one known from before, else
+        English."""
+        found = await look_up(client, user)
+        self.remember(team, user, found)
+        return found, found.locale or self.known(team, user) or ENGLISH
+
     def known(self, team: str, user: str) -> str | None:
         """The member's language if it is remembered and fresh; None to look it up."""
         found = self._known.get((team, user))

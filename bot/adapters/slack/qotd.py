@@ -15,9 +15,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
-from bot.adapters.slack.members import Locales, look_up
+from bot.adapters.slack.members import Locales
 from bot.adapters.slack.render import escape
-from bot.answers import ENGLISH, N_, say
+from bot.answers import N_, say
 from bot.daily import Asker, QotdDesk, QotdError, QotdReply, QotdRequest, Wording, read_request
 
 log = logging.getLogger("quotebot.slack")
@@ -59,10 +59,7 @@ async def answer_qotd(
     user = str(command.get("user_id", ""))
     channel = str(command.get("channel_id", ""))
     team = str(command.get("team_id", ""))
-    person = await look_up(client, user)
-    locales.remember(team, user, person)
-    # The language known from before when this lookup failed, else English.
-    locale = person.locale or locales.known(team, user) or ENGLISH
+    person, locale = await locales.person(client, team, user)
     may = person.is_admin or user in desk.config.admins
     if not may and person.problem:
         why = NO_SCOPE if person.problem in SCOPE_PROBLEMS else NOT_NOW
