@@ -21,11 +21,11 @@ from datetime import date
 from bot.book.model import Quote
 from bot.book.quote_book import QuoteBook
 from bot.daily.clock import Clock
-from bot.daily.grouped import Grouped, each_none
 from bot.daily.poster import DeliveryError, Poster, Result
 from bot.daily.selection import quote_of_the_day
 from bot.daily.settings_file import DailyConfig, Target
 from bot.errors import one_line
+from bot.grouped import Grouped, each_none
 from bot.store.roles import DailyStore
 
 log = logging.getLogger("quotebot.daily")

@@ -18,16 +18,16 @@ Fallback: if the store fails or does not answer within a fraction of a second
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from bot import metrics
 from bot.adapters.http.throttle import Throttle
 from bot.daily import QotdDesk
+from bot.grouped import Grouped
 from bot.store import SharedStore, Store
 
 log = logging.getLogger("quotebot.http")
@@ -52,10 +52,11 @@ class ReplayGuard:
         self._shared = shared
         self._kind = kind
         self._throttle = Throttle()
-        # Requests waiting for the store in a worker thread, and the task that asks it for
-        # them together: one call (one statement) for all that came while one was out.
-        self._waiting: list[tuple[str, asyncio.Future[bool]]] = []
-        self._asking: asyncio.Task[None] | None = None
+        # Requests asked of the store in a worker thread, together: one call (one statement)
+        # for all that came while one was out.
+        self._together: Grouped[str, bool] | None = None
+        if shared is not None:
+            self._together = Grouped(partial(_answers, shared, window_s))
 
     async def first_time_anywhere(self, key: str) -> bool:
         """Like :meth:`first_time`, across every instance sharing the state store."""
@@ -70,7 +71,8 @@ class ReplayGuard:
             try:
                 return self._shared.call_here(remember)
             except BlockingIOError:  # not a file on this machine, or locked just now
-                return await self._together(stored)
+                assert self._together is not None
+                return await self._together(stored) or _refused(kind)
         except Exception as exc:  # noqa: BLE001 - a dead store must not stop the answers
             if self._throttle.due("store"):
                 log.warning(
@@ -78,37 +80,6 @@ class ReplayGuard:
                     "meanwhile", exc.__class__.__name__,
                 )  # fmt: skip
             return self.first_time(key)
-
-    async def _together(self, stored: str) -> bool:
-        """``stored`` asked of the store in a worker thread, with whatever else is waiting
-        (a request given twice is first-time once)."""
-        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._waiting.append((stored, waiter))
-        if self._asking is None:
-            self._asking = asyncio.create_task(self._ask())
-        return await waiter
-
-    async def _ask(self) -> None:
-        assert self._shared is not None
-        shared, window = self._shared, self._window
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting, []
-                keys = [key for key, _ in batch]
-                try:
-                    firsts = await asyncio.to_thread(shared.call, partial(_firsts, keys, window))
-                except Exception as exc:  # noqa: BLE001 - each waiter falls back on its own
-                    for _, waiter in batch:
-                        if not waiter.done():
-                            waiter.set_exception(exc)
-                    continue
-                for key, waiter in batch:
-                    first = key in firsts
-                    firsts.discard(key)  # the same request again in this batch: seen
-                    if not waiter.done():
-                        waiter.set_result(first or _refused(self._kind))
-        finally:
-            self._asking = None
 
     def first_time(self, signature: str) -> bool:
         """True the first time ``signature`` is offered within the window (only verified
@@ -125,8 +96,15 @@ class ReplayGuard:
         return len(self._seen)
 
 
-def _firsts(keys: list[str], window: float, store: Store) -> set[str]:
-    return store.first_times(keys, window)
+def _answers(shared: SharedStore, window: float, keys: Sequence[str]) -> list[bool]:
+    """Whether each of ``keys`` is offered the first time, in one statement (in a worker
+    thread): a request given twice among them is first-time once."""
+    firsts = shared.call(lambda store: store.first_times(keys, window))
+    answers = []
+    for key in keys:
+        answers.append(key in firsts)
+        firsts.discard(key)
+    return answers
 
 
 def _refused(kind: str) -> bool:

@@ -1,5 +1,7 @@
 """Store calls grouped: the calls of one kind that come while one is under way are made
 together, in one worker thread's hop and one transaction, each caller given its own answer.
+The quote of the day's claims, posts and reschedules use it, and the replay guard's
+questions to a store over the network (bot.adapters.http.replay).
 
 A burst of posts (10,000 channels due in one minute, 64 in flight) claims, records and
 reschedules in transactions of dozens rather than one each; a lone call goes at once. What
