@@ -104,7 +104,9 @@ class Deadlines:
         """Calls made by this thread in the block give up after ``seconds`` altogether
         (TimeoutError), or at once, for 0, when they would have to wait (BlockingIOError);
         None: the store's own waits."""
-        mine: threading.local = self.__dict__.setdefault("_deadline", threading.local())
+        mine: threading.local | None = self.__dict__.get("_deadline")
+        if mine is None:  # made once: a threading.local costs more than the rest of this
+            mine = self.__dict__.setdefault("_deadline", threading.local())
         before = getattr(mine, "now", None)
         mine.now = None if seconds is None else (time.monotonic() + seconds, seconds)
         try:

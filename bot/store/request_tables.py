@@ -116,11 +116,22 @@ class RequestSQL(SQLParts):
         ordered, firsts = sorted(set(requests)), set[str]()
         for at in range(0, len(ordered), SEEN_BATCH):
             batch = ordered[at : at + SEEN_BATCH]
-            rows = ", ".join([f"(?, {self.db_now})"] * len(batch))
-            statement = _SEEN.format(rows=rows, now=self.db_now)
+            statement = self._seen_statement(len(batch))
             firsts.update(str(r[0]) for r in self._execute_unflushed(statement, (*batch, window)))
         self._sweep_soon(window)
         return firsts
+
+    def _seen_statement(self, rows: int) -> str:
+        """The statement remembering ``rows`` requests; a lone request's made once."""
+        if rows == 1 and self._seen_one:
+            return self._seen_one
+        values = ", ".join([f"(?, {self.db_now})"] * rows)
+        statement = _SEEN.format(rows=values, now=self.db_now)
+        if rows == 1:
+            self._seen_one = statement
+        return statement
+
+    _seen_one = ""
 
     def forget_seen(self, window: float) -> int:
         """Delete the requests seen more than ``window`` seconds ago by the database's

@@ -44,7 +44,6 @@ class SQLiteStore(SQLStore):
         try:
             self._db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
             self._use_wal()
-            self._synchronous = int(self._db.execute("PRAGMA synchronous").fetchone()[0])
         except sqlite3.DatabaseError as exc:
             self._db.close()
             found = sqlite_unwritable(self.where, exc)
@@ -53,9 +52,18 @@ class SQLiteStore(SQLStore):
             raise StoreError(f"{self.where} is not a SQLite database ({exc})") from None
         try:
             self._migrate(uses)
+            # The replay guard's writes, on every signed request, on a connection of their
+            # own whose commits never wait for the disk: switching the one connection's
+            # synchronous setting around each write cost more than the write.
+            self._quick = sqlite3.connect(
+                path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            self._quick.execute("PRAGMA synchronous=OFF")
         except BaseException:
             self._db.close()
             raise
+        self._quick_guard = threading.Lock()
+        self._quick_busy_ms = BUSY_MS
 
     def _check_writable(self, uses: Collection[str]) -> None:
         # Written, not asked: a file can look writable and not be (a read-only mount, an
@@ -87,50 +95,49 @@ class SQLiteStore(SQLStore):
         if not self._guard.acquire(timeout=-1 if left is None else left):
             raise BlockingIOError(f"{self.where} is in use") if left == 0 else self._timed_out()
         try:
-            wait_ms = BUSY_MS if left is None else int(left * 1000)
-            if wait_ms != self._busy_ms:  # another process's lock: waited for up to this
-                self._db.execute(f"PRAGMA busy_timeout={wait_ms}")
-                self._busy_ms = wait_ms
+            self._busy_ms = self._wait_set(self._db, self._busy_ms, left)
             yield left
         finally:
             self._guard.release()
 
+    @staticmethod
+    def _wait_set(db: sqlite3.Connection, was_ms: int, left: float | None) -> int:
+        """``db``'s wait for another process's lock set to ``left`` (None: BUSY_MS) if it
+        was not already: the wait now, in ms."""
+        wait_ms = BUSY_MS if left is None else int(left * 1000)
+        if wait_ms != was_ms:
+            db.execute(f"PRAGMA busy_timeout={wait_ms}")
+        return wait_ms
+
     def _execute_unflushed(
         self, statement: str, params: Sequence[Any] = ()
     ) -> list[tuple[Any, ...]]:
-        """One statement, atomic alone (autocommit: no BEGIN and COMMIT around it), its
-        commit not waiting for the disk: three statements where a transaction took five,
-        on every signed request's replay guard (bench/slack_http.py)."""
-        with self._holding() as left:
-            db = self._db
-            db.execute("PRAGMA synchronous=OFF")
-            try:
-                with self._busy_said(left):
-                    return db.execute(self._sql(statement), params).fetchall()
-            finally:
-                db.execute(f"PRAGMA synchronous={self._synchronous}")
+        """One statement on the connection whose commits do not wait for the disk, atomic
+        alone (autocommit: no BEGIN and COMMIT around it): the replay guard's, on every
+        signed request (bench/slack_http.py)."""
+        left = self._remaining()
+        if not self._quick_guard.acquire(timeout=-1 if left is None else left):
+            raise BlockingIOError(f"{self.where} is in use") if left == 0 else self._timed_out()
+        try:
+            self._quick_busy_ms = self._wait_set(self._quick, self._quick_busy_ms, left)
+            with self._busy_said(left):
+                return self._quick.execute(self._sql(statement), params).fetchall()
+        finally:
+            self._quick_guard.release()
 
     @contextmanager
-    def _transaction(self, flushed: bool = True) -> Iterator[sqlite3.Cursor]:
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
         with self._holding() as left:
             cursor = self._db.cursor()
-            if not flushed:
-                # Connection-wide, and not changeable inside a transaction: set around it.
-                cursor.execute("PRAGMA synchronous=OFF")
-            try:
-                with self._busy_said(left):
-                    # IMMEDIATE takes the write lock at once: a read-then-write cannot
-                    # interleave.
-                    cursor.execute("BEGIN IMMEDIATE")
-                    try:
-                        yield cursor
-                    except BaseException:
-                        cursor.execute("ROLLBACK")
-                        raise
-                    cursor.execute("COMMIT")
-            finally:
-                if not flushed:
-                    cursor.execute(f"PRAGMA synchronous={self._synchronous}")
+            with self._busy_said(left):
+                # IMMEDIATE takes the write lock at once: a read-then-write cannot interleave.
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+                cursor.execute("COMMIT")
 
     @contextmanager
     def _busy_said(self, left: float | None) -> Iterator[None]:
@@ -145,14 +152,11 @@ class SQLiteStore(SQLStore):
                 raise BlockingIOError(f"{self.where} is locked by another process") from None
             raise self._timed_out() from None
 
-    @contextmanager
-    def _unflushed(self) -> Iterator[sqlite3.Cursor]:
-        with self._transaction(flushed=False) as cursor:
-            yield cursor
-
     def close(self) -> None:
         self._end_sweep()
         # Under the guard: a worker thread may still be in a transaction whose caller
         # was cancelled (asyncio cannot stop a thread), and closing under it crashes libpq.
         with self._guard:
             self._db.close()
+        with self._quick_guard:
+            self._quick.close()
