@@ -48,12 +48,21 @@ async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
     :data:`BODY_TIMEOUT_S`, or came broken (a bad chunk, a bad Content-Encoding)."""
     if (request.content_length or 0) > limit:
         raise Unread(413, "request body too large")
+    content = request.content
+    if content.is_eof():  # it all came with the head (a small body's usual way): no wait
+        try:
+            whole = content.read_nowait(limit + 1)
+        except web.RequestPayloadError:
+            raise Unread(400, "request body broken in transit") from None
+        if len(whole) > limit:
+            raise Unread(413, "request body too large")
+        return whole
     chunks: list[bytes] = []
     size = 0
     try:
         async with asyncio.timeout(BODY_TIMEOUT_S):
             # read(n) gives what has come so far (at most n bytes); b"" only at the end.
-            while chunk := await request.content.read(limit + 1 - size):
+            while chunk := await content.read(limit + 1 - size):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > limit:
