@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from time import perf_counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -17,6 +17,7 @@ from bot import limits
 from bot.adapters import observed
 from bot.adapters.slack.bodies import listed_json, quote_json
 from bot.adapters.slack.buttons import add_button_listeners
+from bot.adapters.slack.direct import DirectCommands, Installed
 from bot.adapters.slack.home import add_home_listeners
 from bot.adapters.slack.install_flow import install_flow
 from bot.adapters.slack.install_pages import first_steps
@@ -27,7 +28,7 @@ from bot.adapters.slack.qotd import answer_qotd
 from bot.adapters.slack.render import rendered_json
 from bot.adapters.slack.respond import Responder
 from bot.adapters.slack.review_listeners import add_review_listeners
-from bot.adapters.slack.reviewing import Reviewing
+from bot.adapters.slack.reviewing import WORDS, Reviewing
 from bot.adapters.slack.settings import SlackSettings
 from bot.adapters.slack.workspaces import InstalledOnly, add_uninstall_listeners
 from bot.answers import (
@@ -54,6 +55,10 @@ async def _qotd(
         locale = await locales.of(client, str(command.get("team_id", "")), command.get("user_id"))
         return {"response_type": "ephemeral", "text": say(NO_DESK, locale)}
     return await answer_qotd(desk, client, command, locales)
+
+
+def _apology(locale: str) -> str:
+    return json.dumps({"response_type": "ephemeral", "text": say(APOLOGY, locale)})
 
 
 def _books(answerer: Answerer, desk: QotdDesk | None) -> CommunityBooks:
@@ -92,33 +97,42 @@ def _bolt(settings: SlackSettings, **mode: Any) -> AsyncApp:  # noqa: ANN401
     )
 
 
+class SlackApp(NamedTuple):
+    """bolt's app, and the direct path that answers most commands over HTTP without it."""
+
+    bolt: AsyncApp
+    direct: DirectCommands
+
+
 def build_app(
     answerer: Answerer,
     settings: SlackSettings,
     desk: QotdDesk | None = None,
     responder: Responder | None = None,
-) -> AsyncApp:
+) -> SlackApp:
     """A bolt app answering every slash command through ``answerer``, and ``/qotd``
     through ``desk``, in the mode ``settings`` say (never one bolt infers); presses and
-    shortcuts answered through ``responder`` (whose owner closes it).
+    shortcuts answered through ``responder`` (whose owner closes it). Beside it, the
+    direct path over HTTP for the commands the book answers.
 
     One listener serves the book's commands, so a director file added needs no code.
     """
     unset_blank(os.environ, BOLT_VARIABLES)
     installations: StoreInstallations | None = None
+    installed: Installed | None = None  # with many workspaces: those lately found installed
     if settings.oauth:
         if desk is None:
             raise SettingsError("installing in many workspaces needs the state store")
         # Many workspaces: each request answered with its workspace's token from the
         # state store, where the OAuth flow keeps installations and states.
-        installations = StoreInstallations(desk.store)
+        installations, installed = StoreInstallations(desk.store), Installed()
         client = AsyncWebClient(base_url=settings.api_url)
         flow = install_flow(
             settings, installations, desk, client, lambda: first_steps(answerer.book)
         )
         app = _bolt(
             settings, client=client, oauth_settings=flow.settings, oauth_flow=flow,
-            before_authorize=InstalledOnly(installations),
+            before_authorize=InstalledOnly(installations, installed),
         )  # fmt: skip
     else:
         # One workspace: its token given as the token (with a client beside it bolt warns
@@ -138,6 +152,33 @@ def build_app(
     books = _books(answerer, desk)
     reviewing = None if desk is None else Reviewing(desk, books, locales)
 
+    async def from_book(name: str, text: str, team: str, locale: str) -> str:
+        """The ack's JSON body for a command the book answers (a director's, /quote's
+        search): bolt's listener's, and the direct path's (bot.adapters.slack.direct)."""
+        began = perf_counter()
+        try:
+            asker = await books.answerer("slack", team)
+            answer = asker.answer(name, text)
+            # A str body that starts with "{" is sent as JSON by bolt, over HTTP and
+            # Socket Mode alike: the body is serialised once per distinct answer (a
+            # quote's with its buttons: once per quote and place in its pool).
+            if isinstance(answer, QuoteAnswer):
+                another = another_after(asker, name, text, answer)
+                body = quote_json(answer, another, locale)
+            elif isinstance(answer, Miss | TopicsAnswer) and (
+                asker.book.by_command(name) is not None
+                or (isinstance(answer, Miss) and answer.suggestions)
+            ):  # its "did you mean", its director's topic menu
+                body = listed_json(answer, name, asker, locale)
+            else:
+                body = rendered_json(answer, locale)
+        except Exception:
+            log.exception("answering %s failed", name)
+            observed.failed("slack", began)
+            return _apology(locale)
+        observed.answered("slack", answer, began)
+        return body
+
     # One listener for every command, /qotd included: bolt builds each listener's
     # arguments to see whether it matches, so a second listener in front cost every
     # command about 0.1 ms (measured with bench/slack_http.py).
@@ -153,8 +194,8 @@ def build_app(
                 await ack(**await _qotd(desk, client, command, locales))
                 observed.answered("slack", "qotd", began)
                 return
-            team = command.get("team_id")
-            locale = await locales.of(client, str(team or ""), command.get("user_id"))
+            team = str(command.get("team_id") or "")
+            locale = await locales.of(client, team, command.get("user_id"))
             text = str(command.get("text", ""))
             if (
                 reviewing is not None
@@ -164,27 +205,21 @@ def build_app(
                 await ack(**made)
                 observed.answered("slack", "review", began)
                 return
-            asker = await books.answerer("slack", str(team or ""))
-            answer = asker.answer(name, text)
-            # A str body that starts with "{" is sent as JSON by bolt, over HTTP and
-            # Socket Mode alike: the body is serialised once per distinct answer (a
-            # quote's with its buttons: once per quote and place in its pool).
-            if isinstance(answer, QuoteAnswer):
-                another = another_after(asker, name, text, answer)
-                body = quote_json(answer, another, locale)
-            elif isinstance(answer, Miss | TopicsAnswer) and (
-                asker.book.by_command(name) is not None
-                or (isinstance(answer, Miss) and answer.suggestions)
-            ):  # its "did you mean", its director's topic menu
-                body = listed_json(answer, name, asker, locale)
-            else:
-                body = rendered_json(answer, locale)
-            observed.answered("slack", answer, began)
         except Exception:
             log.exception("answering %s failed", name)
             observed.failed("slack", began)
-            body = json.dumps({"response_type": "ephemeral", "text": say(APOLOGY, locale)})
-        await ack(body)
+            await ack(_apology(locale))
+            return
+        await ack(await from_book(name, text, team, locale))
+
+    def bolt_only(name: str, text: str) -> bool:
+        """Commands the direct path leaves to bolt: /qotd's and /quote's own verbs."""
+        verb = text.split(maxsplit=1)[:1]
+        return name == qotd or (
+            reviewing is not None and name == quote and verb != [] and verb[0].casefold() in WORDS
+        )
+
+    direct = DirectCommands(from_book, locales, bolt_only, installed)
 
     # bolt tries listeners in the order they were added, building each one's arguments
     # to see whether it matches (about 40 µs each): the commands' first, the buttons'
@@ -195,6 +230,6 @@ def build_app(
         add_review_listeners(app, reviewing, responder)
     add_message_listeners(app, books, locales, responder)
     add_home_listeners(app, books, desk, locales)
-    if installations is not None and desk is not None:
-        add_uninstall_listeners(app, installations, desk)
-    return app
+    if installations is not None and installed is not None and desk is not None:
+        add_uninstall_listeners(app, installations, desk, installed)
+    return SlackApp(app, direct)

@@ -8,7 +8,8 @@ bytes compared in constant time, and a signature never seen before (bolt remembe
 nothing, so a captured request could be replayed). Anything else gets 401 and one log
 line (at most one a minute), and is never decoded, parsed or remembered. A body not all
 there within its deadline, too large or broken in transit is refused unread (408, 413,
-400: body.py); a verified body bolt cannot read is a 400.
+400: body.py); a verified body bolt cannot read is a 400. A slash command the book
+answers is answered without bolt when it can be (direct.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.adapters.http.body import MAX_BODY_BYTES, Unread, read_body, well_forme
 from bot.adapters.http.replay import ReplayGuard
 from bot.adapters.http.server import Handler, OnListening, serve_app
 from bot.adapters.http.throttle import Throttle
+from bot.adapters.slack.direct import DirectCommands, form_fields
 
 log = logging.getLogger("quotebot.slack")
 
@@ -100,14 +102,16 @@ def http_app(
     secret: str,
     guard: ReplayGuard | None = None,
     clock: Callable[[], float] = time.time,
+    direct: DirectCommands | None = None,
 ) -> web.Application:
-    """An aiohttp application: POST /slack/events (verified) to bolt, GET /healthz."""
+    """An aiohttp application: POST /slack/events (verified) to ``direct`` or bolt, GET
+    /healthz."""
 
     async def healthz(_: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True})
 
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
-    web_app.router.add_post("/slack/events", events_handler(app, secret, guard, clock))
+    web_app.router.add_post("/slack/events", events_handler(app, secret, guard, clock, direct))
     web_app.router.add_get("/healthz", healthz)
     return web_app
 
@@ -117,8 +121,10 @@ def events_handler(
     secret: str,
     guard: ReplayGuard | None = None,
     clock: Callable[[], float] = time.time,
+    direct: DirectCommands | None = None,
 ) -> Handler:
-    """``POST /slack/events``: verified before anything reads it, then handed to bolt."""
+    """``POST /slack/events``: verified before anything reads it, then answered by
+    ``direct`` where it can (bot.adapters.slack.direct), else handed to bolt."""
     replay = guard if guard is not None else ReplayGuard()
     signature = SlackSignature(secret, clock)
     refused = _Refusals()
@@ -139,6 +145,10 @@ def events_handler(
             return refuse(reason)
         if not await replay.first_time_anywhere(key):
             return refuse("replayed (the same signed request was seen in the last five minutes)")
+        if direct is not None:
+            made = await direct.answer(request.content_type, body)
+            if made is not None:  # as bolt's ack of a JSON body is sent
+                return web.Response(text=made, content_type="application/json")
         return await _dispatch(app, request, body, refused)
 
     return events
@@ -159,7 +169,9 @@ async def _dispatch(
         # bolt parses the body as it builds the request (JSON that is not an object, or
         # is nested deep enough for a RecursionError, fails there).
         bolt_request = AsyncBoltRequest(
-            body=body.decode("utf-8"), query=request.query_string, headers=headers
+            body=_as_bolt_reads(body.decode("utf-8"), request.content_type),
+            query=request.query_string,
+            headers=headers,
         )
     except Exception as exc:  # noqa: BLE001 - whatever bolt's parse raised, the body is at fault
         refused.warn(f"signed but unreadable ({exc.__class__.__name__})")
@@ -173,6 +185,18 @@ async def _dispatch(
         refused.warn(f"signed but unreadable ({exc.__class__.__name__})")
         return web.Response(status=400, text="unreadable request")
     return await to_aiohttp_response(response)
+
+
+def _as_bolt_reads(text: str, content_type: str) -> str:
+    """A form as bolt should read it. bolt takes any form with the letters "payload" in it
+    for interactivity and, finding no ``payload`` field, reads it as nothing (so
+    ``/jonze payload`` was bolt's 404): there, one letter of each is escaped, which
+    decodes to the same fields."""
+    if "payload" not in text or content_type == "application/json" or text.startswith("{"):
+        return text
+    if "payload" in form_fields(text, frozenset({"payload"})):  # interactivity: as it came
+        return text
+    return text.replace("payload", "p%61yload")
 
 
 def oauth_handler(app: AsyncApp, step: str) -> Handler:

@@ -115,11 +115,13 @@ class SlackService:
     async def start(self) -> None:
         if not self.settings.oauth:  # with OAuth there is no one token to check
             self._first_url = await check_tokens(self.settings, socket_mode=self.http is None)
-        self._app = build_app(self.answerer, self.settings, self.desk, self._responder)
+        built = build_app(self.answerer, self.settings, self.desk, self._responder)
+        self._app = built.bolt
         if self.http is not None:
             # Remembered in the state store: a replay to another instance is refused too.
             guard = ReplayGuard(shared=shared_memory(self.desk), kind="slack")
-            self._events = events_handler(self._app, self.settings.signing_secret, guard)
+            secret = self.settings.signing_secret
+            self._events = events_handler(self._app, secret, guard, direct=built.direct)
             many = " for every workspace that installs it" if self.settings.oauth else ""
             log.info("Slack: answering over HTTP%s", many)
             if self.front is not None:

@@ -2,7 +2,8 @@
 bot token forgets the installation it saved (an organisation-wide one included) and the
 workspace's quote of the day subscriptions; a command from a workspace with no
 installation is told so, in quotebot's words and one log line a minute per workspace,
-before bolt's own authorization (which would log an error per request)."""
+before bolt's own authorization (which would log an error per request). A workspace found
+installed is remembered briefly for the direct path (bot.adapters.slack.direct)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.adapters.http.throttle import Throttle
+from bot.adapters.slack.direct import Installed, installation_key
 from bot.adapters.slack.oauth import StoreInstallations
 from bot.daily import QotdDesk
 
@@ -45,8 +47,9 @@ class InstalledOnly(AsyncMiddleware):
     installation gets quotebot's answer (through its response_url, privately) and one
     log line a minute for that workspace, instead of bolt's error line every time."""
 
-    def __init__(self, installations: StoreInstallations) -> None:
+    def __init__(self, installations: StoreInstallations, installed: Installed) -> None:
         self.installations = installations
+        self.installed = installed
         self._throttle = Throttle()
 
     async def async_process(
@@ -71,6 +74,7 @@ class InstalledOnly(AsyncMiddleware):
                       "answered with an apology", failed, where(context))  # fmt: skip
             return await self._reply(context, STORE_DOWN)
         if found is not None:
+            self.installed.found(installation_key(req.body))  # for the direct path
             return await next()
         self._say(where(context), "Slack: a command from %s, which has not installed quotebot "
                   "(or removed it): told so", where(context))  # fmt: skip
@@ -94,7 +98,7 @@ class InstalledOnly(AsyncMiddleware):
 
 
 def add_uninstall_listeners(
-    app: AsyncApp, installations: StoreInstallations, desk: QotdDesk
+    app: AsyncApp, installations: StoreInstallations, desk: QotdDesk, installed: Installed
 ) -> None:
     """A workspace that uninstalls the app (or revokes its bot token) leaves nothing
     behind: its installation, and its channels' quote of the day subscriptions.
@@ -106,9 +110,12 @@ def add_uninstall_listeners(
     async def forget(context: AsyncBoltContext, body: dict[str, Any]) -> None:
         whole_org = bool(context.is_enterprise_install)
         team = context.team_id or ""
-        await installations.async_delete_all(
-            enterprise_id=context.enterprise_id or None, team_id=None if whole_org else team
-        )
+        gone = {
+            "enterprise_id": context.enterprise_id or None,
+            "team_id": None if whole_org else team,
+        }
+        installed.forget(**gone)  # this instance's direct path asks the store again
+        await installations.async_delete_all(**gone)
         # An organisation-wide event may name no workspace in its authorizations; the
         # one in its envelope (if any) loses its subscriptions too.
         team = team or str(body.get("team_id") or "")

@@ -1,11 +1,13 @@
 """Slack's HTTP endpoint: anything whose signature does not verify gets 401 before any
 parsing, never a 500 or a traceback; a signed body bolt cannot read is a 400; only
-verified signatures are remembered against replays."""
+verified signatures are remembered against replays; a command the book answers is answered
+without bolt's dispatch once its member is known, as bolt would have answered it."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -49,8 +51,9 @@ async def endpoint() -> AsyncIterator[Endpoint]:
     fake = await FakeSlack().start()  # bolt asks auth.test who it is before answering
     settings_ = slack.SlackSettings(BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=fake.api_url)
     guard = ReplayGuard()
-    bolt = slack.build_app(Answerer(load_book([QUOTES]).book), settings_)
-    runner = web.AppRunner(http_app(bolt, SIGNING_SECRET, guard), handle_signals=False)
+    built = slack.build_app(Answerer(load_book([QUOTES]).book), settings_)
+    app = http_app(built.bolt, SIGNING_SECRET, guard, direct=built.direct)
+    runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -195,3 +198,44 @@ def test_every_properly_signed_body_verifies(body, skew):
     }
     check = SlackSignature(SIGNING_SECRET, clock=lambda: now)
     assert check.refusal(lambda name: values[name], body) is None
+
+
+BOLT = "slack_bolt.AsyncApp"  # bolt's logger for an app it was not given a logger for
+
+
+def command(user: str, text: str, trigger: str = "1.2.3") -> bytes:
+    return form_body(
+        {"command": "/jonze", "text": text, "team_id": "T0FILMCLB", "user_id": user,
+         "channel_id": "C0FILMCLUB", "response_url": "http://127.0.0.1:9/r",
+         "trigger_id": trigger}
+    ).encode()  # fmt: skip
+
+
+async def test_over_http_a_known_member_gets_bolts_answer_without_bolt(endpoint, caplog):
+    caplog.set_level(logging.DEBUG, BOLT)  # bolt says each middleware and listener it runs
+    for n, text in enumerate(["topics", "zzz", "edting", "", "editing"]):
+        first = command(f"U0NEW{n}", text)  # a new member: bolt, and users.info
+        status, by_bolt = await endpoint.post(first, signed(first))
+        assert status == 200
+        bolt_lines = len([r for r in caplog.records if r.name == BOLT])
+        again = command(f"U0NEW{n}", text, trigger="2.2.2")  # not a replay of the first
+        status, direct_ = await endpoint.post(again, signed(again))
+        assert status == 200
+        assert len([r for r in caplog.records if r.name == BOLT]) == bolt_lines, "bolt ran"
+        ours, theirs = json.loads(direct_), json.loads(by_bolt)
+        if text in ("", "editing"):  # a quote: the next in its rotation, in the same shape
+            assert [b["type"] for b in ours["blocks"]] == [b["type"] for b in theirs["blocks"]]
+            assert ours["response_type"] == theirs["response_type"]
+        else:
+            assert ours == theirs
+    assert bolt_lines > 0  # bolt does log each dispatch at DEBUG: the check above can fail
+
+
+@pytest.mark.parametrize("text", ["payload", "the payload of a film", "payload=1&x"])
+async def test_a_command_with_the_word_payload_is_answered_by_bolt_too(endpoint, text):
+    # bolt read any form with "payload" in it as interactivity, and this one as nothing.
+    for n in range(2):  # the member new (bolt), then known (the direct path)
+        body = command("U0PAYLOAD", text, trigger=f"{n}.1")
+        status, answer = await endpoint.post(body, signed(body))
+        assert status == 200, answer
+        assert json.loads(answer)["response_type"] in ("in_channel", "ephemeral")
