@@ -26,10 +26,16 @@ MOST = 256
 class Grouped(Generic[A, R]):
     """``many(items)`` (blocking, in a thread) for each group of waiting calls: the answer
     to each is ``many``'s answer at its place (see :func:`each_none` for a call that
-    answers nothing)."""
+    answers nothing). ``here(items)``, if given, is tried first on the event loop itself
+    (a SQLite file's write): BlockingIOError from it sends the group to ``many``."""
 
-    def __init__(self, many: Callable[[Sequence[A]], Sequence[R]]) -> None:
+    def __init__(
+        self,
+        many: Callable[[Sequence[A]], Sequence[R]],
+        here: Callable[[Sequence[A]], Sequence[R]] | None = None,
+    ) -> None:
         self._many = many
+        self._here = here
         self._waiting: list[tuple[A, asyncio.Future[R]]] = []
         self._draining: asyncio.Task[None] | None = None
 
@@ -47,7 +53,7 @@ class Grouped(Generic[A, R]):
             while self._waiting:
                 group, self._waiting = self._waiting[:MOST], self._waiting[MOST:]
                 try:
-                    answers = await asyncio.to_thread(self._many, [item for item, _ in group])
+                    answers = await self._answers([item for item, _ in group])
                 except Exception as exc:  # noqa: BLE001 - each caller is told
                     for _, future in group:
                         if not future.done():
@@ -65,6 +71,14 @@ class Grouped(Generic[A, R]):
                 future.cancel()
             self._waiting = []
             self._draining = None
+
+    async def _answers(self, items: Sequence[A]) -> Sequence[R]:
+        if self._here is not None:
+            try:
+                return self._here(items)
+            except BlockingIOError:  # it would wait: in a thread
+                pass
+        return await asyncio.to_thread(self._many, items)
 
 
 def each_none(many: Callable[[Sequence[A]], object]) -> Callable[[Sequence[A]], list[None]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.adapters.http.replay import WINDOW_S, ReplayGuard, shared_memory
+from bot.adapters.http.replay import WINDOW_S, ReplayGuard, shared_memory, stored_key
 from bot.app.wiring import make_desk
 from bot.daily.desk import QotdDesk
 from bot.daily.settings_file import DailyConfig
@@ -112,8 +112,8 @@ desk.close()
 async def test_an_instance_whose_clock_runs_ahead_forgets_nothing_the_others_need(where, desks):
     one = guard(desks[0])  # opens the store (and migrates it)
     assert await one.first_time_anywhere("v0=opening")
-    seen_ago(where, "slack:v0=two-minutes-ago", 120)  # still within the five minutes
-    seen_ago(where, "slack:v0=six-minutes-ago", WINDOW_S + 60)  # past them
+    seen_ago(where, stored_key("slack", "v0=two-minutes-ago"), 120)  # still within the five minutes
+    seen_ago(where, stored_key("slack", "v0=six-minutes-ago"), WINDOW_S + 60)  # past them
     # The fast instance answers a request of its own: the store forgets what is old...
     ahead = subprocess.run(
         [sys.executable, "-c", AHEAD, where, "v0=its-own"],
@@ -121,11 +121,11 @@ async def test_an_instance_whose_clock_runs_ahead_forgets_nothing_the_others_nee
     )  # fmt: skip
     assert (ahead.returncode, ahead.stdout.strip()) == (0, "True"), ahead.stderr
     kept = remembered(where)
-    assert "slack:v0=its-own" in kept  # it did write to the shared memory
+    assert stored_key("slack", "v0=its-own") in kept  # it did write to the shared memory
     # ...by the database's clock: what another instance saw two minutes ago is still
     # refused everywhere; what was seen six minutes ago is forgotten.
-    assert "slack:v0=two-minutes-ago" in kept
-    assert "slack:v0=six-minutes-ago" not in kept
+    assert stored_key("slack", "v0=two-minutes-ago") in kept
+    assert stored_key("slack", "v0=six-minutes-ago") not in kept
     other = guard(desks[1])
     assert not await other.first_time_anywhere("v0=two-minutes-ago")
     assert await other.first_time_anywhere("v0=six-minutes-ago")
@@ -182,3 +182,32 @@ async def test_on_sqlite_the_guard_writes_from_the_loop_without_a_worker_thread(
             gate.set()
             await taken
     desk.close()
+
+
+async def test_on_sqlite_the_requests_of_one_turn_are_remembered_in_one_statement(tmp_path):
+    # Under load the handlers of one turn of the loop each ask the guard: one statement
+    # answers them all, on the loop (the only worker thread is taken), each its own answer.
+    desk = opened(str(tmp_path / "state.db"))
+    shared = guard(desk)
+    assert await shared.first_time_anywhere("v0=first")
+    sweeper = desk.store.call(lambda store: store._sweeper)  # type: ignore[attr-defined]
+    await asyncio.to_thread(sweeper.join)
+    statements: list[str] = []
+    quick = desk.store.call(lambda store: store._quick)  # type: ignore[attr-defined]
+    quick.set_trace_callback(statements.append)
+    keys = [f"v0=turn-{n}" for n in range(40)] + ["v0=turn-3", "v0=first"]
+    loop = asyncio.get_running_loop()
+    gate = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as workers:
+        loop.set_default_executor(workers)
+        taken = loop.run_in_executor(None, gate.wait)
+        try:
+            answers = await asyncio.wait_for(
+                asyncio.gather(*(shared.first_time_anywhere(k) for k in keys)), 10
+            )
+        finally:
+            gate.set()
+            await taken
+    desk.close()
+    assert answers == [True] * 40 + [False, False]  # a request twice in the turn: once
+    assert len([s for s in statements if s.startswith("INSERT")]) == 1

@@ -9,7 +9,9 @@ round trip) for every request that came while the previous one was out: under lo
 hop and the round trip are shared (bench/store_throughput.py), alone a request waits for
 no other. A SQLite file is written from the event loop itself, a write costing tens of
 microseconds where the hop to a thread cost more (a worker thread only when the file is
-locked just then).
+locked just then); under load, the requests whose handlers run in one turn of the loop
+are remembered in one statement at its end (a write's cost is mostly SQLite's locking,
+the same for one row as for dozens), a request alone at once.
 
 Fallback: if the store fails or does not answer within a fraction of a second
 (bot.store.shared.ANSWER_S), the guard remembers in this process meanwhile: answers go on
@@ -18,6 +20,7 @@ Fallback: if the store fails or does not answer within a fraction of a second
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import logging
@@ -54,11 +57,14 @@ class ReplayGuard:
         self._shared = shared
         self._kind = kind
         self._throttle = Throttle()
-        # Requests asked of the store in a worker thread, together: one call (one statement)
-        # for all that came while one was out.
+        # Requests asked of the store together, one statement for all that came in one turn
+        # of the loop or while one was out: on the loop (a SQLite file), else in a thread.
         self._together: Grouped[str, bool] | None = None
         if shared is not None:
-            self._together = Grouped(partial(_answers, shared, window_s))
+            self._together = Grouped(
+                partial(_answers, shared.call, window_s),
+                partial(_answers, shared.call_here, window_s),
+            )
 
     async def first_time_anywhere(self, key: str) -> bool:
         """Like :meth:`first_time`, across every instance sharing the state store."""
@@ -70,11 +76,13 @@ class ReplayGuard:
             return store.first_time(stored, window) or _refused(kind)
 
         try:
-            try:
-                return self._shared.call_here(remember)
-            except BlockingIOError:  # not a file on this machine, or locked just now
-                assert self._together is not None
-                return await self._together(stored) or _refused(kind)
+            if not _others_ready():  # alone in this turn: nothing to wait for
+                try:
+                    return self._shared.call_here(remember)
+                except BlockingIOError:  # not a file on this machine, or locked just now
+                    pass
+            assert self._together is not None
+            return await self._together(stored) or _refused(kind)
         except Exception as exc:  # noqa: BLE001 - a dead store must not stop the answers
             if self._throttle.due("store"):
                 log.warning(
@@ -107,10 +115,21 @@ def stored_key(kind: str, key: str) -> str:
     return base64.b64encode(digest).rstrip(b"=").decode()
 
 
-def _answers(shared: SharedStore, window: float, keys: Sequence[str]) -> list[bool]:
-    """Whether each of ``keys`` is offered the first time, in one statement (in a worker
-    thread): a request given twice among them is first-time once."""
-    firsts = shared.call(lambda store: store.first_times(keys, window))
+def _others_ready() -> bool:
+    """Whether other callbacks wait in this turn of the event loop (other requests' handlers,
+    under load): then a request's store call waits for theirs, to go in one statement. The
+    loop's ready queue is asyncio's own (a loop without one is taken as busy)."""
+    ready = getattr(asyncio.get_running_loop(), "_ready", None)
+    return ready is None or len(ready) > 0
+
+
+def _answers(
+    ask: Callable[[Callable[[Store], set[str]]], set[str]], window: float, keys: Sequence[str]
+) -> list[bool]:
+    """Whether each of ``keys`` is offered the first time, in one statement (``ask``: the
+    shared store's call in a thread, or on the loop): a request given twice among them is
+    first-time once."""
+    firsts = ask(lambda store: store.first_times(keys, window))
     answers = []
     for key in keys:
         answers.append(key in firsts)
