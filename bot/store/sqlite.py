@@ -5,15 +5,19 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.store import sqlite_seen
 from bot.store.errors import StoreError, StoreUnwritable
 from bot.store.sql import SQLStore
 from bot.store.writable import ALL_TABLES, sqlite_unwritable
 
+Reader = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+# Names SQLite takes for a database of this connection's own, in memory.
+IN_MEMORY = frozenset({":memory:", ""})
 BUSY_MS = 30_000  # another process's write lock is waited for this long, deadlines aside
 _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
@@ -52,18 +56,29 @@ class SQLiteStore(SQLStore):
             raise StoreError(f"{self.where} is not a SQLite database ({exc})") from None
         try:
             self._migrate(uses)
-            # The replay guard's writes, on every signed request, on a connection of their
-            # own whose commits never wait for the disk: switching the one connection's
-            # synchronous setting around each write cost more than the write.
+            if not sqlite_seen.is_shaped(self._db):
+                with self._transaction() as cursor:
+                    sqlite_seen.reshape(cursor)
+        except BaseException:
+            self._db.close()
+            raise
+        # The replay guard's writes, on every signed request, on a connection of their own
+        # whose commits never wait for the disk: switching the one connection's synchronous
+        # setting around each write cost more than the write. (A database in memory is the
+        # one connection's alone: there, that one.)
+        self._quick, self._quick_guard = self._db, self._guard
+        self._quick_busy_ms = BUSY_MS
+        self._apart: Reader = self._execute
+        if self.where not in IN_MEMORY:
             self._quick = sqlite3.connect(
                 path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False
             )
             self._quick.execute("PRAGMA synchronous=OFF")
-        except BaseException:
-            self._db.close()
-            raise
-        self._quick_guard = threading.Lock()
-        self._quick_busy_ms = BUSY_MS
+            self._quick_guard = threading.Lock()
+            self._apart = sqlite_seen.read_apart(self.where)
+
+    def forget_seen(self, window: float) -> int:
+        return sqlite_seen.forget(self.db_now, window, self._apart, self._execute_unflushed)
 
     def _check_writable(self, uses: Collection[str]) -> None:
         # Written, not asked: a file can look writable and not be (a read-only mount, an
@@ -158,5 +173,6 @@ class SQLiteStore(SQLStore):
         # was cancelled (asyncio cannot stop a thread), and closing under it crashes libpq.
         with self._guard:
             self._db.close()
-        with self._quick_guard:
-            self._quick.close()
+        if self._quick is not self._db:
+            with self._quick_guard:
+                self._quick.close()

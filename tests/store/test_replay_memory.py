@@ -22,6 +22,7 @@ from bot.app.wiring import make_desk
 from bot.daily.desk import QotdDesk
 from bot.daily.settings_file import DailyConfig
 from bot.store import open_store
+from bot.store.sqlite import SQLiteStore
 from tests.fixtures import ROOT
 
 
@@ -211,3 +212,47 @@ async def test_on_sqlite_the_requests_of_one_turn_are_remembered_in_one_statemen
     desk.close()
     assert answers == [True] * 40 + [False, False]  # a request twice in the turn: once
     assert len([s for s in statements if s.startswith("INSERT")]) == 1
+
+
+OLD_SHAPE = """DROP TABLE seen_requests;
+CREATE TABLE seen_requests (request TEXT PRIMARY KEY, seen_at DOUBLE PRECISION NOT NULL);
+CREATE INDEX seen_requests_at ON seen_requests (seen_at);"""
+
+
+def test_a_sqlite_file_keeps_the_seen_requests_in_one_b_tree_and_sweeps_it(tmp_path):
+    where = str(tmp_path / "state.db")
+    SQLiteStore(where).close()
+    with sqlite3.connect(where) as lite:  # as the migrations (and an older quotebot) made it
+        lite.executescript(OLD_SHAPE)
+    lite.close()
+    seen_ago(where, "slack:recent", 10)
+    seen_ago(where, "slack:old", WINDOW_S + 100)
+    store = SQLiteStore(where)
+    try:
+        with sqlite3.connect(where) as lite:
+            made = lite.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+        lite.close()
+        tables = {name: sql for kind, name, sql in made if kind == "table"}
+        assert "WITHOUT ROWID" in tables["seen_requests"]
+        assert "seen_requests_at" not in {name for kind, name, _ in made if kind == "index"}
+        assert remembered(where) == {"slack:recent", "slack:old"}  # kept through the rebuild
+        assert store.forget_seen(WINDOW_S) == 1  # by the database's clock
+        assert remembered(where) == {"slack:recent"}
+        assert not store.first_time("slack:recent", WINDOW_S)
+        assert store.first_time("slack:old", WINDOW_S)
+    finally:
+        store.close()
+    SQLiteStore(where).close()  # opened again: already in its shape, left as it is
+    assert remembered(where) == {"slack:recent", "slack:old"}
+
+
+def test_a_store_in_memory_remembers_and_sweeps_on_its_one_connection():
+    store = SQLiteStore(":memory:")
+    try:
+        assert store.first_time("slack:one", WINDOW_S)
+        assert not store.first_time("slack:one", WINDOW_S)
+        assert store.forget_seen(WINDOW_S) == 0
+        assert store.forget_seen(-1) == 1  # everything is older than a second from now
+        assert store.first_time("slack:one", WINDOW_S)
+    finally:
+        store.close()
