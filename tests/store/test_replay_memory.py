@@ -10,8 +10,9 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import psycopg
@@ -168,21 +169,33 @@ async def test_on_sqlite_the_guard_writes_from_the_loop_without_a_worker_thread(
     # The first request starts the store's sweep of what expired (a thread of its own,
     # holding the file a moment): done before the only worker thread is taken.
     assert await guard(desk).first_time_anywhere("v0=first")
+    await swept(desk)
+    async with only_worker_taken():
+        one, other = guard(desk), guard(desk)
+        assert await asyncio.wait_for(one.first_time_anywhere("v0=captured"), 10)
+        assert not await asyncio.wait_for(other.first_time_anywhere("v0=captured"), 10)
+    desk.close()
+
+
+async def swept(desk: QotdDesk) -> None:
+    """Wait for the sweep the first request started (a thread of its own)."""
     sweeper = desk.store.call(lambda store: store._sweeper)  # type: ignore[attr-defined]
     await asyncio.to_thread(sweeper.join)
+
+
+@asynccontextmanager
+async def only_worker_taken() -> AsyncIterator[None]:
+    """The loop's only worker thread busy for the block: a hop to it would wait for ever."""
     loop = asyncio.get_running_loop()
     gate = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as workers:
         loop.set_default_executor(workers)
         taken = loop.run_in_executor(None, gate.wait)
         try:
-            one, other = guard(desk), guard(desk)
-            assert await asyncio.wait_for(one.first_time_anywhere("v0=captured"), 10)
-            assert not await asyncio.wait_for(other.first_time_anywhere("v0=captured"), 10)
+            yield
         finally:
             gate.set()
             await taken
-    desk.close()
 
 
 async def test_on_sqlite_the_requests_of_one_turn_are_remembered_in_one_statement(tmp_path):
@@ -191,24 +204,15 @@ async def test_on_sqlite_the_requests_of_one_turn_are_remembered_in_one_statemen
     desk = opened(str(tmp_path / "state.db"))
     shared = guard(desk)
     assert await shared.first_time_anywhere("v0=first")
-    sweeper = desk.store.call(lambda store: store._sweeper)  # type: ignore[attr-defined]
-    await asyncio.to_thread(sweeper.join)
+    await swept(desk)
     statements: list[str] = []
     quick = desk.store.call(lambda store: store._quick)  # type: ignore[attr-defined]
     quick.set_trace_callback(statements.append)
     keys = [f"v0=turn-{n}" for n in range(40)] + ["v0=turn-3", "v0=first"]
-    loop = asyncio.get_running_loop()
-    gate = threading.Event()
-    with ThreadPoolExecutor(max_workers=1) as workers:
-        loop.set_default_executor(workers)
-        taken = loop.run_in_executor(None, gate.wait)
-        try:
-            answers = await asyncio.wait_for(
-                asyncio.gather(*(shared.first_time_anywhere(k) for k in keys)), 10
-            )
-        finally:
-            gate.set()
-            await taken
+    async with only_worker_taken():
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(shared.first_time_anywhere(k) for k in keys)), 10
+        )
     desk.close()
     assert answers == [True] * 40 + [False, False]  # a request twice in the turn: once
     assert len([s for s in statements if s.startswith("INSERT")]) == 1
